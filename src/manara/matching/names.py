@@ -1,0 +1,61 @@
+"""Analyse a name into phonetic token forms ready for indexing and comparison."""
+
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+
+from manara.matching.arabic import TITLES, glued_article_variant, is_kunya, merge_compounds
+from manara.matching.phonetic import fold, skeleton
+from manara.matching.text import name_script, romanize
+
+# Scripts whose romanisation is unreliable (no vowels, syllabic or lossy): compare skeletons.
+_EXACT_SCRIPTS = frozenset({"Latin", "Cyrillic", "Greek", "Armenian", "Georgian", "Common"})
+MAX_FORMS = 32
+BARE_PREFIX = "~"
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One analysed name: fine phonetic tokens, their skeletons and how loosely to compare them."""
+
+    text: str
+    tokens: tuple[str, ...]
+    skels: tuple[str, ...]
+    loose: bool
+    minor: tuple[bool, ...]
+
+
+def token_key(fine: str, skel: str) -> str:
+    """Return the index key of one token: its skeleton, or its fine form if it has no consonant."""
+    return skel if skel else BARE_PREFIX + fine
+
+
+def _form(text: str, tokens: list[str], loose: bool) -> NameForm:
+    fine = tuple(sys.intern(fold(t)) for t in tokens)
+    skels = tuple(sys.intern(skeleton(t)) for t in tokens)
+    minor = tuple(t in TITLES or is_kunya(t) for t in tokens)
+    return NameForm(text, fine, skels, loose, minor)
+
+
+@lru_cache(maxsize=50_000)
+def analyze_name(name: str) -> tuple[NameForm, ...]:
+    """Return the forms of a name: the main one, plus one without glued articles if any."""
+    tokens = merge_compounds(romanize(name))
+    if not tokens:
+        return ()
+    loose = name_script(name) not in _EXACT_SCRIPTS
+    forms = [_form(name, tokens, loose)]
+    variant = [glued_article_variant(t) or t for t in tokens]
+    if variant != tokens:
+        forms.append(_form(name, variant, loose))
+    return tuple(forms)
+
+
+def analyze_names(names: tuple[str, ...]) -> tuple[NameForm, ...]:
+    """Analyse all names of a record, dropping duplicates, at most MAX_FORMS."""
+    seen: dict[tuple[str, ...], NameForm] = {}
+    for name in names:
+        for form in analyze_name(name):
+            key = (*sorted(form.tokens), str(form.loose))
+            seen.setdefault(key, form)
+    return tuple(seen.values())[:MAX_FORMS]

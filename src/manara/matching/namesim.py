@@ -1,0 +1,101 @@
+"""Compare two analysed names: align tokens (and joined neighbours), weight by rarity."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from manara.matching.names import NameForm, token_key
+from manara.matching.phonetic import join_skeletons
+
+MIN_TOKEN_SIM = 0.6
+MINOR_WEIGHT = 0.15
+Weight = Callable[[str], float]
+# A unit is a run of adjacent tokens: (start, end, fine form, skeleton).
+Unit = tuple[int, int, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """How well a query name covers a record name and the reverse, weighted by rarity."""
+
+    score: float
+    query_cover: float
+    record_cover: float
+    matched_weight: float
+    pairs: tuple[tuple[str, str, float], ...]
+
+
+def token_similarity(qf: str, qs: str, rf: str, rs: str, loose: bool) -> float:
+    """Similarity in [0, 1] of two tokens given fine forms and skeletons."""
+    if len(qf) == 1 or len(rf) == 1:
+        return 0.75 if qf[0] == rf[0] else 0.0
+    fine = Levenshtein.normalized_similarity(qf, rf)
+    if not qs or not rs:
+        return fine if qs == rs else fine * 0.8
+    skel = Levenshtein.normalized_similarity(qs, rs)
+    if loose:
+        return max(fine, skel * 0.92)
+    return max(fine, 0.6 * fine + 0.4 * skel)
+
+
+def _units(form: NameForm) -> list[Unit]:
+    toks, skels = form.tokens, form.skels
+    n = len(toks)
+    units: list[Unit] = [(i, i + 1, toks[i], skels[i]) for i in range(n)]
+    units += [(i, i + 2, toks[i] + toks[i + 1], join_skeletons(skels[i], skels[i + 1])) for i in range(n - 1)]
+    if 2 < n <= 4:
+        units.append((0, n, "".join(toks), join_skeletons(*skels)))
+    return units
+
+
+def _weights(form: NameForm, weight: Weight) -> list[float]:
+    return [weight(token_key(t, s)) * (MINOR_WEIGHT if m else 1.0)
+            for t, s, m in zip(form.tokens, form.skels, form.minor, strict=True)]
+
+
+def _candidates(q: NameForm, r: NameForm) -> list[tuple[float, Unit, Unit]]:
+    loose = q.loose or r.loose
+    pairs = []
+    qunits, runits = _units(q), _units(r)
+    for qu in qunits:
+        single_q = qu[1] - qu[0] == 1
+        for ru in runits:
+            if not single_q and ru[1] - ru[0] != 1:
+                continue
+            sim = token_similarity(qu[2], qu[3], ru[2], ru[3], loose)
+            if sim >= MIN_TOKEN_SIM:
+                pairs.append((sim, qu, ru))
+    pairs.sort(key=lambda p: (-p[0], (p[1][1] - p[1][0]) + (p[2][1] - p[2][0])))
+    return pairs
+
+
+def compare_names(q: NameForm, r: NameForm, weight: Weight) -> NameMatch:
+    """Align the tokens of two names greedily and return weighted coverage both ways."""
+    qw, rw = _weights(q, weight), _weights(r, weight)
+    qused, rused = [False] * len(qw), [False] * len(rw)
+    qgot = rgot = 0.0
+    pairs: list[tuple[str, str, float]] = []
+    for sim, qu, ru in _candidates(q, r):
+        if any(qused[qu[0]:qu[1]]) or any(rused[ru[0]:ru[1]]):
+            continue
+        qused[qu[0]:qu[1]] = [True] * (qu[1] - qu[0])
+        rused[ru[0]:ru[1]] = [True] * (ru[1] - ru[0])
+        qgot += sim * sum(qw[qu[0]:qu[1]])
+        rgot += sim * sum(rw[ru[0]:ru[1]])
+        pairs.append((qu[2], ru[2], round(sim, 3)))
+    qcov = qgot / (sum(qw) or 1.0)
+    rcov = rgot / (sum(rw) or 1.0)
+    score = (min(qcov, rcov) * 0.4 + max(qcov, rcov) * 0.6) if pairs else 0.0
+    return NameMatch(score, qcov, rcov, qgot, tuple(pairs))
+
+
+def best_name_match(qs: tuple[NameForm, ...], rs: tuple[NameForm, ...], weight: Weight) -> NameMatch | None:
+    """Return the best match over all query/record name pairs, or None if either has no name."""
+    best: NameMatch | None = None
+    for q in qs:
+        for r in rs:
+            m = compare_names(q, r, weight)
+            if best is None or m.score > best.score:
+                best = m
+    return best
