@@ -1,0 +1,62 @@
+"""The ASGI application: JSON API under /api/v1, health probes, landing page, OpenAPI at /docs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import HTMLResponse
+from sqlalchemy import text
+
+from manara import __version__
+from manara.api.deps import DbSession
+from manara.api.errors import install_error_handlers
+from manara.api.middleware import BodyLimit, RequestContext
+from manara.audit.router import router as audit_router
+from manara.entity.router import router as entity_router
+from manara.member.router import router as member_router
+from manara.notice.router import router as notice_router
+from manara.settings import get_settings
+from manara.web.pages import landing_page
+
+API_PREFIX = "/api/v1"
+
+
+def _health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/health")
+    def health() -> dict[str, Any]:
+        """Liveness: the process answers."""
+        return {"status": "ok", "version": __version__}
+
+    @router.get("/ready")
+    def ready(session: DbSession) -> dict[str, Any]:
+        """Readiness: the database answers and is migrated."""
+        session.execute(text("SELECT 1 FROM alembic_version"))
+        return {"status": "ready"}
+
+    return router
+
+
+def create_app() -> FastAPI:
+    """Build the application; settings are read here, never at import time."""
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level)
+    app = FastAPI(
+        title="Manara API", version=__version__,
+        description="Open platform for international police cooperation: notices, subjects (FollowTheMoney), "
+        "access control and a tamper-evident audit log. Authenticate with `Authorization: Bearer <API key>`.",
+    )  # fmt: skip
+    install_error_handlers(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (member_router, entity_router, notice_router, audit_router):
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(_health_router())
+    app.add_api_route("/", landing_page, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
+    app.add_middleware(BodyLimit, default=settings.max_request_bytes,
+                       overrides={f"{API_PREFIX}/entities/import": settings.max_import_bytes})  # fmt: skip
+    app.add_middleware(RequestContext)
+    return app

@@ -1,0 +1,108 @@
+"""FastAPI dependencies: the unit-of-work session, the authenticated actor, paging parameters."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+from sqlalchemy.orm import Session
+
+from manara.db.base import utcnow
+from manara.db.session import unit_of_work
+from manara.errors import Forbidden, Unauthenticated
+from manara.member import keys
+from manara.member.models import User
+from manara.member.roles import Actor, Perm, Role
+from manara.member.service import get_api_key_by_prefix
+from manara.settings import get_settings
+
+log = logging.getLogger("manara.auth")
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+def get_session() -> Iterator[Session]:
+    """Yield a session in a transaction committed after the handler returns (rolled back on error)."""
+    with unit_of_work() as session:
+        yield session
+
+
+def get_session_factory() -> SessionFactory:
+    """Return a factory of unit-of-work sessions for handlers that commit in batches or stream."""
+    return unit_of_work
+
+
+DbSession = Annotated[Session, Depends(get_session)]
+DbSessionFactory = Annotated[SessionFactory, Depends(get_session_factory)]
+
+
+def _token(authorization: str | None, x_api_key: str | None) -> str | None:
+    if x_api_key:
+        return x_api_key
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
+def authenticate(session: Session, token: str | None, purpose: str | None) -> Actor:
+    """Return the actor behind an API key token, or raise Unauthenticated."""
+    parsed = keys.parse(token) if token else None
+    key = get_api_key_by_prefix(session, parsed[0]) if parsed else None
+    if parsed is None or key is None or not keys.matches(parsed[1], key.digest):
+        log.info("authentication failed (prefix=%s)", parsed[0] if parsed else "-")
+        raise Unauthenticated("missing or invalid API key")
+    if key.revoked_at is not None or key.expires_at <= utcnow():
+        raise Unauthenticated("API key revoked or expired")
+    user = session.get(User, key.user_id)
+    if user is None or not user.active:
+        raise Unauthenticated("user disabled")
+    return Actor(
+        user_id=user.id, username=user.username, country=user.country, role=Role(user.role),
+        scopes=frozenset(key.scopes), api_key_id=key.id, purpose=(purpose or None) and purpose[:500],
+    )  # fmt: skip
+
+
+def current_actor(
+    request: Request,
+    factory: DbSessionFactory,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+    x_manara_purpose: Annotated[str | None, Header(description="Why the data is accessed (audited)")] = None,
+) -> Actor:
+    """Authenticate the request by API key (``Authorization: Bearer`` or ``X-API-Key``)."""
+    with factory() as session:  # its own short transaction: handlers may open theirs
+        actor = authenticate(session, _token(authorization, x_api_key), x_manara_purpose)
+    request.state.actor = actor
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def require(perm: Perm) -> Callable[[Actor], Actor]:
+    """Return a dependency that demands ``perm`` of the actor."""
+
+    def dependency(actor: CurrentActor) -> Actor:
+        if not actor.can(perm):
+            raise Forbidden(f"this role or key lacks {perm.value}")
+        return actor
+
+    return dependency
+
+
+class Paging:
+    """Validated page parameters shared by every list endpoint."""
+
+    def __init__(
+        self,
+        page: Annotated[int, Query(ge=1, le=1_000_000, description="1-based page number")] = 1,
+        page_size: Annotated[int | None, Query(ge=1, description="items per page")] = None,
+    ) -> None:
+        settings = get_settings()
+        self.page = page
+        self.page_size = min(page_size or settings.page_size_default, settings.page_size_max)
+
+
+PageParams = Annotated[Paging, Depends()]

@@ -1,0 +1,1 @@
+"""Tamper-evident audit log: every write and every read or search of personal data."""

@@ -1,0 +1,108 @@
+"""Audit event types and the append function every action and audited read calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum, unique
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from manara.audit.chain import GENESIS, event_hash
+from manara.audit.models import AuditEvent, AuditHead
+from manara.context import current_request_id
+from manara.db.base import utcnow
+from manara.member.roles import Actor
+
+SECRET_MARKERS = ("password", "secret", "token", "api_key", "digest", "totp")
+
+
+@unique
+class AuditAction(StrEnum):
+    """Every audited action, named ``<domain>.<verb>``."""
+
+    MEMBER_CREATED = "member.created"
+    AGENCY_CREATED = "agency.created"
+    USER_CREATED = "user.created"
+    USER_UPDATED = "user.updated"
+    API_KEY_CREATED = "api_key.created"
+    API_KEY_REVOKED = "api_key.revoked"
+    ENTITY_UPSERTED = "entity.upserted"
+    ENTITY_DELETED = "entity.deleted"
+    ENTITY_VIEWED = "entity.viewed"
+    ENTITY_SEARCHED = "entity.searched"
+    ENTITY_IMPORTED = "entity.imported"
+    ENTITY_EXPORTED = "entity.exported"
+    ENTITY_REVALIDATED = "entity.revalidated"
+    ENTITY_EXPIRED = "entity.expired"
+    NOTICE_CREATED = "notice.created"
+    NOTICE_UPDATED = "notice.updated"
+    NOTICE_SUBMITTED = "notice.submitted"
+    NOTICE_APPROVED = "notice.approved"
+    NOTICE_REFUSED = "notice.refused"
+    NOTICE_CLEARED = "notice.cleared"
+    NOTICE_CANCELLED = "notice.cancelled"
+    NOTICE_EXPIRED = "notice.expired"
+    NOTICE_REVALIDATED = "notice.revalidated"
+    NOTICE_VIEWED = "notice.viewed"
+    NOTICE_SEARCHED = "notice.searched"
+    AUDIT_VIEWED = "audit.viewed"
+    AUTH_FAILED = "auth.failed"
+
+
+def cleanse(data: Any) -> Any:
+    """Drop values under keys that look like secrets, recursively."""
+    if isinstance(data, dict):
+        return {
+            k: ("[redacted]" if any(m in str(k).lower() for m in SECRET_MARKERS) else cleanse(v))
+            for k, v in data.items()
+        }
+    if isinstance(data, list | tuple):
+        return [cleanse(v) for v in data]
+    return data
+
+
+def _head(session: Session) -> AuditHead:
+    """Return the chain head, locked for update (PostgreSQL) so appends are serialised."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: AuditAction,
+    *,
+    target_type: str | None = None,
+    target_ids: Iterable[str] = (),
+    query: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append an audit event to the chain in the caller's transaction."""
+    head = _head(session)
+    event = AuditEvent(
+        seq=head.seq + 1,
+        occurred_at=utcnow(),
+        request_id=current_request_id(),
+        user_id=actor.user_id,
+        username=actor.username,
+        country=actor.country,
+        role=str(actor.role),
+        purpose=actor.purpose,
+        action=str(action),
+        target_type=target_type,
+        target_ids=[str(t) for t in target_ids],
+        query=cleanse(query) if query is not None else None,
+        extra=cleanse(extra) if extra is not None else None,
+        prev_hash=head.hash,
+        hash="",
+    )
+    event.hash = event_hash(event)
+    head.seq, head.hash = event.seq, event.hash
+    session.add(event)
+    return event

@@ -1,0 +1,1 @@
+"""Command-line interface (Typer): administration, import/export, demo, audit, jobs."""

@@ -1,0 +1,111 @@
+"""Administration commands: members, agencies, users and API keys."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from manara.cli.common import cli_actor, console, handle_errors, session_scope
+from manara.member import actions, service
+from manara.member.models import ApiKey
+from manara.member.roles import Role
+
+members = typer.Typer(help="Member countries (ISO 3166-1 alpha-2).", no_args_is_help=True)
+agencies = typer.Typer(help="National bureaus and agencies.", no_args_is_help=True)
+users = typer.Typer(help="Users and their roles.", no_args_is_help=True)
+keys = typer.Typer(help="API keys: hashed at rest, shown once, expiring, scoped, revocable.", no_args_is_help=True)
+
+
+@members.command("create")
+@handle_errors
+def member_create(code: str, name: Annotated[str | None, typer.Option(help="Display name")] = None) -> None:
+    """Admit a member country, e.g. `manara members create MA`."""
+    with session_scope() as session:
+        member = actions.do_create_member(session, code, acting=cli_actor(), name=name)
+        typer.echo(f"member {member.code} {member.name}")
+
+
+@members.command("list")
+def member_list() -> None:
+    """List member countries."""
+    with session_scope() as session:
+        for m in service.list_members(session):
+            typer.echo(f"{m.code}\t{m.name}\t{'active' if m.active else 'inactive'}")
+
+
+@agencies.command("create")
+@handle_errors
+def agency_create(country: str, name: str, kind: str = "national_bureau") -> None:
+    """Register a national bureau or agency of a member country."""
+    with session_scope() as session:
+        agency = actions.do_create_agency(session, country, name, acting=cli_actor(), kind=kind)
+        typer.echo(f"agency {agency.id} {agency.country} {agency.name}")
+
+
+@users.command("create")
+@handle_errors
+def user_create(
+    username: str,
+    country: Annotated[str, typer.Option(help="Member country code")],
+    role: Annotated[Role, typer.Option(help="Role of the user")],
+    full_name: Annotated[str, typer.Option(help="Full name")] = "",
+) -> None:
+    """Create a user of a member country in one role."""
+    with session_scope() as session:
+        user = actions.do_create_user(session, username, country=country, role=role, acting=cli_actor(),
+                                      full_name=full_name)  # fmt: skip
+        typer.echo(f"user {user.id} {user.username} {user.country} {user.role}")
+
+
+@users.command("list")
+def user_list(country: Annotated[str | None, typer.Option(help="Only this country")] = None) -> None:
+    """List users."""
+    with session_scope() as session:
+        table = Table("username", "country", "role", "active")
+        for u in service.list_users(session, country=country.upper() if country else None):
+            table.add_row(u.username, u.country, u.role, str(u.active))
+        console.print(table)
+
+
+@keys.command("create")
+@handle_errors
+def key_create(
+    username: str,
+    days: Annotated[int, typer.Option(help="Validity in days")] = 90,
+    scope: Annotated[list[str] | None, typer.Option(help="Limit to these scopes (repeatable)")] = None,
+    name: Annotated[str, typer.Option(help="What the key is for")] = "",
+) -> None:
+    """Create an API key for a user and print its token once."""
+    with session_scope() as session:
+        user = service.get_user_by_username(session, username)
+        if user is None:
+            raise typer.BadParameter(f"no user {username!r}")
+        key, token = actions.do_create_api_key(session, user, acting=cli_actor(), name=name, days=days,
+                                               scopes=scope)  # fmt: skip
+        console.print(f"key {key.prefix} expires {key.expires_at:%Y-%m-%d}; store the token now, it is not kept:")
+        typer.echo(token)
+
+
+@keys.command("revoke")
+@handle_errors
+def key_revoke(prefix: str) -> None:
+    """Revoke the API key with this prefix."""
+    with session_scope() as session:
+        key = service.get_api_key_by_prefix(session, prefix)
+        if key is None:
+            raise typer.BadParameter(f"no key {prefix!r}")
+        actions.do_revoke_api_key(session, key, acting=cli_actor())
+        typer.echo(f"revoked {prefix}")
+
+
+@keys.command("list")
+def key_list(username: str) -> None:
+    """List a user's API keys (never their secrets)."""
+    with session_scope() as session:
+        user = service.get_user_by_username(session, username)
+        rows: list[ApiKey] = list(service.list_api_keys(session, user.id)) if user else []
+        for k in rows:
+            state = "revoked" if k.revoked_at else f"expires {k.expires_at:%Y-%m-%d}"
+            typer.echo(f"{k.prefix}\t{k.name}\t{state}\t{','.join(k.scopes)}")

@@ -1,0 +1,68 @@
+"""The ``manara`` command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from manara.cli import admin, data
+from manara.cli.common import console
+from manara.settings import get_settings
+
+app = typer.Typer(help="Manara: open platform for international police cooperation.", no_args_is_help=True)
+db = typer.Typer(help="Database schema.", no_args_is_help=True)
+demo = typer.Typer(help="The demo network.", no_args_is_help=True)
+
+app.add_typer(db, name="db")
+app.add_typer(demo, name="demo")
+app.add_typer(admin.members, name="members")
+app.add_typer(admin.agencies, name="agencies")
+app.add_typer(admin.users, name="users")
+app.add_typer(admin.keys, name="keys")
+app.add_typer(data.entities, name="entities")
+app.add_typer(data.audit, name="audit")
+app.add_typer(data.jobs, name="jobs")
+
+
+@db.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Create or migrate the database schema."""
+    from manara.db.migrate import upgrade
+
+    upgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only)")] = 1,
+) -> None:
+    """Serve the API and web pages."""
+    import uvicorn
+
+    uvicorn.run("manara.api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, log_level=get_settings().log_level.lower())  # fmt: skip
+
+
+@demo.command("load")
+def demo_load(
+    persons: Annotated[int | None, typer.Option(help="Number of generated persons")] = None,
+    seed: Annotated[int | None, typer.Option(help="Generator seed")] = None,
+) -> None:
+    """Load the demo network: members, users of every role, persons and notices of every type and status."""
+    from manara.demo.network import load_demo
+
+    settings = get_settings()
+    if settings.env == "prod":
+        console.print("[red]refusing to load demo data with MANARA_ENV=prod[/red]")
+        raise typer.Exit(1)
+    summary = load_demo(persons=persons or settings.demo_persons, seed=seed if seed is not None else settings.demo_seed,
+                        keys_file=settings.data_dir / "demo-keys.txt")  # fmt: skip
+    typer.echo(summary)
+
+
+if __name__ == "__main__":
+    app()

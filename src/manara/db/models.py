@@ -1,0 +1,14 @@
+"""Import every model so ``Base.metadata`` is complete (migrations, tests)."""
+
+from manara.audit.models import AuditEvent, AuditHead
+from manara.db.base import Base
+from manara.entity.models import Entity, EntityShare
+from manara.idempotency import IdempotencyRecord
+from manara.member.models import Agency, ApiKey, Member, User
+from manara.notice.models import Notice, NoticeReview, NoticeShare
+from manara.outbox.models import OutboxEvent
+
+__all__ = [
+    "Agency", "ApiKey", "AuditEvent", "AuditHead", "Base", "Entity", "EntityShare", "IdempotencyRecord",
+    "Member", "Notice", "NoticeReview", "NoticeShare", "OutboxEvent", "User",
+]  # fmt: skip

@@ -1,0 +1,1 @@
+"""Subjects as FollowTheMoney entities: persons, documents, vehicles, wallets, relations."""

@@ -1,0 +1,137 @@
+"""Write path of entities: change + audit + outbox in the caller's transaction, never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from manara.audit.actions import AuditAction, record
+from manara.db.base import new_id, utcnow
+from manara.entity.ftm import ValidEntity
+from manara.entity.models import Entity, EntityShare
+from manara.entity.service import existing_by_ids, set_shares
+from manara.errors import Conflict, Forbidden, ValidationFailed
+from manara.member.roles import Actor, Perm
+from manara.member.service import require_members
+from manara.outbox.service import enqueue
+from manara.settings import get_settings
+from manara.visibility import Visibility
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Distribution of written records: visibility, shared countries and review date."""
+
+    visibility: Visibility
+    shared_with: tuple[str, ...]
+    review_date: date
+
+
+@dataclass
+class UpsertCounts:
+    """What an upsert did, by FtM id."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def make_placement(
+    session: Session, actor: Actor, visibility: Visibility, shared_with: list[str], review_date: date | None
+) -> Placement:
+    """Validate a requested distribution and fill the default review date."""
+    shared = require_members(session, shared_with) if visibility == Visibility.COUNTRIES else []
+    if visibility == Visibility.COUNTRIES and not shared:
+        raise ValidationFailed("no countries", [{"field": "shared_with", "message": "name at least one country"}])
+    today = utcnow().date()
+    if review_date is not None and review_date <= today:
+        raise ValidationFailed("past review date", [{"field": "review_date", "message": "must be in the future"}])
+    default = today + timedelta(days=get_settings().review_period_days)
+    shared = [c for c in shared if c != actor.country]
+    return Placement(visibility, tuple(shared), review_date or default)
+
+
+def _require_writer(actor: Actor) -> None:
+    if not actor.can(Perm.ENTITY_WRITE):
+        raise Forbidden("this role may not submit entities")
+
+
+def _insert_new(session: Session, actor: Actor, items: list[ValidEntity], place: Placement) -> list[str]:
+    """Bulk-insert entities that do not exist yet; return their primary keys."""
+    now = utcnow()
+    rows = [
+        {"id": new_id(), "owner_country": actor.country, "entity_id": v.entity_id, "schema": v.schema,
+         "caption": v.caption, "properties": v.properties, "visibility": place.visibility.value,
+         "shared_with": list(place.shared_with), "review_date": place.review_date, "status": "active",
+         "content_hash": v.content_hash, "created_at": now, "updated_at": now}
+        for v in items
+    ]  # fmt: skip
+    session.execute(insert(Entity), rows)
+    shares = [{"entity_pk": r["id"], "country": c} for r in rows for c in place.shared_with]
+    if shares:
+        session.execute(insert(EntityShare), shares)
+    return [str(r["id"]) for r in rows]
+
+
+def _changed(entity: Entity, v: ValidEntity, place: Placement) -> bool:
+    return (
+        entity.content_hash != v.content_hash
+        or entity.visibility != place.visibility.value
+        or sorted(entity.shared_with) != sorted(place.shared_with)
+        or entity.status != "active"
+    )
+
+
+def do_upsert_entities(session: Session, actor: Actor, items: list[ValidEntity], place: Placement) -> UpsertCounts:
+    """Create or replace the actor's entities by FtM id; identical re-submissions change nothing."""
+    _require_writer(actor)
+    latest = {v.entity_id: v for v in items}  # the last version of an id in one batch wins
+    existing = existing_by_ids(session, actor.country, list(latest))
+    counts = UpsertCounts()
+    fresh = [v for k, v in latest.items() if k not in existing]
+    pks = _insert_new(session, actor, fresh, place) if fresh else []
+    counts.created = [v.entity_id for v in fresh]
+    for key, v in latest.items():
+        entity = existing.get(key)
+        if entity is None:
+            continue
+        if not _changed(entity, v, place):
+            counts.unchanged.append(key)
+            continue
+        entity.schema, entity.caption, entity.properties = v.schema, v.caption, v.properties
+        entity.content_hash, entity.visibility = v.content_hash, place.visibility.value
+        entity.shared_with, entity.status = list(place.shared_with), "active"
+        set_shares(entity, list(place.shared_with))
+        pks.append(entity.id)
+        counts.updated.append(key)
+    if pks:
+        session.flush()
+        record(session, actor, AuditAction.ENTITY_UPSERTED, target_type="entity", target_ids=pks,
+               extra={"created": len(counts.created), "updated": len(counts.updated)})  # fmt: skip
+        enqueue(session, "entity.upserted", {"ids": pks, "owner": actor.country}, country=actor.country)
+    return counts
+
+
+def do_delete_entity(session: Session, actor: Actor, entity: Entity) -> None:
+    """Delete an entity of the actor's country that no notice refers to."""
+    from manara.notice.models import Notice
+
+    if session.scalar(select(Notice.id).where(Notice.subject_id == entity.id).limit(1)) is not None:
+        raise Conflict("entity is the subject of a notice; cancel the notice instead", id=entity.id)
+    record(session, actor, AuditAction.ENTITY_DELETED, target_type="entity", target_ids=[entity.id])
+    enqueue(session, "entity.deleted", {"ids": [entity.id], "owner": entity.owner_country}, country=actor.country)
+    session.delete(entity)
+
+
+def do_revalidate_entity(session: Session, actor: Actor, entity: Entity, review_date: date) -> Entity:
+    """Confirm an entity is still valid and set its next review date (re-activates an expired one)."""
+    if review_date <= utcnow().date():
+        raise ValidationFailed("past review date", [{"field": "review_date", "message": "must be in the future"}])
+    entity.review_date, entity.status = review_date, "active"
+    record(session, actor, AuditAction.ENTITY_REVALIDATED, target_type="entity", target_ids=[entity.id],
+           extra={"review_date": review_date.isoformat()})  # fmt: skip
+    enqueue(session, "entity.upserted", {"ids": [entity.id], "owner": entity.owner_country}, country=actor.country)
+    return entity

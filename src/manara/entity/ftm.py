@@ -1,0 +1,122 @@
+"""Strict validation of submitted FollowTheMoney entities: every property and value must be valid."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from followthemoney import model
+from followthemoney.exc import InvalidData
+from followthemoney.schema import Schema
+
+from manara.errors import InvalidEntity
+from manara.text import sanitize
+
+# Schemata members may submit: subjects, their documents and assets, and relations between them.
+ALLOWED_SCHEMATA = frozenset({
+    "Person", "Organization", "Company", "LegalEntity", "PublicBody", "Address", "Identification",
+    "Passport", "Vehicle", "Vessel", "Airplane", "CryptoWallet", "BankAccount", "UserAccount",
+    "RealEstate", "Family", "Associate", "Membership", "Employment", "Ownership", "Directorship",
+    "Payment", "UnknownLink", "Representation", "Occupancy", "Sanction", "Note", "Event", "Trip",
+})  # fmt: skip
+MAX_VALUES_PER_PROPERTY = 200
+MAX_ID_CHARS = 200
+
+
+@dataclass(frozen=True)
+class ValidEntity:
+    """An entity that passed validation, with its cleaned properties and content hash."""
+
+    entity_id: str
+    schema: str
+    caption: str
+    properties: dict[str, list[str]]
+    content_hash: str
+
+    def to_ftm(self) -> dict[str, Any]:
+        """Return the FtM JSON form."""
+        return {"id": self.entity_id, "schema": self.schema, "properties": self.properties}
+
+
+def _schema(name: Any) -> Schema:
+    """Return the FtM schema named ``name`` if members may submit it."""
+    schema = model.get(name) if isinstance(name, str) else None
+    if schema is None or schema.name not in ALLOWED_SCHEMATA:
+        raise InvalidEntity(
+            "unknown or unsupported schema",
+            [{"field": "schema", "message": f"unsupported schema {str(name)[:60]!r}"}],
+        )
+    if schema.abstract:
+        raise InvalidEntity("abstract schema", [{"field": "schema", "message": f"{schema.name} is abstract"}])
+    return schema
+
+
+def _entity_id(raw: Any) -> str:
+    """Return a cleaned entity id or raise."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise InvalidEntity("missing id", [{"field": "id", "message": "id must be a non-empty string"}])
+    ident = sanitize(raw)
+    if not ident or len(ident) > MAX_ID_CHARS or ident != raw.strip():
+        raise InvalidEntity("invalid id", [{"field": "id", "message": "id has invalid characters or length"}])
+    return ident
+
+
+def _clean_values(schema: Schema, name: str, values: Any, max_chars: int) -> tuple[list[str], list[dict[str, Any]]]:
+    """Clean the values of one property; return them and any errors."""
+    prop = schema.get(name)
+    if prop is None or prop.stub:
+        return [], [{"field": f"properties.{name}", "message": f"{schema.name} has no property {name[:60]!r}"}]
+    if not isinstance(values, list):
+        values = [values]
+    if len(values) > MAX_VALUES_PER_PROPERTY:
+        return [], [{"field": f"properties.{name}", "message": "too many values"}]
+    cleaned: list[str] = []
+    errors: list[dict[str, Any]] = []
+    for raw in values:
+        if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+            errors.append({"field": f"properties.{name}", "message": "values must be strings"})
+            continue
+        text = sanitize(str(raw), multiline=prop.type.name == "text")
+        if len(text) > max_chars:
+            errors.append({"field": f"properties.{name}", "message": f"value longer than {max_chars} characters"})
+            continue
+        value = prop.type.clean(text) if text else None
+        if value is None:
+            errors.append({"field": f"properties.{name}", "message": f"invalid {prop.type.name}: {text[:80]!r}"})
+        elif value not in cleaned:
+            cleaned.append(value)
+    return cleaned, errors
+
+
+def validate_entity(data: Any, *, max_chars: int = 10_000) -> ValidEntity:
+    """Validate a submitted FtM entity dict strictly; raise InvalidEntity listing every problem."""
+    if not isinstance(data, dict):
+        raise InvalidEntity("entity must be a JSON object", [{"field": "", "message": "not an object"}])
+    schema = _schema(data.get("schema"))
+    entity_id = _entity_id(data.get("id"))
+    raw_props = data.get("properties", {})
+    if not isinstance(raw_props, dict):
+        raise InvalidEntity("properties must be an object", [{"field": "properties", "message": "not an object"}])
+    props: dict[str, list[str]] = {}
+    errors: list[dict[str, Any]] = []
+    for name, values in raw_props.items():
+        cleaned, errs = _clean_values(schema, str(name), values, max_chars)
+        errors.extend(errs)
+        if cleaned:
+            props[str(name)] = cleaned
+    if errors:
+        raise InvalidEntity("invalid entity properties", errors)
+    try:
+        proxy = model.get_proxy({"id": entity_id, "schema": schema.name, "properties": props}, cleaned=True)
+    except InvalidData as exc:
+        raise InvalidEntity("invalid entity", [{"field": "", "message": str(exc)[:200]}]) from exc
+    missing = [p for p in schema.required if not proxy.get(p)]
+    if missing:
+        raise InvalidEntity(
+            "missing required properties",
+            [{"field": f"properties.{p}", "message": "required"} for p in missing],
+        )
+    body = orjson.dumps({"schema": schema.name, "properties": props}, option=orjson.OPT_SORT_KEYS)
+    return ValidEntity(entity_id, schema.name, proxy.caption[:500], props, hashlib.sha256(body).hexdigest())

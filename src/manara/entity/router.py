@@ -1,0 +1,140 @@
+"""JSON API of entities: submit, read, list, import and export FtM, revalidate, delete."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+
+from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, PageParams, require
+from manara.audit.actions import AuditAction, record
+from manara.entity import service as entity_service
+from manara.entity.access import access_entity_by_id, access_entity_for_write
+from manara.entity.actions import do_delete_entity, do_revalidate_entity, do_upsert_entities, make_placement
+from manara.entity.ftm import validate_entity
+from manara.entity.importer import export_lines, import_lines
+from manara.entity.schemas import EntityIn, EntityOut, ImportReport
+from manara.errors import UnsupportedMedia
+from manara.member.roles import Actor, Perm
+from manara.notice.schemas import RevalidateIn
+from manara.pagination import PageOut
+from manara.settings import get_settings
+from manara.visibility import Visibility
+
+router = APIRouter(prefix="/entities", tags=["entities"])
+Writer = Annotated[Actor, Depends(require(Perm.ENTITY_WRITE))]
+Reader = Annotated[Actor, Depends(require(Perm.ENTITY_READ))]
+NDJSON = "application/x-ndjson"
+
+
+@router.post("", response_model=EntityOut, status_code=201)
+def submit_entity(body: EntityIn, session: DbSession, actor: Writer) -> EntityOut:
+    """Create or replace one of your country's entities (idempotent by FtM id)."""
+    valid = validate_entity(body.model_dump(by_alias=True, include={"id", "schema_", "properties"}),
+                            max_chars=get_settings().max_string_chars)  # fmt: skip
+    place = make_placement(session, actor, body.visibility, body.shared_with, body.review_date)
+    do_upsert_entities(session, actor, [valid], place)
+    entity = entity_service.get_by_natural_key(session, actor.country, valid.entity_id)
+    assert entity is not None
+    return EntityOut.model_validate(entity)
+
+
+@router.get("", response_model=PageOut[EntityOut])
+def list_entities(
+    session: DbSession, actor: Reader, paging: PageParams,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    schema: Annotated[str | None, Query(max_length=40)] = None,
+    owner: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
+) -> PageOut[EntityOut]:  # fmt: skip
+    """List entities you may see; the search is audited with its terms and result ids."""
+    page = entity_service.list_entities(session, actor, q=q, schema=schema, owner=owner,
+                                        page=paging.page, page_size=paging.page_size)  # fmt: skip
+    record(session, actor, AuditAction.ENTITY_SEARCHED, target_type="entity", target_ids=[e.id for e in page.items],
+           query={"q": q, "schema": schema, "owner": owner, "page": paging.page})  # fmt: skip
+    items = [EntityOut.model_validate(e) for e in page.items]
+    return PageOut(items=items, total=page.total, page=page.page, page_size=page.page_size)
+
+
+@router.post("/import", response_model=ImportReport)
+async def import_entities(
+    request: Request, factory: DbSessionFactory, actor: Writer,
+    visibility: Visibility = Visibility.OWNER,
+    shared_with: Annotated[list[str] | None, Query(max_length=300)] = None,
+    review_date: date | None = None,
+) -> ImportReport:  # fmt: skip
+    """Import FtM JSON lines (``application/x-ndjson``); bad lines are reported by number, not written."""
+    if request.headers.get("content-type", "").split(";")[0].strip() not in (NDJSON, "application/jsonl"):
+        raise UnsupportedMedia(f"send FtM entities as {NDJSON}")
+    settings = get_settings()
+    with factory() as session:
+        place = make_placement(session, actor, visibility, shared_with or [], review_date)
+    lines = _lines(request.stream())
+
+    def run() -> ImportReport:
+        with factory() as session:
+            return import_lines(session, actor, _sync_lines(lines), place,
+                                max_line=settings.max_line_bytes, max_chars=settings.max_string_chars)  # fmt: skip
+
+    return await run_in_threadpool(run)
+
+
+async def _lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """Split a byte stream into lines without holding the whole body."""
+    buffer = b""
+    async for chunk in chunks:
+        buffer += chunk
+        *complete, buffer = buffer.split(b"\n")
+        for line in complete:
+            yield line
+    if buffer:
+        yield buffer
+
+
+def _sync_lines(lines: AsyncIterator[bytes]) -> Iterator[bytes]:
+    """Consume an async line stream from a worker thread."""
+    from anyio.from_thread import run as run_async
+
+    while True:
+        try:
+            yield run_async(lines.__anext__)
+        except StopAsyncIteration:
+            return
+
+
+@router.get("/export", response_class=StreamingResponse)
+def export_entities(
+    factory: DbSessionFactory, actor: Reader,
+    owner: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
+) -> StreamingResponse:  # fmt: skip
+    """Stream every entity you may see as FtM JSON lines; the export is audited."""
+
+    def stream() -> Iterator[bytes]:
+        with factory() as session:
+            yield from export_lines(session, actor, owner=owner)
+
+    return StreamingResponse(iterate_in_threadpool(stream()), media_type=NDJSON)
+
+
+@router.get("/{entity_pk}", response_model=EntityOut)
+def get_entity(entity_pk: str, session: DbSession, actor: CurrentActor) -> EntityOut:
+    """Return one entity you may see; the read is audited."""
+    entity = access_entity_by_id(session, actor, entity_pk)
+    record(session, actor, AuditAction.ENTITY_VIEWED, target_type="entity", target_ids=[entity.id])
+    return EntityOut.model_validate(entity)
+
+
+@router.post("/{entity_pk}/revalidate", response_model=EntityOut)
+def revalidate_entity(entity_pk: str, body: RevalidateIn, session: DbSession, actor: CurrentActor) -> EntityOut:
+    """Confirm one of your entities is still valid until a new review date."""
+    entity = access_entity_for_write(session, actor, entity_pk)
+    return EntityOut.model_validate(do_revalidate_entity(session, actor, entity, body.review_date))
+
+
+@router.delete("/{entity_pk}", status_code=204)
+def delete_entity(entity_pk: str, session: DbSession, actor: CurrentActor) -> None:
+    """Delete one of your entities that no notice refers to."""
+    do_delete_entity(session, actor, access_entity_for_write(session, actor, entity_pk))

@@ -1,0 +1,1 @@
+"""Member countries, national bureaus and agencies, users, roles and API keys."""

@@ -1,0 +1,104 @@
+"""Write path of members, agencies, users and API keys: change + audit + outbox, never commit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from followthemoney.types import registry
+from sqlalchemy.orm import Session
+
+from manara.audit.actions import AuditAction, record
+from manara.db.base import utcnow
+from manara.errors import Conflict, NotFound, ValidationFailed
+from manara.member import keys
+from manara.member.models import Agency, ApiKey, Member, User
+from manara.member.roles import ALL_SCOPES, Actor, Role
+from manara.member.service import get_user_by_username
+from manara.outbox.service import enqueue
+from manara.text import sanitize
+
+NOT_COUNTRIES = {"zz", "eu", "un", "xk-", "aq"}
+
+
+def iso_country(code: str) -> tuple[str, str]:
+    """Return (ISO alpha-2 upper-case code, English name) or raise for an unknown country."""
+    cleaned = registry.country.clean(code) if len(code.strip()) == 2 else None
+    name = registry.country.names.get(cleaned or "")
+    if cleaned is None or name is None or len(cleaned) != 2 or cleaned in NOT_COUNTRIES:
+        raise ValidationFailed("unknown country", [{"field": "code", "message": f"not an ISO 3166 country: {code!r}"}])
+    return cleaned.upper(), str(name)
+
+
+def do_create_member(session: Session, code: str, *, acting: Actor, name: str | None = None) -> Member:
+    """Admit a member country to the network."""
+    iso, default_name = iso_country(code)
+    if session.get(Member, iso) is not None:
+        raise Conflict(f"member {iso} already exists", code=iso)
+    member = Member(code=iso, name=sanitize(name or default_name)[:200])
+    session.add(member)
+    session.flush()
+    record(session, acting, AuditAction.MEMBER_CREATED, target_type="member", target_ids=[iso])
+    enqueue(session, "member.created", {"code": iso})
+    return member
+
+
+def do_create_agency(session: Session, country: str, name: str, *, acting: Actor, kind: str = "national_bureau") -> Agency:
+    """Register a national bureau or agency of a member country."""
+    member = session.get(Member, country.upper())
+    if member is None:
+        raise NotFound("member", country)
+    agency = Agency(country=member.code, name=sanitize(name)[:200], kind=kind)
+    session.add(agency)
+    session.flush()
+    record(session, acting, AuditAction.AGENCY_CREATED, target_type="agency", target_ids=[agency.id])
+    return agency
+
+
+def do_create_user(
+    session: Session, username: str, *, country: str, role: Role, acting: Actor,
+    full_name: str = "", agency_id: str | None = None,
+) -> User:  # fmt: skip
+    """Create a user of a member country in one role."""
+    username = sanitize(username)
+    if not username or len(username) > 100:
+        raise ValidationFailed("invalid username", [{"field": "username", "message": "1 to 100 characters"}])
+    if session.get(Member, country.upper()) is None:
+        raise NotFound("member", country)
+    if get_user_by_username(session, username) is not None:
+        raise Conflict(f"user {username} already exists", username=username)
+    user = User(username=username, full_name=sanitize(full_name)[:200], country=country.upper(),
+                role=Role(role).value, agency_id=agency_id)  # fmt: skip
+    session.add(user)
+    session.flush()
+    record(session, acting, AuditAction.USER_CREATED, target_type="user", target_ids=[user.id],
+           extra={"role": user.role, "country": user.country})  # fmt: skip
+    return user
+
+
+def do_create_api_key(
+    session: Session, user: User, *, acting: Actor, name: str = "", days: int = 90,
+    scopes: list[str] | None = None,
+) -> tuple[ApiKey, str]:  # fmt: skip
+    """Create an API key for ``user``; return the row and the token, which is never shown again."""
+    wanted = sorted(set(scopes)) if scopes else sorted(ALL_SCOPES)
+    unknown = [s for s in wanted if s not in ALL_SCOPES]
+    if unknown or days < 1 or days > 3650:
+        raise ValidationFailed("invalid key request", [{"field": "scopes", "message": f"unknown: {unknown}"}]
+                               if unknown else [{"field": "days", "message": "1 to 3650"}])  # fmt: skip
+    new = keys.generate()
+    key = ApiKey(prefix=new.prefix, digest=new.digest, user_id=user.id, name=sanitize(name)[:100],
+                 scopes=wanted, expires_at=utcnow() + timedelta(days=days))  # fmt: skip
+    session.add(key)
+    session.flush()
+    record(session, acting, AuditAction.API_KEY_CREATED, target_type="api_key", target_ids=[key.id],
+           extra={"user_id": user.id, "scopes": wanted, "expires_at": key.expires_at.isoformat()})  # fmt: skip
+    return key, new.token
+
+
+def do_revoke_api_key(session: Session, key: ApiKey, *, acting: Actor) -> ApiKey:
+    """Revoke an API key at once."""
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        record(session, acting, AuditAction.API_KEY_REVOKED, target_type="api_key", target_ids=[key.id])
+        enqueue(session, "api_key.revoked", {"id": key.id})
+    return key

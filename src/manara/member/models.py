@@ -1,0 +1,62 @@
+"""Member countries, agencies, users and API keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from manara.db.base import Base, TimestampMixin, new_id
+
+
+class Member(TimestampMixin, Base):
+    """A member country of the network, identified by its ISO 3166-1 alpha-2 code."""
+
+    __tablename__ = "member"
+
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Agency(TimestampMixin, Base):
+    """A national bureau or agency of a member country."""
+
+    __tablename__ = "agency"
+    __table_args__ = (UniqueConstraint("country", "name"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    country: Mapped[str] = mapped_column(ForeignKey("member.code"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40), default="national_bureau")
+
+
+class User(TimestampMixin, Base):
+    """A person who uses Manara on behalf of a member country, in one role."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str] = mapped_column(ForeignKey("member.code"), index=True)
+    agency_id: Mapped[str | None] = mapped_column(ForeignKey("agency.id"), nullable=True)
+    role: Mapped[str] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ApiKey(TimestampMixin, Base):
+    """An API key: only a SHA-256 digest of the secret is stored; the secret is shown once."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    scopes: Mapped[list[str]] = mapped_column()
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(nullable=True)

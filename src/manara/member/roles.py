@@ -1,0 +1,69 @@
+"""Roles, permissions and the acting identity (``Actor``) every domain function receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A user's job in the network; decides the permissions they hold."""
+
+    FRONTLINE_OFFICER = "frontline_officer"
+    BUREAU_OFFICER = "bureau_officer"
+    REVIEWER = "reviewer"
+    ANALYST = "analyst"
+    DUTY_OFFICER = "duty_officer"
+    ADMINISTRATOR = "administrator"
+
+
+class Perm(StrEnum):
+    """A permission; API key scopes are drawn from the same names."""
+
+    NOTICE_READ = "notice:read"
+    NOTICE_WRITE = "notice:write"
+    NOTICE_REVIEW = "notice:review"
+    ENTITY_READ = "entity:read"
+    ENTITY_WRITE = "entity:write"
+    MEMBER_READ = "member:read"
+    MEMBER_ADMIN = "member:admin"
+    AUDIT_READ = "audit:read"
+
+
+ROLE_PERMS: dict[Role, frozenset[Perm]] = {
+    Role.FRONTLINE_OFFICER: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.MEMBER_READ}),
+    Role.BUREAU_OFFICER: frozenset(
+        {Perm.NOTICE_READ, Perm.NOTICE_WRITE, Perm.ENTITY_READ, Perm.ENTITY_WRITE, Perm.MEMBER_READ}
+    ),
+    Role.REVIEWER: frozenset({Perm.NOTICE_READ, Perm.NOTICE_REVIEW, Perm.ENTITY_READ, Perm.MEMBER_READ}),
+    Role.ANALYST: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.ENTITY_WRITE, Perm.MEMBER_READ}),
+    Role.DUTY_OFFICER: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.MEMBER_READ}),
+    Role.ADMINISTRATOR: frozenset({Perm.MEMBER_READ, Perm.MEMBER_ADMIN, Perm.AUDIT_READ}),
+}
+
+ALL_SCOPES: frozenset[str] = frozenset(p.value for p in Perm)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a user of a member country, through an API key or a session."""
+
+    user_id: str
+    username: str
+    country: str
+    role: Role
+    scopes: frozenset[str] = field(default=ALL_SCOPES)
+    api_key_id: str | None = None
+    purpose: str | None = None
+
+    @property
+    def perms(self) -> frozenset[Perm]:
+        """Permissions of the role, narrowed by the credential's scopes."""
+        return frozenset(p for p in ROLE_PERMS[self.role] if p.value in self.scopes)
+
+    def can(self, perm: Perm) -> bool:
+        """Tell whether the actor holds ``perm``."""
+        return perm in self.perms
+
+
+SYSTEM = Actor(user_id="system", username="system", country="ZZ", role=Role.ADMINISTRATOR)

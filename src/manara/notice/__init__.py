@@ -1,0 +1,1 @@
+"""Notices and diffusions: lifecycle with review before publication, one owner, review dates."""

@@ -1,0 +1,160 @@
+"""Write path of notices: every lifecycle step is a ``do_*`` action (change + audit + outbox)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from manara.audit.actions import AuditAction, record
+from manara.db.base import utcnow
+from manara.entity.access import access_entity_for_write
+from manara.entity.actions import Placement, make_placement
+from manara.errors import ChecksFailed, Forbidden, InvalidTransition, ValidationFailed
+from manara.member.roles import Actor, Perm
+from manara.notice.checks import neutrality_flags, required_failures
+from manara.notice.models import Notice, NoticeReview, NoticeStatus, NoticeType
+from manara.notice.schemas import NoticeIn, NoticePatch
+from manara.notice.service import new_reference, set_shares
+from manara.outbox.service import enqueue
+
+EDITABLE = {NoticeStatus.DRAFT, NoticeStatus.REFUSED}
+CANCELLABLE = {NoticeStatus.DRAFT, NoticeStatus.SUBMITTED, NoticeStatus.REFUSED, NoticeStatus.PUBLISHED}
+
+
+def _emit(session: Session, actor: Actor, action: AuditAction, notice: Notice, **extra: Any) -> None:
+    """Audit the action and enqueue ``notice.<verb>`` for the live console and indexes."""
+    record(session, actor, action, target_type="notice", target_ids=[notice.id],
+           extra={"status": notice.status, **extra})  # fmt: skip
+    payload = {"id": notice.id, "owner": notice.owner_country, "type": notice.type, "status": notice.status,
+               "under_review": notice.under_review, "reference": notice.reference}  # fmt: skip
+    enqueue(session, str(action), payload, country=notice.owner_country)
+
+
+def _require(actor: Actor, perm: Perm) -> None:
+    if not actor.can(perm):
+        raise Forbidden(f"this role lacks {perm.value}")
+
+
+def _place(notice: Notice, place: Placement) -> None:
+    notice.visibility, notice.review_date = place.visibility.value, place.review_date
+    notice.shared_with = list(place.shared_with)
+    set_shares(notice, notice.shared_with)
+
+
+def do_create_notice(session: Session, actor: Actor, data: NoticeIn) -> Notice:
+    """Create a draft notice owned by the actor's country."""
+    _require(actor, Perm.NOTICE_WRITE)
+    if data.subject_id is not None:
+        access_entity_for_write(session, actor, data.subject_id)
+    place = make_placement(session, actor, data.visibility, list(data.shared_with), data.review_date)
+    notice = Notice(
+        reference=new_reference(actor.country, data.type.value, utcnow().year), type=data.type.value,
+        status=NoticeStatus.DRAFT.value, owner_country=actor.country, subject_id=data.subject_id,
+        title=data.title, summary=data.summary, details=data.details.model_dump(mode="json", exclude_none=True),
+        visibility=place.visibility.value, shared_with=[], review_date=place.review_date,
+        checks={}, created_by=actor.user_id, shares=[], reviews=[],
+    )  # fmt: skip
+    _place(notice, place)
+    session.add(notice)
+    session.flush()
+    _emit(session, actor, AuditAction.NOTICE_CREATED, notice)
+    return notice
+
+
+def do_update_notice(session: Session, actor: Actor, notice: Notice, patch: NoticePatch) -> Notice:
+    """Edit a draft or refused notice; a refused notice returns to draft."""
+    if notice.status not in EDITABLE:
+        raise InvalidTransition("notice", notice.status, "edit")
+    fields = patch.model_fields_set
+    if "subject_id" in fields and patch.subject_id is not None:
+        access_entity_for_write(session, actor, patch.subject_id)
+        notice.subject_id = patch.subject_id
+    if patch.title is not None:
+        notice.title = patch.title
+    if patch.summary is not None:
+        notice.summary = patch.summary
+    if patch.details is not None:
+        notice.details = patch.details.model_dump(mode="json", exclude_none=True)
+    if fields & {"visibility", "shared_with", "review_date"}:
+        place = make_placement(
+            session, actor, patch.visibility or notice.visibility,  # type: ignore[arg-type]
+            list(patch.shared_with if patch.shared_with is not None else notice.shared_with),
+            patch.review_date if "review_date" in fields else notice.review_date,
+        )
+        _place(notice, place)
+    notice.status, notice.version = NoticeStatus.DRAFT.value, notice.version + 1
+    _emit(session, actor, AuditAction.NOTICE_UPDATED, notice, fields=sorted(fields))
+    return notice
+
+
+def do_submit_notice(session: Session, actor: Actor, notice: Notice) -> Notice:
+    """Run the automated checks and send the notice to review (a diffusion is published at once)."""
+    if notice.status not in EDITABLE:
+        raise InvalidTransition("notice", notice.status, "submit")
+    failures = required_failures(notice)
+    if failures:
+        raise ChecksFailed(failures)
+    now = utcnow()
+    notice.checks = {"checked_at": now.isoformat(), "failures": [], "flags": neutrality_flags(notice)}
+    notice.submitted_at, notice.version = now, notice.version + 1
+    if notice.type == NoticeType.DIFFUSION:
+        notice.status, notice.under_review, notice.published_at = NoticeStatus.PUBLISHED.value, True, now
+    else:
+        notice.status = NoticeStatus.SUBMITTED.value
+    _emit(session, actor, AuditAction.NOTICE_SUBMITTED, notice, flags=len(notice.checks["flags"]))
+    return notice
+
+
+def do_review_notice(session: Session, actor: Actor, notice: Notice, decision: str, reasons: list[str]) -> Notice:
+    """Approve (publish or clear) or refuse a notice awaiting review, with reasons."""
+    _require(actor, Perm.NOTICE_REVIEW)
+    pending_diffusion = notice.status == NoticeStatus.PUBLISHED and notice.under_review
+    if notice.status != NoticeStatus.SUBMITTED and not pending_diffusion:
+        raise InvalidTransition("notice", notice.status, "review")
+    if decision == "refuse" and not reasons:
+        raise ValidationFailed("reasons required", [{"field": "reasons", "message": "give the reasons for refusal"}])
+    now = utcnow()
+    notice.reviews.append(NoticeReview(reviewer_id=actor.user_id, reviewer_country=actor.country,
+                                       decision=decision, reasons=reasons, created_at=now))  # fmt: skip
+    notice.under_review, notice.version = False, notice.version + 1
+    if decision == "refuse":
+        notice.status = NoticeStatus.REFUSED.value
+        action = AuditAction.NOTICE_REFUSED
+    elif pending_diffusion:
+        action = AuditAction.NOTICE_CLEARED
+    else:
+        notice.status, notice.published_at = NoticeStatus.PUBLISHED.value, now
+        action = AuditAction.NOTICE_APPROVED
+    _emit(session, actor, action, notice, reasons=reasons)
+    return notice
+
+
+def do_cancel_notice(session: Session, actor: Actor, notice: Notice, reason: str) -> Notice:
+    """Cancel a notice (the owner withdraws it); cancelled notices vanish from other members."""
+    if notice.status not in CANCELLABLE:
+        raise InvalidTransition("notice", notice.status, "cancel")
+    notice.status, notice.closed_at, notice.close_reason = NoticeStatus.CANCELLED.value, utcnow(), reason
+    notice.under_review, notice.version = False, notice.version + 1
+    _emit(session, actor, AuditAction.NOTICE_CANCELLED, notice, reason=reason)
+    return notice
+
+
+def do_revalidate_notice(session: Session, actor: Actor, notice: Notice, review_date: Any) -> Notice:
+    """Confirm a published (or expired) notice is still valid until a new review date."""
+    if notice.status not in {NoticeStatus.PUBLISHED, NoticeStatus.EXPIRED}:
+        raise InvalidTransition("notice", notice.status, "revalidate")
+    if review_date <= utcnow().date():
+        raise ValidationFailed("past review date", [{"field": "review_date", "message": "must be in the future"}])
+    notice.review_date, notice.status = review_date, NoticeStatus.PUBLISHED.value
+    notice.closed_at, notice.close_reason, notice.version = None, None, notice.version + 1
+    _emit(session, actor, AuditAction.NOTICE_REVALIDATED, notice, review_date=review_date.isoformat())
+    return notice
+
+
+def do_expire_notice(session: Session, actor: Actor, notice: Notice) -> Notice:
+    """Expire a published notice whose review date has passed without re-validation."""
+    notice.status, notice.closed_at = NoticeStatus.EXPIRED.value, utcnow()
+    notice.close_reason, notice.version = "review date passed", notice.version + 1
+    _emit(session, actor, AuditAction.NOTICE_EXPIRED, notice)
+    return notice

@@ -1,0 +1,109 @@
+"""JSON API of notices: the whole lifecycle, from draft to publication, cancellation and expiry."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+
+from manara.api.deps import CurrentActor, DbSession, PageParams
+from manara.audit.actions import AuditAction, record
+from manara.entity.schemas import EntityOut
+from manara.idempotency import remember, replay
+from manara.notice import actions, service
+from manara.notice.access import access_notice_by_id, access_notice_for_owner, access_notice_for_review
+from manara.notice.models import Notice, NoticeStatus, NoticeType
+from manara.notice.schemas import CancelIn, NoticeIn, NoticeOut, NoticePatch, ReviewIn, RevalidateIn
+from manara.pagination import PageOut
+
+router = APIRouter(prefix="/notices", tags=["notices"])
+IdempotencyKey = Annotated[str | None, Header(max_length=100, description="Makes a retried POST safe")]
+
+
+def notice_out(notice: Notice, *, with_subject: bool = True) -> NoticeOut:
+    """Serialise a notice; the subject's particulars are shared through the notice itself."""
+    out = NoticeOut.model_validate(notice)
+    if with_subject and notice.subject_id is not None:
+        from manara.entity.models import Entity
+        from sqlalchemy.orm import object_session
+
+        session = object_session(notice)
+        subject = session.get(Entity, notice.subject_id) if session is not None else None
+        out.subject = EntityOut.model_validate(subject) if subject is not None else None
+    return out
+
+
+@router.post("", response_model=NoticeOut, status_code=201)
+def create_notice(
+    body: NoticeIn, session: DbSession, actor: CurrentActor, idempotency_key: IdempotencyKey = None
+) -> NoticeOut:
+    """Create a draft notice or diffusion owned by your country (``Idempotency-Key`` makes retries safe)."""
+    if idempotency_key:
+        previous = replay(session, actor, idempotency_key, body.model_dump(mode="json"))
+        if previous is not None:
+            return notice_out(access_notice_by_id(session, actor, previous))
+    notice = actions.do_create_notice(session, actor, body)
+    if idempotency_key:
+        remember(session, actor, idempotency_key, body.model_dump(mode="json"), notice.id)
+    return notice_out(notice)
+
+
+@router.get("", response_model=PageOut[NoticeOut])
+def list_notices(
+    session: DbSession, actor: CurrentActor, paging: PageParams,
+    type: NoticeType | None = None, status: NoticeStatus | None = None,
+    owner: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    review_queue: bool = False,
+) -> PageOut[NoticeOut]:  # fmt: skip
+    """List notices you may see (``review_queue=true``: those awaiting your review)."""
+    page = service.list_notices(session, actor, type_=type, status=status, owner=owner, q=q,
+                                review_queue=review_queue, page=paging.page, page_size=paging.page_size)  # fmt: skip
+    record(session, actor, AuditAction.NOTICE_SEARCHED, target_type="notice", target_ids=[n.id for n in page.items],
+           query={"type": type, "status": status, "owner": owner, "q": q, "review_queue": review_queue})  # fmt: skip
+    items = [notice_out(n, with_subject=False) for n in page.items]
+    return PageOut(items=items, total=page.total, page=page.page, page_size=page.page_size)
+
+
+@router.get("/{notice_id}", response_model=NoticeOut)
+def get_notice(notice_id: str, session: DbSession, actor: CurrentActor) -> NoticeOut:
+    """Return a notice you may see, with its subject; the read is audited."""
+    notice = access_notice_by_id(session, actor, notice_id)
+    record(session, actor, AuditAction.NOTICE_VIEWED, target_type="notice",
+           target_ids=[notice.id, *([notice.subject_id] if notice.subject_id else [])])  # fmt: skip
+    return notice_out(notice)
+
+
+@router.patch("/{notice_id}", response_model=NoticeOut)
+def update_notice(notice_id: str, body: NoticePatch, session: DbSession, actor: CurrentActor) -> NoticeOut:
+    """Edit one of your draft or refused notices."""
+    notice = access_notice_for_owner(session, actor, notice_id)
+    return notice_out(actions.do_update_notice(session, actor, notice, body))
+
+
+@router.post("/{notice_id}/submit", response_model=NoticeOut)
+def submit_notice(notice_id: str, session: DbSession, actor: CurrentActor) -> NoticeOut:
+    """Run the automated checks and send for review (diffusions publish at once, under review)."""
+    notice = access_notice_for_owner(session, actor, notice_id)
+    return notice_out(actions.do_submit_notice(session, actor, notice))
+
+
+@router.post("/{notice_id}/review", response_model=NoticeOut)
+def review_notice(notice_id: str, body: ReviewIn, session: DbSession, actor: CurrentActor) -> NoticeOut:
+    """Approve or refuse a notice of another member that awaits review."""
+    notice = access_notice_for_review(session, actor, notice_id)
+    return notice_out(actions.do_review_notice(session, actor, notice, body.decision, list(body.reasons)))
+
+
+@router.post("/{notice_id}/cancel", response_model=NoticeOut)
+def cancel_notice(notice_id: str, body: CancelIn, session: DbSession, actor: CurrentActor) -> NoticeOut:
+    """Cancel one of your notices."""
+    notice = access_notice_for_owner(session, actor, notice_id)
+    return notice_out(actions.do_cancel_notice(session, actor, notice, body.reason))
+
+
+@router.post("/{notice_id}/revalidate", response_model=NoticeOut)
+def revalidate_notice(notice_id: str, body: RevalidateIn, session: DbSession, actor: CurrentActor) -> NoticeOut:
+    """Confirm one of your published or expired notices is valid until a new review date."""
+    notice = access_notice_for_owner(session, actor, notice_id)
+    return notice_out(actions.do_revalidate_notice(session, actor, notice, body.review_date))

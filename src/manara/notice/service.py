@@ -1,0 +1,51 @@
+"""Notice queries and low-level writes; never commits."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from manara.member.roles import Actor
+from manara.notice.access import notice_visibility_filter, review_queue_clause
+from manara.notice.models import Notice, NoticeShare
+from manara.pagination import Page, paginate
+
+TYPE_CODES = {"red": "R", "yellow": "Y", "blue": "B", "black": "K", "green": "G", "orange": "O",
+              "purple": "P", "un_special": "U", "diffusion": "D"}  # fmt: skip
+
+
+def new_reference(owner: str, ntype: str, year: int) -> str:
+    """Return a new human-readable reference such as ``MA-R-2026-7F3A9C``."""
+    return f"{owner}-{TYPE_CODES[ntype]}-{year}-{secrets.token_hex(3).upper()}"
+
+
+def set_shares(notice: Notice, countries: list[str]) -> None:
+    """Replace the share rows of ``notice`` with ``countries``."""
+    wanted = set(countries)
+    notice.shares = [s for s in notice.shares if s.country in wanted]
+    have = {s.country for s in notice.shares}
+    notice.shares.extend(NoticeShare(country=c) for c in sorted(wanted - have))
+
+
+def list_notices(
+    session: Session, actor: Actor, *, type_: str | None = None, status: str | None = None,
+    owner: str | None = None, q: str | None = None, review_queue: bool = False,
+    page: int = 1, page_size: int = 50,
+) -> Page[Notice]:  # fmt: skip
+    """Return a page of notices the actor may see, newest first."""
+    stmt = select(Notice).where(notice_visibility_filter(actor))
+    if review_queue:
+        stmt = stmt.where(review_queue_clause(), Notice.owner_country != actor.country)
+    if type_:
+        stmt = stmt.where(Notice.type == type_)
+    if status:
+        stmt = stmt.where(Notice.status == status)
+    if owner:
+        stmt = stmt.where(Notice.owner_country == owner.upper())
+    if q:
+        stmt = stmt.where(func.lower(Notice.title).contains(q.lower(), autoescape=True))
+    return paginate(session, stmt.order_by(Notice.updated_at.desc(), Notice.id), page=page, page_size=page_size)
+

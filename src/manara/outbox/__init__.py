@@ -1,0 +1,1 @@
+"""Transactional outbox: events written with the change, delivered after commit."""

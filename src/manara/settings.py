@@ -1,0 +1,68 @@
+"""One settings object for the whole application, read from ``MANARA_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+UNSAFE_SECRETS = {"", "changethis", "dev-secret-key"}
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field is documented in docs/settings.md."""
+
+    model_config = SettingsConfigDict(env_prefix="MANARA_", env_file=".env", extra="ignore")
+
+    env: Literal["dev", "test", "prod"] = Field(
+        "dev", description="Deployment environment; `prod` refuses unsafe defaults."
+    )
+    database_url: str = Field(
+        "sqlite:///./manara.db",
+        description="SQLAlchemy URL of the system of record: SQLite by default, PostgreSQL in production "
+        "(e.g. `postgresql+psycopg://manara@db/manara`).",
+    )
+    secret_key: SecretStr = Field(
+        SecretStr("dev-secret-key"),
+        description="Signing key for sessions and tokens; must be set to a long random value in prod.",
+    )
+    max_request_bytes: int = Field(
+        10 * 1024 * 1024, description="Largest accepted request body for ordinary JSON requests, in bytes."
+    )
+    max_import_bytes: int = Field(
+        512 * 1024 * 1024, description="Largest accepted body of an FtM JSON-lines import, in bytes."
+    )
+    max_line_bytes: int = Field(
+        256 * 1024, description="Largest accepted single line of an FtM JSON-lines import, in bytes."
+    )
+    max_string_chars: int = Field(
+        10_000, description="Longest accepted single property value or text field, in characters."
+    )
+    page_size_default: int = Field(50, description="Default page size of list endpoints.")
+    page_size_max: int = Field(500, description="Largest page size a client may ask for.")
+    api_key_default_days: int = Field(90, description="Validity of a new API key when none is given, in days.")
+    review_period_days: int = Field(
+        365 * 5, description="Default review period of a new record (days until its review date)."
+    )
+    demo_seed: int = Field(7, description="Seed of the demo network generator (`manara demo load`).")
+    demo_persons: int = Field(3000, description="Number of generated persons in the demo network.")
+    log_level: str = Field("INFO", description="Python log level of the application loggers.")
+    data_dir: Path = Field(Path("./var"), description="Directory for files the server writes (exports, jobs).")
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_defaults(self) -> Self:
+        """Refuse the development secret outside dev and test."""
+        if self.env == "prod" and self.secret_key.get_secret_value() in UNSAFE_SECRETS:
+            raise ValueError("MANARA_SECRET_KEY must be set to a strong secret when MANARA_ENV=prod")
+        if self.env == "prod" and len(self.secret_key.get_secret_value()) < 32:
+            raise ValueError("MANARA_SECRET_KEY must be at least 32 characters when MANARA_ENV=prod")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once from the environment."""
+    return Settings()

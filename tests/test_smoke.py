@@ -1,0 +1,18 @@
+"""The application starts, answers health probes and serves its OpenAPI document."""
+
+from fastapi.testclient import TestClient
+
+
+def test_health_and_ready(client: TestClient) -> None:
+    assert client.get("/health").json()["status"] == "ok"
+    assert client.get("/ready").json() == {"status": "ready"}
+
+
+def test_openapi_lists_the_api(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/api/v1/notices" in paths and "/api/v1/entities/import" in paths
+
+
+def test_landing_page(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "Manara" in page.text and "/docs" in page.text
