@@ -73,7 +73,7 @@ def user_list(country: Annotated[str | None, typer.Option(help="Only this countr
 @handle_errors
 def key_create(
     username: str,
-    days: Annotated[int, typer.Option(help="Validity in days")] = 90,
+    days: Annotated[int | None, typer.Option(help="Validity in days (default MANARA_API_KEY_DEFAULT_DAYS)")] = None,
     scope: Annotated[list[str] | None, typer.Option(help="Limit to these scopes (repeatable)")] = None,
     name: Annotated[str, typer.Option(help="What the key is for")] = "",
 ) -> None:

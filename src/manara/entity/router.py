@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Annotated
 
+from anyio.from_thread import run as run_async
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
@@ -96,13 +97,14 @@ async def _lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
 
 def _sync_lines(lines: AsyncIterator[bytes]) -> Iterator[bytes]:
     """Consume an async line stream from a worker thread."""
-    from anyio.from_thread import run as run_async
-
-    while True:
+    async def next_line() -> bytes | None:
         try:
-            yield run_async(lines.__anext__)
+            return await lines.__anext__()
         except StopAsyncIteration:
-            return
+            return None
+
+    while (line := run_async(next_line)) is not None:
+        yield line
 
 
 @router.get("/export", response_class=StreamingResponse)

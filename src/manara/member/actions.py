@@ -15,6 +15,7 @@ from manara.member.models import Agency, ApiKey, Member, User
 from manara.member.roles import ALL_SCOPES, Actor, Role
 from manara.member.service import get_user_by_username
 from manara.outbox.service import enqueue
+from manara.settings import get_settings
 from manara.text import sanitize
 
 NOT_COUNTRIES = {"zz", "eu", "un", "xk-", "aq"}
@@ -42,7 +43,9 @@ def do_create_member(session: Session, code: str, *, acting: Actor, name: str | 
     return member
 
 
-def do_create_agency(session: Session, country: str, name: str, *, acting: Actor, kind: str = "national_bureau") -> Agency:
+def do_create_agency(
+    session: Session, country: str, name: str, *, acting: Actor, kind: str = "national_bureau"
+) -> Agency:
     """Register a national bureau or agency of a member country."""
     member = session.get(Member, country.upper())
     if member is None:
@@ -76,11 +79,12 @@ def do_create_user(
 
 
 def do_create_api_key(
-    session: Session, user: User, *, acting: Actor, name: str = "", days: int = 90,
+    session: Session, user: User, *, acting: Actor, name: str = "", days: int | None = None,
     scopes: list[str] | None = None,
 ) -> tuple[ApiKey, str]:  # fmt: skip
     """Create an API key for ``user``; return the row and the token, which is never shown again."""
     wanted = sorted(set(scopes)) if scopes else sorted(ALL_SCOPES)
+    days = days if days is not None else get_settings().api_key_default_days
     unknown = [s for s in wanted if s not in ALL_SCOPES]
     if unknown or days < 1 or days > 3650:
         raise ValidationFailed("invalid key request", [{"field": "scopes", "message": f"unknown: {unknown}"}]

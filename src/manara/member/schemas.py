@@ -59,7 +59,7 @@ class ApiKeyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Line = ""
-    days: int = Field(90, ge=1, le=3650)
+    days: int | None = Field(None, ge=1, le=3650, description="Validity; default MANARA_API_KEY_DEFAULT_DAYS")
     scopes: list[str] | None = Field(None, max_length=20)
 
 

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install the Debian packages Manara needs to build and test, only when they are missing.
+# Usage: scripts/ensure-system-deps.sh [build] [postgres]
+set -euo pipefail
+missing=()
+want_build=0; want_pg=0
+for arg in "$@"; do
+  case "$arg" in build) want_build=1 ;; postgres) want_pg=1 ;; esac
+done
+if [ "$want_build" = 1 ]; then
+  command -v pkg-config >/dev/null || missing+=(pkg-config)
+  pkg-config --exists icu-uc 2>/dev/null || missing+=(libicu-dev)
+  command -v g++ >/dev/null || missing+=(g++)
+fi
+if [ "$want_pg" = 1 ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing system packages: ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
