@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from manara.audit.chain import verify_chain
 from manara.cli.common import console, handle_errors, session_scope, user_actor
 from manara.db.base import utcnow
-from manara.db.session import get_sessionmaker
+from manara.db.session import unit_of_work
 from manara.entity.actions import make_placement
 from manara.entity.importer import export_lines, import_lines
 from manara.jobs import expire_due
@@ -47,20 +47,16 @@ def import_cmd(
 ) -> None:
     """Import FtM entities; re-running the same file changes nothing, bad lines are reported."""
     settings = get_settings()
-    session = get_sessionmaker()()
-    try:
+    with session_scope() as session:
         actor = user_actor(session, as_user)
         rd = date.fromisoformat(review_date) if review_date else None
         place = make_placement(session, actor, visibility, share or [], rd)
-        session.commit()
-        handle = sys.stdin.buffer if str(path) == "-" else path.open("rb")
-        size = 0 if str(path) == "-" else path.stat().st_size
-        with handle, Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                              TimeRemainingColumn(), console=console) as progress:  # fmt: skip
-            report = import_lines(session, actor, _lines(handle, size, progress), place, batch_size=batch_size,
-                                  max_line=settings.max_line_bytes, max_chars=settings.max_string_chars)  # fmt: skip
-    finally:
-        session.close()
+    handle = sys.stdin.buffer if str(path) == "-" else path.open("rb")
+    size = 0 if str(path) == "-" else path.stat().st_size
+    with handle, Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                          TimeRemainingColumn(), console=console) as progress:  # fmt: skip
+        report = import_lines(unit_of_work, actor, _lines(handle, size, progress), place, batch_size=batch_size,
+                              max_line=settings.max_line_bytes, max_chars=settings.max_string_chars)  # fmt: skip
     for err in report.errors:
         console.print(f"[yellow]line {err['line']}:[/yellow] {err['reason']}")
     typer.echo(f"lines {report.lines}  created {report.created}  updated {report.updated}  "

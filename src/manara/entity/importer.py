@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 
 import orjson
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from manara.errors import ManaraError
 from manara.member.roles import Actor
 
 MAX_REPORTED_ERRORS = 1000
+SessionFactory = Callable[[], AbstractContextManager[Session]]
 
 
 def _parse(line: bytes, *, max_line: int, max_chars: int) -> ValidEntity:
@@ -36,25 +38,24 @@ def _reason(exc: ManaraError) -> str:
 
 
 def import_lines(
-    session: Session, actor: Actor, lines: Iterable[bytes], place: Placement, *,
+    factory: SessionFactory, actor: Actor, lines: Iterable[bytes], place: Placement, *,
     batch_size: int = 1000, max_line: int = 256 * 1024, max_chars: int = 10_000,
-    commit: bool = True, progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:  # fmt: skip
     """Import FtM entity lines; bad lines are reported by number and nothing of them is written.
 
-    Each batch is committed (when ``commit``), so an interrupted import keeps whole batches only, and
-    re-running the same file ends in the same state because upserts are idempotent.
+    Each batch is one unit of work from ``factory``, so an interrupted import keeps whole batches
+    only, and re-running the same file ends in the same state because upserts are idempotent.
     """
     report = ImportReport()
     batch: list[ValidEntity] = []
 
     def flush() -> None:
-        counts = do_upsert_entities(session, actor, batch, place)
+        with factory() as session:
+            counts = do_upsert_entities(session, actor, batch, place)
         report.created += len(counts.created)
         report.updated += len(counts.updated)
         report.unchanged += len(counts.unchanged)
-        if commit:
-            session.commit()
         if progress:
             progress(len(batch))
         batch.clear()
@@ -76,11 +77,10 @@ def import_lines(
             flush()
     if batch:
         flush()
-    record(session, actor, AuditAction.ENTITY_IMPORTED, target_type="entity",
-           extra={"lines": report.lines, "created": report.created, "updated": report.updated,
-                  "errors": len(report.errors)})  # fmt: skip
-    if commit:
-        session.commit()
+    with factory() as session:
+        record(session, actor, AuditAction.ENTITY_IMPORTED, target_type="entity",
+               extra={"lines": report.lines, "created": report.created, "updated": report.updated,
+                      "errors": len(report.errors)})  # fmt: skip
     return report
 
 

@@ -76,9 +76,8 @@ async def import_entities(
     lines = _lines(request.stream())
 
     def run() -> ImportReport:
-        with factory() as session:
-            return import_lines(session, actor, _sync_lines(lines), place,
-                                max_line=settings.max_line_bytes, max_chars=settings.max_string_chars)  # fmt: skip
+        return import_lines(factory, actor, _sync_lines(lines), place,
+                            max_line=settings.max_line_bytes, max_chars=settings.max_string_chars)  # fmt: skip
 
     return await run_in_threadpool(run)
 
