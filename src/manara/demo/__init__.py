@@ -1,0 +1,1 @@
+"""Seeded demo data: realistic persons and related entities for the demo network and benchmarks."""
