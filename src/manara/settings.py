@@ -52,6 +52,18 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", description="Python log level of the application loggers.")
     data_dir: Path = Field(Path("./var"), description="Directory for files the server writes (exports, jobs).")
 
+    hit_deadline_minutes: dict[str, int] = Field(
+        default_factory=lambda: {"red": 30, "diffusion": 30, "yellow": 60, "orange": 60, "un_special": 120,
+                                 "blue": 240, "black": 240, "green": 480, "purple": 480, "document": 60},
+        description="Minutes the record owner has to answer a hit, per notice type (JSON object); `document` "
+        "for travel-document hits.",
+    )  # fmt: skip
+    screening_limit_max: int = Field(50, description="Most candidates one screening request may ask for.")
+    screening_refresh_seconds: float = Field(
+        0.25, description="How often each API process pulls the outbox to keep its screening index fresh."
+    )
+    batch_max_rows: int = Field(1_000_000, description="Most passengers accepted in one batch screening job.")
+
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Self:
         """Refuse the development secret outside dev and test."""

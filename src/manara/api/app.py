@@ -14,9 +14,13 @@ from manara.api.deps import DbSession
 from manara.api.errors import install_error_handlers
 from manara.api.middleware import BodyLimit, RequestContext
 from manara.audit.router import router as audit_router
+from manara.document.router import router as document_router
 from manara.entity.router import router as entity_router
+from manara.hit.router import router as hit_router
 from manara.member.router import router as member_router
 from manara.notice.router import router as notice_router
+from manara.screening.index import ScreeningIndex
+from manara.screening.router import router as screening_router
 from manara.settings import get_settings
 from manara.web.pages import landing_page
 
@@ -51,7 +55,9 @@ def create_app() -> FastAPI:
     )  # fmt: skip
     install_error_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
-    for router in (member_router, entity_router, notice_router, audit_router):
+    app.state.screening_index = ScreeningIndex()
+    for router in (member_router, entity_router, notice_router, screening_router, document_router, hit_router,
+                   audit_router):  # fmt: skip
         api.include_router(router)
     app.include_router(api)
     app.include_router(_health_router())

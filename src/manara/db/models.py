@@ -2,13 +2,16 @@
 
 from manara.audit.models import AuditEvent, AuditHead
 from manara.db.base import Base
+from manara.document.models import DocumentReport
 from manara.entity.models import Entity, EntityShare
+from manara.hit.models import Hit
 from manara.idempotency import IdempotencyRecord
 from manara.member.models import Agency, ApiKey, Member, User
 from manara.notice.models import Notice, NoticeReview, NoticeShare
 from manara.outbox.models import OutboxEvent
 
 __all__ = [
-    "Agency", "ApiKey", "AuditEvent", "AuditHead", "Base", "Entity", "EntityShare", "IdempotencyRecord",
+    "Agency", "ApiKey", "AuditEvent", "AuditHead", "Base", "DocumentReport", "Entity", "EntityShare", "Hit",
+    "IdempotencyRecord",
     "Member", "Notice", "NoticeReview", "NoticeShare", "OutboxEvent", "User",
 ]  # fmt: skip

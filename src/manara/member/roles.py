@@ -28,16 +28,21 @@ class Perm(StrEnum):
     MEMBER_READ = "member:read"
     MEMBER_ADMIN = "member:admin"
     AUDIT_READ = "audit:read"
+    SCREEN = "screen"
+    HIT_ANSWER = "hit:answer"
+    DOCUMENT_WRITE = "document:write"
 
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
-    Role.FRONTLINE_OFFICER: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.MEMBER_READ}),
+    Role.FRONTLINE_OFFICER: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.MEMBER_READ, Perm.SCREEN}),
     Role.BUREAU_OFFICER: frozenset(
-        {Perm.NOTICE_READ, Perm.NOTICE_WRITE, Perm.ENTITY_READ, Perm.ENTITY_WRITE, Perm.MEMBER_READ}
-    ),
+        {Perm.NOTICE_READ, Perm.NOTICE_WRITE, Perm.ENTITY_READ, Perm.ENTITY_WRITE, Perm.MEMBER_READ, Perm.SCREEN,
+         Perm.HIT_ANSWER, Perm.DOCUMENT_WRITE}
+    ),  # fmt: skip
     Role.REVIEWER: frozenset({Perm.NOTICE_READ, Perm.NOTICE_REVIEW, Perm.ENTITY_READ, Perm.MEMBER_READ}),
-    Role.ANALYST: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.ENTITY_WRITE, Perm.MEMBER_READ}),
-    Role.DUTY_OFFICER: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.MEMBER_READ}),
+    Role.ANALYST: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.ENTITY_WRITE, Perm.MEMBER_READ, Perm.SCREEN}),
+    Role.DUTY_OFFICER: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.MEMBER_READ, Perm.SCREEN,
+                                  Perm.HIT_ANSWER}),  # fmt: skip
     Role.ADMINISTRATOR: frozenset({Perm.MEMBER_READ, Perm.MEMBER_ADMIN, Perm.AUDIT_READ}),
 }
 

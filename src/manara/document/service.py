@@ -1,0 +1,34 @@
+"""Document register queries; never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from manara.document.access import can_view_report, report_visibility_filter
+from manara.document.models import DocumentReport
+from manara.member.roles import Actor
+from manara.pagination import Page, paginate
+
+
+def find_reports(session: Session, key: str, issuing_country: str) -> Sequence[DocumentReport]:
+    """Return every report (any owner, any state) of the document with this normalised number."""
+    stmt = select(DocumentReport).where(DocumentReport.number_key == key,
+                                        DocumentReport.issuing_country == issuing_country)  # fmt: skip
+    return session.scalars(stmt).all()
+
+
+def visible_reports(session: Session, actor: Actor, key: str, issuing_country: str) -> list[DocumentReport]:
+    """Return the active reports of a document that the actor may see."""
+    return [r for r in find_reports(session, key, issuing_country) if can_view_report(actor, r) and r.active]
+
+
+def list_reports(session: Session, actor: Actor, *, own: bool, page: int, page_size: int) -> Page[DocumentReport]:
+    """Return a page of reports: your country's (``own``) or all you may see."""
+    stmt = select(DocumentReport).where(report_visibility_filter(actor))
+    if own:
+        stmt = stmt.where(DocumentReport.owner_country == actor.country)
+    return paginate(session, stmt.order_by(DocumentReport.created_at.desc(), DocumentReport.id),
+                    page=page, page_size=page_size)  # fmt: skip

@@ -1,0 +1,1 @@
+"""Hits: a screening result on another member's record, reported to its owner with a deadline."""

@@ -1,0 +1,66 @@
+"""JSON API of hits: the owner's inbox, acknowledgement and judgement."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from manara.api.deps import CurrentActor, DbSession, PageParams
+from manara.audit.actions import AuditAction, record
+from manara.db.base import utcnow
+from manara.hit import actions
+from manara.hit.access import access_hit_by_id, access_hit_for_owner, hit_visibility_filter
+from manara.hit.models import Hit, HitStatus
+from manara.pagination import PageOut, paginate
+from manara.screening.schemas import HitOut, JudgeIn
+
+router = APIRouter(prefix="/hits", tags=["hits"])
+
+
+def hit_out(hit: Hit) -> HitOut:
+    """Serialise a hit, flagging it overdue when unanswered past its deadline."""
+    out = HitOut.model_validate(hit)
+    out.overdue = hit.status in actions.OPEN_STATES and hit.deadline_at < utcnow()
+    return out
+
+
+@router.get("", response_model=PageOut[HitOut])
+def list_hits(
+    session: DbSession, actor: CurrentActor, paging: PageParams,
+    side: Literal["owner", "querying", "any"] = "owner", status: HitStatus | None = None,
+) -> PageOut[HitOut]:  # fmt: skip
+    """List hits: on your country's records (``side=owner``, your inbox) or raised by your searches."""
+    stmt = select(Hit).where(hit_visibility_filter(actor))
+    if side == "owner":
+        stmt = stmt.where(Hit.owner_country == actor.country)
+    elif side == "querying":
+        stmt = stmt.where(Hit.querying_country == actor.country)
+    if status:
+        stmt = stmt.where(Hit.status == status)
+    page = paginate(session, stmt.order_by(Hit.deadline_at, Hit.id), page=paging.page, page_size=paging.page_size)
+    record(session, actor, AuditAction.HIT_VIEWED, target_type="hit", target_ids=[h.id for h in page.items],
+           query={"side": side, "status": status})  # fmt: skip
+    return PageOut(items=[hit_out(h) for h in page.items], total=page.total, page=page.page, page_size=page.page_size)
+
+
+@router.get("/{hit_id}", response_model=HitOut)
+def get_hit(hit_id: str, session: DbSession, actor: CurrentActor) -> HitOut:
+    """Return a hit your country raised or received."""
+    hit = access_hit_by_id(session, actor, hit_id)
+    record(session, actor, AuditAction.HIT_VIEWED, target_type="hit", target_ids=[hit.id])
+    return hit_out(hit)
+
+
+@router.post("/{hit_id}/acknowledge", response_model=HitOut)
+def acknowledge(hit_id: str, session: DbSession, actor: CurrentActor) -> HitOut:
+    """Acknowledge a hit on your country's record (you have seen it and are on it)."""
+    return hit_out(actions.do_acknowledge_hit(session, actor, access_hit_for_owner(session, actor, hit_id)))
+
+
+@router.post("/{hit_id}/judge", response_model=HitOut)
+def judge(hit_id: str, body: JudgeIn, session: DbSession, actor: CurrentActor) -> HitOut:
+    """Confirm, reject or mark inconclusive a hit on your country's record."""
+    hit = access_hit_for_owner(session, actor, hit_id)
+    return hit_out(actions.do_judge_hit(session, actor, hit, body.judgement, body.note))

@@ -1,0 +1,1 @@
+"""Screening: persons against published notices, documents against the lost/stolen register, batches."""

@@ -1,0 +1,157 @@
+"""The in-process screening index: built from the database, kept fresh from the outbox.
+
+Each API process holds one. Before every search the index pulls the outbox events it has not seen,
+so a notice published, changed or cancelled in any process is searchable (or gone) on the next
+query; a background refresher also pulls every ``screening_refresh_seconds``. The index is a cache:
+the database stays the source of truth and access is re-checked on every result.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from manara.db.base import utcnow
+from manara.entity.models import Entity
+from manara.matching import Matcher, MatchResult, PersonRecord, record_from_ftm
+from manara.notice.models import Notice, NoticeStatus
+from manara.outbox.models import OutboxEvent
+from manara.visibility import may_see
+
+LATE_COMMIT_WINDOW = timedelta(seconds=30)  # outbox ids may commit out of order within this window
+SCREENABLE_SCHEMATA = ("Person",)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the index knows of a screenable notice, enough to filter by visibility and to answer."""
+
+    notice_id: str
+    owner: str
+    visibility: str
+    shared_with: frozenset[str]
+    notice_type: str
+    reference: str
+    title: str
+    subject_pk: str
+
+    def visible_to(self, country: str) -> bool:
+        """Tell whether members of ``country`` may see this notice."""
+        return may_see(owner=self.owner, visibility=self.visibility, shared_with=list(self.shared_with),
+                       country=country)  # fmt: skip
+
+
+class ScreeningIndex:
+    """Published notices about persons, indexed by their subject's names, dates and documents."""
+
+    def __init__(self) -> None:
+        self.matcher = Matcher()
+        self.targets: dict[str, Target] = {}
+        self.by_subject: dict[str, set[str]] = {}
+        self.built = False
+        self.low_water = 0
+        self.seen: dict[int, object] = {}
+        self.lock = threading.RLock()
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def ensure(self, session: Session) -> None:
+        """Build the index on first use, then catch up with the outbox."""
+        with self.lock:
+            if not self.built:
+                self.build(session)
+            self.refresh(session)
+
+    def build(self, session: Session) -> None:
+        """Load every published notice about a person."""
+        with self.lock:
+            self.low_water = session.scalar(select(func.max(OutboxEvent.id))) or 0
+            stmt = (
+                select(Notice, Entity)
+                .join(Entity, Notice.subject_id == Entity.id)
+                .where(Notice.status == NoticeStatus.PUBLISHED, Entity.schema.in_(SCREENABLE_SCHEMATA))
+            )
+            for notice, entity in session.execute(stmt):
+                self._put(notice, entity)
+            self.built = True
+
+    def refresh(self, session: Session) -> int:
+        """Apply outbox events not applied yet; return how many were applied."""
+        with self.lock:
+            events = session.scalars(
+                select(OutboxEvent).where(OutboxEvent.id > self.low_water).order_by(OutboxEvent.id)
+            ).all()
+            applied = 0
+            for event in events:
+                if event.id in self.seen:
+                    continue
+                self.seen[event.id] = None
+                applied += self._apply(session, event.topic, event.payload)
+            self._advance(events)
+            return applied
+
+    def _advance(self, events: Sequence[OutboxEvent]) -> None:
+        """Move the low-water mark past events old enough that no earlier id can still commit."""
+        horizon = utcnow() - LATE_COMMIT_WINDOW
+        old = [e.id for e in events if e.created_at < horizon]
+        if old:
+            self.low_water = max(self.low_water, max(old))
+            self.seen = {k: v for k, v in self.seen.items() if k > self.low_water}
+
+    def _apply(self, session: Session, topic: str, payload: dict[str, Any]) -> int:
+        if topic.startswith("notice."):
+            self._reload(session, str(payload["id"]))
+            return 1
+        if topic.startswith("entity."):
+            ids: list[str] = payload.get("ids") or []
+            notices = {n for pk in ids for n in self.by_subject.get(str(pk), ())}
+            for notice_id in notices:
+                self._reload(session, notice_id)
+            return len(notices)
+        return 0
+
+    def _reload(self, session: Session, notice_id: str) -> None:
+        notice = session.get(Notice, notice_id)
+        entity = session.get(Entity, notice.subject_id) if notice and notice.subject_id else None
+        if notice is None or entity is None or notice.status != NoticeStatus.PUBLISHED or entity.schema not in \
+                SCREENABLE_SCHEMATA:  # fmt: skip
+            self._drop(notice_id)
+        else:
+            self._put(notice, entity)
+
+    def _put(self, notice: Notice, entity: Entity) -> None:
+        self._drop(notice.id)
+        self.matcher.add(record_from_ftm({"id": notice.id, "properties": entity.properties}))
+        self.targets[notice.id] = Target(
+            notice_id=notice.id, owner=notice.owner_country, visibility=notice.visibility,
+            shared_with=frozenset(notice.shared_with), notice_type=notice.type, reference=notice.reference,
+            title=notice.title, subject_pk=entity.id,
+        )  # fmt: skip
+        self.by_subject.setdefault(entity.id, set()).add(notice.id)
+
+    def _drop(self, notice_id: str) -> None:
+        target = self.targets.pop(notice_id, None)
+        if target is None:
+            return
+        self.matcher.remove(notice_id)
+        subjects = self.by_subject.get(target.subject_pk)
+        if subjects is not None:
+            subjects.discard(notice_id)
+
+    def search(self, country: str, query: PersonRecord, limit: int) -> list[tuple[MatchResult, Target]]:
+        """Return the best matches among notices members of ``country`` may see."""
+        with self.lock:
+
+            def allowed(notice_id: str) -> bool:
+                target = self.targets.get(notice_id)
+                return target is not None and target.visible_to(country)
+
+            results = self.matcher.search(query, limit=limit, allowed=allowed)
+            return [(r, self.targets[r.id]) for r in results if r.id in self.targets]

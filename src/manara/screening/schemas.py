@@ -1,0 +1,106 @@
+"""Pydantic shapes of the screening API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from manara.schemas_common import CountryCode, Line
+
+
+class DocumentIn(BaseModel):
+    """A travel document presented by the screened person."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: Line = Field(..., min_length=1, max_length=64)
+    country: CountryCode | None = Field(None, description="Issuing country")
+
+
+class ScreenIn(BaseModel):
+    """One person to screen: any script, partial birth dates allowed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    names: list[Line] = Field(..., min_length=1, max_length=20, description="Names as presented, any script")
+    birth_date: str | None = Field(
+        None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY, YYYY-MM or YYYY-MM-DD"
+    )
+    nationality: CountryCode | None = None
+    gender: Literal["male", "female"] | None = None
+    documents: list[DocumentIn] = Field(default_factory=list, max_length=10)
+    limit: int = Field(10, ge=1, le=50)
+
+
+class ScreenResult(BaseModel):
+    """One candidate notice with its score and explanation."""
+
+    notice_id: str
+    reference: str
+    notice_type: str
+    title: str
+    owner_country: str
+    score: float
+    match: bool
+    features: dict[str, float]
+    explanation: str
+    hit_id: str | None = None
+    previously_rejected: bool = False
+    next_step: str
+
+
+class DocumentCheck(BaseModel):
+    """Whether a travel document is reported stolen, lost or revoked, in the reports you may see."""
+
+    number: str
+    issuing_country: str
+    reported: bool
+    reports: list[dict[str, Any]]
+    hit_ids: list[str]
+    next_step: str
+
+
+class ScreenOut(BaseModel):
+    """The answer to a screening request."""
+
+    algorithm: str
+    threshold: float
+    results: list[ScreenResult]
+    documents: list[DocumentCheck] = Field(default_factory=list)
+
+
+class HitOut(BaseModel):
+    """A hit as the querying member or the owner sees it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    created_at: datetime
+    querying_country: str
+    owner_country: str
+    target_type: str
+    target_id: str
+    notice_type: str
+    query: dict[str, Any]
+    algorithm: str
+    score: float
+    threshold: float
+    features: dict[str, Any]
+    explanation: str
+    status: str
+    deadline_at: datetime
+    overdue: bool = False
+    acknowledged_at: datetime | None
+    judged_at: datetime | None
+    judgement_note: str | None
+
+
+class JudgeIn(BaseModel):
+    """The owner's judgement of a hit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    judgement: Literal["confirmed", "rejected", "inconclusive"]
+    note: Line = ""

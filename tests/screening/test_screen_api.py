@@ -1,0 +1,132 @@
+"""Screening through the API: visibility, hits to owners, judgements, index freshness, documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from manara.member.roles import Role
+from conftest import Net, person
+
+RED_DETAILS = {
+    "offence": "Drug trafficking", "facts": "Shipments of cannabis resin through Tangier port.",
+    "legal_provision": "Article 2 of Law 77-21", "max_penalty_years": 10, "warrant_reference": "MA-AW-1/2026",
+    "issuing_authority": "Investigating judge, Tangier", "extradition_countries": ["FR"],
+}  # fmt: skip
+
+
+def publish_red(client: TestClient, net: Net, *, visibility: str = "all", shared: list[str] | None = None,
+                name: str = "Abderrahmane Ben Salah", owner: str = "MA") -> dict[str, Any]:  # fmt: skip
+    """Submit a person and take a red notice about them to publication; return the notice."""
+    bo = net.user(owner, Role.BUREAU_OFFICER)
+    subject = person(f"subj-{name}", name, birthDate="1985-04-12", nationality="ma", passportNumber="MA1234567")
+    entity = client.post("/api/v1/entities", json={**subject, "visibility": "owner"}, headers=bo.headers).json()
+    body = {"type": "red", "title": "Wanted", "subject_id": entity["id"], "details": RED_DETAILS,
+            "visibility": visibility, "shared_with": shared or []}  # fmt: skip
+    notice = client.post("/api/v1/notices", json=body, headers=bo.headers).json()
+    assert client.post(f"/api/v1/notices/{notice['id']}/submit", headers=bo.headers).status_code == 200
+    reviewer = net.user("EG" if owner != "EG" else "FR", Role.REVIEWER)
+    reviewed = client.post(f"/api/v1/notices/{notice['id']}/review", json={"decision": "approve"},
+                           headers=reviewer.headers)  # fmt: skip
+    assert reviewed.status_code == 200, reviewed.text
+    return dict(reviewed.json())
+
+
+def screen(client: TestClient, headers: dict[str, str], **body: Any) -> Any:
+    response = client.post("/api/v1/screen", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_published_notice_is_found_by_another_member_and_raises_a_hit(client: TestClient, net: Net) -> None:
+    notice = publish_red(client, net)
+    fr = net.user("FR", Role.FRONTLINE_OFFICER)
+    out = screen(client, fr.headers, names=["عبد الرحمن بن صالح"], birth_date="1985-04-12")
+    top = out["results"][0]
+    assert top["notice_id"] == notice["id"] and top["match"] is True and top["hit_id"]
+    assert "URGENT" in top["next_step"]
+    inbox = client.get("/api/v1/hits", headers=net.user("MA", Role.BUREAU_OFFICER).headers).json()
+    assert [h["id"] for h in inbox["items"]] == [top["hit_id"]]
+    assert inbox["items"][0]["status"] == "open" and inbox["items"][0]["querying_country"] == "FR"
+
+
+def test_screening_sees_only_what_the_member_may_see(client: TestClient, net: Net) -> None:
+    publish_red(client, net, visibility="countries", shared=["FR"])
+    fr = screen(client, net.user("FR", Role.FRONTLINE_OFFICER).headers, names=["Abderrahmane Ben Salah"], birth_date="1985-04-12")
+    eg = screen(client, net.user("EG", Role.FRONTLINE_OFFICER).headers, names=["Abderrahmane Ben Salah"], birth_date="1985-04-12")
+    assert fr["results"] and eg["results"] == []
+
+
+def test_cancelled_notice_leaves_the_index_at_once(client: TestClient, net: Net) -> None:
+    notice = publish_red(client, net)
+    fr = net.user("FR", Role.FRONTLINE_OFFICER).headers
+    assert screen(client, fr, names=["Abderrahmane Ben Salah"], birth_date="1985-04-12")["results"]
+    ma = net.user("MA", Role.BUREAU_OFFICER).headers
+    client.post(f"/api/v1/notices/{notice['id']}/cancel", json={"reason": "arrested"}, headers=ma)
+    assert screen(client, fr, names=["Abderrahmane Ben Salah"], birth_date="1985-04-12")["results"] == []
+
+
+def test_owner_acknowledges_then_rejects_and_the_pair_does_not_alert_again(client: TestClient, net: Net) -> None:
+    publish_red(client, net)
+    fr = net.user("FR", Role.FRONTLINE_OFFICER).headers
+    hit_id = screen(client, fr, names=["Abderrahmane Ben Salah"], birth_date="1985-04-12")["results"][0]["hit_id"]
+    ma = net.user("MA", Role.BUREAU_OFFICER).headers
+    assert client.post(f"/api/v1/hits/{hit_id}/acknowledge", headers=ma).json()["status"] == "acknowledged"
+    judged = client.post(f"/api/v1/hits/{hit_id}/judge", json={"judgement": "rejected", "note": "different DOB"},
+                         headers=ma)  # fmt: skip
+    assert judged.json()["status"] == "rejected"
+    again = screen(client, fr, names=["Abderrahmane Ben Salah"], birth_date="1985-04-12")["results"][0]
+    assert again["hit_id"] is None and again["previously_rejected"] is True and again["match"] is False
+
+
+def test_only_the_owner_answers_a_hit_and_strangers_get_404(client: TestClient, net: Net) -> None:
+    publish_red(client, net)
+    hit_id = screen(client, net.user("FR", Role.FRONTLINE_OFFICER).headers,
+                    names=["Abderrahmane Ben Salah"], birth_date="1985-04-12")["results"][0]["hit_id"]  # fmt: skip
+    assert client.get(f"/api/v1/hits/{hit_id}", headers=net.user("FR", Role.FRONTLINE_OFFICER).headers).status_code == 200
+    assert client.get(f"/api/v1/hits/{hit_id}", headers=net.user("EG", Role.BUREAU_OFFICER).headers).status_code == 404
+    fr_bo = net.user("FR", Role.BUREAU_OFFICER).headers
+    assert client.post(f"/api/v1/hits/{hit_id}/acknowledge", headers=fr_bo).status_code == 404
+
+
+def test_reviewer_may_not_screen(client: TestClient, net: Net) -> None:
+    response = client.post("/api/v1/screen", json={"names": ["x"]}, headers=net.user("FR", Role.REVIEWER).headers)
+    assert response.status_code == 403
+
+
+def test_stolen_document_check_raises_a_hit_to_the_issuer(client: TestClient, net: Net) -> None:
+    ma = net.user("MA", Role.BUREAU_OFFICER).headers
+    created = client.post("/api/v1/documents", json={"number": "XK-441 9273", "issuing_country": "MA",
+                                                      "status": "stolen"}, headers=ma)  # fmt: skip
+    assert created.status_code == 201, created.text
+    fr = net.user("FR", Role.FRONTLINE_OFFICER).headers
+    check = client.get("/api/v1/documents/check", params={"number": "xk4419273", "country": "ma"}, headers=fr).json()
+    assert check["reported"] is True and check["reports"][0]["status"] == "stolen" and len(check["hit_ids"]) == 1
+    other = client.get("/api/v1/documents/check", params={"number": "XK4419274", "country": "MA"}, headers=fr).json()
+    assert other["reported"] is False and other["hit_ids"] == []
+    client.post(f"/api/v1/documents/{created.json()['id']}/withdraw", headers=ma)
+    after = client.get("/api/v1/documents/check", params={"number": "XK4419273", "country": "MA"}, headers=fr).json()
+    assert after["reported"] is False
+
+
+def test_owner_only_document_report_is_invisible_to_others(client: TestClient, net: Net) -> None:
+    ma = net.user("MA", Role.BUREAU_OFFICER).headers
+    client.post("/api/v1/documents", json={"number": "AB123456", "issuing_country": "MA", "status": "lost",
+                                           "visibility": "owner"}, headers=ma)  # fmt: skip
+    fr = net.user("FR", Role.FRONTLINE_OFFICER).headers
+    check = client.get("/api/v1/documents/check", params={"number": "AB123456", "country": "MA"}, headers=fr).json()
+    assert check["reported"] is False
+    listing = client.get("/api/v1/documents", params={"own": "false"}, headers=fr).json()
+    assert listing["total"] == 0
+
+
+def test_screening_is_audited_with_the_query_terms(client: TestClient, net: Net, session: Any) -> None:
+    from sqlalchemy import select
+
+    from manara.audit.models import AuditEvent
+
+    fr = net.user("FR", Role.FRONTLINE_OFFICER)
+    screen(client, fr.headers, names=["Youssef El Idrissi"], birth_date="1987-03-14")
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "screening.searched")).one()
+    assert event.user_id == fr.actor.user_id and event.query["names"] == ["Youssef El Idrissi"]
