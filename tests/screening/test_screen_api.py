@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from manara.member.roles import Role
 from conftest import Net, person
+from manara.member.roles import Role
 
 RED_DETAILS = {
     "offence": "Drug trafficking", "facts": "Shipments of cannabis resin through Tangier port.",
@@ -53,8 +53,9 @@ def test_a_published_notice_is_found_by_another_member_and_raises_a_hit(client: 
 
 def test_screening_sees_only_what_the_member_may_see(client: TestClient, net: Net) -> None:
     publish_red(client, net, visibility="countries", shared=["FR"])
-    fr = screen(client, net.user("FR", Role.FRONTLINE_OFFICER).headers, names=["Abderrahmane Ben Salah"], birth_date="1985-04-12")
-    eg = screen(client, net.user("EG", Role.FRONTLINE_OFFICER).headers, names=["Abderrahmane Ben Salah"], birth_date="1985-04-12")
+    query = {"names": ["Abderrahmane Ben Salah"], "birth_date": "1985-04-12"}
+    fr = screen(client, net.user("FR", Role.FRONTLINE_OFFICER).headers, **query)
+    eg = screen(client, net.user("EG", Role.FRONTLINE_OFFICER).headers, **query)
     assert fr["results"] and eg["results"] == []
 
 
@@ -84,7 +85,8 @@ def test_only_the_owner_answers_a_hit_and_strangers_get_404(client: TestClient, 
     publish_red(client, net)
     hit_id = screen(client, net.user("FR", Role.FRONTLINE_OFFICER).headers,
                     names=["Abderrahmane Ben Salah"], birth_date="1985-04-12")["results"][0]["hit_id"]  # fmt: skip
-    assert client.get(f"/api/v1/hits/{hit_id}", headers=net.user("FR", Role.FRONTLINE_OFFICER).headers).status_code == 200
+    fr_fo = net.user("FR", Role.FRONTLINE_OFFICER).headers
+    assert client.get(f"/api/v1/hits/{hit_id}", headers=fr_fo).status_code == 200
     assert client.get(f"/api/v1/hits/{hit_id}", headers=net.user("EG", Role.BUREAU_OFFICER).headers).status_code == 404
     fr_bo = net.user("FR", Role.BUREAU_OFFICER).headers
     assert client.post(f"/api/v1/hits/{hit_id}/acknowledge", headers=fr_bo).status_code == 404
