@@ -53,31 +53,39 @@ LATIN_PARTICLES = {
     "ben": ("Ben", "Ben"), "bin": ("bin", "Bin"), "bint": ("bint", "Bint"), "ould": ("Ould", "Ould"),
     "abu": ("Abou", "Abu"),
 }
-_CACHE: dict[tuple[str, str, int], str] = {}
+# Memoised spellings, one dict per (style, profile): the hot path of generation is dict lookups.
+_LATIN: dict[str, list[dict[str, str]]] = {style: [{} for _ in profiles] for style, profiles in PROFILES.items()}
+_SCRIPT: dict[str, str] = {"#" + word: arabic for word, arabic in ARABIC_PARTICLES.items()}
 
 
 def latin(code: str, style: str, k: int) -> str:
-    """Spell a name part with profile k of a style, memoised (the hot path of generation)."""
-    key = (code, style, k)
-    text = _CACHE.get(key)
+    """Spell a name part (or '#particle') with profile k of a style."""
+    table = _LATIN[style][k]
+    text = table.get(code)
     if text is None:
-        text = spell(code, style, k, PROFILES[style][k], PROFILES_PER_STYLE)
-        _CACHE[key] = text
+        if code[0] == "#":
+            french, english = LATIN_PARTICLES[code[1:]]
+            text = french if style in FRENCH_STYLES else english
+        else:
+            text = spell(code, style, k, PROFILES[style][k], PROFILES_PER_STYLE)
+        table[code] = text
     return text
-
-
-def _particle(word: str, style: str) -> str:
-    french, english = LATIN_PARTICLES[word]
-    return french if style in FRENCH_STYLES else english
 
 
 def render(parts: list[str], style: str, k: int) -> str:
     """Render a sequence of codes and particles (prefixed '#') in one style."""
-    return " ".join(_particle(p[1:], style) if p[0] == "#" else latin(p, style, k) for p in parts)
+    table = _LATIN[style][k]
+    return " ".join([table.get(p) or latin(p, style, k) for p in parts])
 
 
 def _arabic(parts: list[str]) -> str:
-    return " ".join(ARABIC_PARTICLES[p[1:]] if p[0] == "#" else to_arabic(p) for p in parts)
+    out = []
+    for part in parts:
+        text = _SCRIPT.get(part)
+        if text is None:
+            text = _SCRIPT[part] = to_arabic(part)
+        out.append(text)
+    return " ".join(out)
 
 
 def _given_pool(country: str, conv: ArabicConvention, male: bool, rng: random.Random) -> Pool[str]:

@@ -12,8 +12,8 @@ from manara.demo import name_data_cyrillic as data
 from manara.demo.name_data_arabic import parse_pool
 from manara.demo.name_pool import PersonName, Pool, dedupe
 
-_BASE = dict(zip("абвгдзклмнопрстуф", "abvgdzklmnoprstuf", strict=True)) | {"ь": "", "ъ": "", "'": "", "і": "i", "ї": "i",
-                                                                         "є": "ie", "ґ": "g"}
+_BASE = dict(zip("абвгдзклмнопрстуф", "abvgdzklmnoprstuf", strict=True)) | {
+    "ь": "", "ъ": "", "'": "", "і": "i", "ї": "i", "є": "ie", "ґ": "g"}
 ICAO = _BASE | {"е": "e", "ё": "e", "ж": "zh", "и": "i", "й": "i", "х": "kh", "ц": "ts", "ч": "ch",
                 "ш": "sh", "щ": "shch", "ы": "y", "ъ": "ie", "э": "e", "ю": "iu", "я": "ia"}
 ENGLISH = ICAO | {"ё": "yo", "й": "y", "ю": "yu", "я": "ya", "ъ": "", "ье": "ye", "ий": "y"}

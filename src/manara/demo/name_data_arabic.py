@@ -8,7 +8,7 @@ from __future__ import annotations
 
 MALE_COMMON = """
 muHam~ad:160 >aHmad:50 Ealiy:30 maHmuwd:18 muSTafaY:16 yuwsuf:18 Eabd_All~`h:20 Eumar:14 xaAlid:14
-<ibraAhiym:14 Hasan:15 Husayn:12 Eabd_AlraHmaAn:10 saEiyd:10 Hamzap:6 Eabd_AlqaAdir:6 <ismaAEiyl:6
+<ibraAhiym:14 Hasan:15 Husayn:12 Eabd_AlraHm`n:10 saEiyd:10 Hamzap:6 Eabd_AlqaAdir:6 <ismaAEiyl:6
 EuvmaAn:4 yaHyaY:5 EiysaY:4 muwsaY:5 nuwr_Aldiyn:4 Eabd_AlEaziyz:6 Eabd_Alkariym:5 Eabd_AlraHiym:4
 Eabd_AlHamiyd:3 Eabd_Almajiyd:2 Eabd_AlsalaAm:3 Eabd_AlnaASir:2 Eabd_AlhaAdiy:2 Eabd_Alfat~aAH:2
 Eabd_Alwah~aAb:2 Eabd_AllaTiyf:2 Eabd_AlHakiym:1 Eabd_AlmunEim:2 SalaAH_Aldiyn:2 xayr_Aldiyn:1

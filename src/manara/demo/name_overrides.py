@@ -38,7 +38,7 @@ _RAW: dict[str, str] = {
     "Eabd_All~`h": "en=Abdullah:6,Abdallah:2,Abdulla:1,Abd Allah:1; eg=Abdallah:4,Abdullah:3,Abdalla:2;"
     " gulf=Abdulla:5,Abdullah:5; lev=Abdallah:4,Abdullah:3; fr_ma=Abdellah:6,Abdallah:3;"
     " fr_dz=Abdallah:4,Abdellah:4; fr_tn=Abdallah:5,Abdellah:2",
-    "Eabd_AlraHmaAn": "en=Abdul Rahman:4,Abdulrahman:3,Abdelrahman:1,Abd al-Rahman:1,Abdurrahman:1;"
+    "Eabd_AlraHm`n": "en=Abdul Rahman:4,Abdulrahman:3,Abdelrahman:1,Abd al-Rahman:1,Abdurrahman:1;"
     " eg=Abdelrahman:5,Abdel Rahman:4,Abdulrahman:1; gulf=Abdulrahman:5,Abdul Rahman:3,Abdurahman:1;"
     " lev=Abdel Rahman:3,Abdul Rahman:3,Abdelrahman:2; fr_ma=Abderrahmane:6,Abderahmane:2,"
     "Abdel Rahman:1; fr_dz=Abderrahmane:7,Abderahmane:2; fr_tn=Abderrahmen:4,Abderrahmane:4",
