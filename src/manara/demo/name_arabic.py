@@ -135,6 +135,8 @@ def arabic_name(country: str, rng: random.Random, male: bool, style: str | None 
         son = MALE[conv.region].pick(rng)
         weak = (render(["#abu", son], primary, k), _arabic(["#abu", son]))
     father = parts[2] if len(parts) > 2 and parts[1][0] == "#" else parts[1] if len(parts) > 2 else None
+    if father is None and rng.random() < 0.6:  # Maghrebi civil records name the father separately
+        father = MALE[conv.region].pick(rng)
     return PersonName(
         name=name,
         first=latin(parts[0], primary, k),

@@ -116,29 +116,48 @@ def feminine_surname(surname: str) -> str:
     return surname
 
 
-def _latin_given(given: str, system: str) -> str:
-    if given in EXONYMS and system in ("en", "de", "fr"):
-        return EXONYMS[given][("en", "de", "fr").index(system)]
-    return transliterate(given, system)
+FEMALE_SURNAMES = {
+    cc: Pool([(feminine_surname(name), weight) for name, weight in parse_pool(spec)])
+    for cc, spec in data.SURNAMES.items()
+}
+_SYSTEMS = ("en", "de", "fr")
+_WORDS: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+_PATRONYMICS: dict[tuple[str, bool, str], str] = {}
+
+
+def _forms(word: str, country: str, given: bool = False) -> tuple[str, str, str, str]:
+    """Official, English, German and French spellings of one word, memoised."""
+    key = (word, country)
+    forms = _WORDS.get(key)
+    if forms is None:
+        official = transliterate(word, "uk" if country == "UA" else "icao")
+        others = [EXONYMS[word][i] if given and word in EXONYMS else transliterate(word, system)
+                  for i, system in enumerate(_SYSTEMS)]
+        forms = _WORDS[key] = (official, others[0], others[1], others[2])
+    return forms
+
+
+def _patronymic(father: str, male: bool, country: str) -> str:
+    key = (father, male, country)
+    text = _PATRONYMICS.get(key)
+    if text is None:
+        text = _PATRONYMICS[key] = patronymic(father, male, country)
+    return text
 
 
 def cyrillic_name(country: str, rng: random.Random, male: bool) -> PersonName:
     """Build a Russian or Ukrainian name with Cyrillic original and Latin transliterations."""
     given = (MALE if male else FEMALE)[country].pick(rng)
     father = MALE[country].pick(rng)
-    surname = SURNAMES[country].pick(rng)
-    if not male:
-        surname = feminine_surname(surname)
-    patro = patronymic(father, male, country)
-    official = "uk" if country == "UA" else "icao"
-    first, last = transliterate(given, official), transliterate(surname, official)
-    name = f"{first} {last}"
-    aliases = [f"{given} {patro} {surname}", f"{surname} {given} {patro}",
-               f"{_latin_given(given, 'en')} {transliterate(patro, 'en')} {transliterate(surname, 'en')}"]
-    for system in ("en", "de", "fr") if rng.random() < 0.5 else ("en",):
-        aliases.append(f"{_latin_given(given, system)} {transliterate(surname, system)}")
+    surname = (SURNAMES if male else FEMALE_SURNAMES)[country].pick(rng)
+    patro = _patronymic(father, male, country)
+    g, p, f, s = (_forms(given, country, True), _forms(patro, country), _forms(father, country, True),
+                  _forms(surname, country))
+    name = f"{g[0]} {s[0]}"
+    aliases = [f"{given} {patro} {surname}", f"{surname} {given} {patro}", f"{g[1]} {p[1]} {s[1]}", f"{g[1]} {s[1]}"]
+    if rng.random() < 0.5:
+        aliases += [f"{g[2]} {s[2]}", f"{g[3]} {s[3]}"]
     if country == "UA" and given in RUSSIAN_FORMS:
         russian = RUSSIAN_FORMS[given]
-        aliases += [f"{russian} {surname}", f"{transliterate(russian, 'icao')} {transliterate(surname, 'en')}"]
-    return PersonName(name=name, first=first, last=last, father=transliterate(father, official),
-                      aliases=dedupe(aliases, name), middle=transliterate(patro, official))
+        aliases += [f"{russian} {surname}", f"{_forms(russian, 'RU')[0]} {s[1]}"]
+    return PersonName(name=name, first=g[0], last=s[0], father=f[0], aliases=dedupe(aliases, name), middle=p[0])

@@ -5,9 +5,8 @@ from __future__ import annotations
 import random
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import accumulate
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -27,8 +26,7 @@ class Pool(Generic[T]):
         return self.items[bisect_right(self.cum, rng.random() * self.total)]
 
 
-@dataclass(frozen=True, slots=True)
-class PersonName:
+class PersonName(NamedTuple):
     """A person's name: primary Latin form, its parts, and other spellings."""
 
     name: str
