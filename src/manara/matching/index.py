@@ -7,14 +7,24 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from manara.matching import snapshot
-from manara.matching.keys import DOC_PREFIX, deletions, name_keys, record_keys
-from manara.matching.names import BARE_PREFIX, token_key
+from manara.matching.keys import (
+    DOC_PREFIX,
+    date_keys,
+    deletions,
+    joined_keys,
+    pair_keys,
+    record_keys,
+    token_keys,
+)
+from manara.matching.names import token_key
 from manara.matching.record import MatchResult, PersonRecord
 from manara.matching.scorer import DEFAULT_THRESHOLD, Prepared, prepare, score
 
 FUZZY_FACTOR = 0.6
+DATE_FACTOR = 0.5
 DOC_WEIGHT = 30.0
-POSTINGS_BUDGET = 40_000
+RARE_COST = 1_000
+COMMON_CAP = 20_000
 MIN_FUZZY_LEN = 3
 
 
@@ -72,7 +82,7 @@ class Matcher:
         return True
 
     def _add_neighbours(self, key: str) -> None:
-        if len(key) >= MIN_FUZZY_LEN and key[0] not in (DOC_PREFIX, BARE_PREFIX):
+        if len(key) >= MIN_FUZZY_LEN and key.isalpha() and key.islower():
             for variant in deletions(key):
                 self._neighbours.setdefault(variant, set()).add(key)
 
@@ -96,31 +106,53 @@ class Matcher:
         found.discard(key)
         return found
 
-    def _query_keys(self, query: Prepared) -> dict[str, float]:
-        weights: dict[str, float] = {}
+    def _alternatives(self, key: str, fuzzy: bool) -> list[tuple[str, float]]:
+        alts = [(key, self.idf(key))] if self.frequency(key) else []
+        if fuzzy:
+            alts += [(near, FUZZY_FACTOR * self.idf(near)) for near in self._fuzzy(key)]
+        return alts
+
+    def _query_units(self, query: Prepared) -> list[list[tuple[str, float]]]:
+        units: dict[str, list[tuple[str, float]]] = {}
         for form in query.names:
-            for key in name_keys(form):
-                weights[key] = max(weights.get(key, 0.0), self.idf(key))
-                for near in self._fuzzy(key):
-                    w = FUZZY_FACTOR * self.idf(near)
-                    if w > weights.get(near, 0.0):
-                        weights[near] = w
+            for key in token_keys(form):
+                units.setdefault(key, self._alternatives(key, True))
+            for key in joined_keys(form) | pair_keys(form):
+                units.setdefault(key, self._alternatives(key, False))
         for doc in query.documents:
-            weights[DOC_PREFIX + doc] = DOC_WEIGHT
-        return {k: w for k, w in weights.items() if k in self._postings and self._postings[k]}
+            if self.frequency(DOC_PREFIX + doc):
+                units[DOC_PREFIX + doc] = [(DOC_PREFIX + doc, DOC_WEIGHT)]
+        swapped = tuple(f"{d[:4]}-{d[8:10]}-{d[5:7]}" for d in query.birth_dates if len(d) >= 10)
+        for key in date_keys(query.birth_dates + swapped):
+            if self.frequency(key):
+                units[key] = [(key, DATE_FACTOR * self.idf(key))]
+        return [alts for alts in units.values() if alts]
+
+    def _cost(self, alts: list[tuple[str, float]]) -> int:
+        return sum(self.frequency(k) for k, _ in alts)
 
     def _accumulate(self, query: Prepared) -> dict[int, float]:
+        """Sum key weights per record: rare keys add candidates, common keys only boost them."""
         acc: dict[int, float] = {}
-        spent = 0
-        keys = sorted(self._query_keys(query).items(), key=lambda kv: len(self._postings[kv[0]]))
-        for key, weight in keys:
-            postings = self._postings[key]
-            if acc and spent + len(postings) > POSTINGS_BUDGET:
-                break
-            spent += len(postings)
+        boost: list[list[tuple[str, float]]] = []
+        for alts in sorted(self._query_units(query), key=self._cost):
+            if acc and self._cost(alts) > RARE_COST:
+                boost.append(alts)
+                continue
+            best: dict[int, float] = {}
+            for key, weight in sorted(alts, key=lambda kw: kw[1]):
+                best.update(dict.fromkeys(self._postings[key][:COMMON_CAP], weight))
+            if not acc:
+                acc = best
+                continue
             get = acc.get
-            for slot in postings:
+            for slot, weight in best.items():
                 acc[slot] = get(slot, 0.0) + weight
+        for alts in boost:
+            for key, weight in alts:
+                members = set(self._postings[key])
+                for slot in acc.keys() & members:
+                    acc[slot] += weight
         return acc
 
     def search(self, query: PersonRecord, limit: int = 10,
@@ -130,9 +162,9 @@ class Matcher:
         acc = self._accumulate(prepared)
         if allowed is not None:
             acc = {slot: w for slot, w in acc.items() if self._visible(slot, allowed)}
-        ranked = heapq.nlargest(max(self.candidates, limit), acc.items(), key=lambda kv: kv[1])
+        ranked = heapq.nlargest(max(self.candidates, limit), acc, key=acc.__getitem__)
         results: list[MatchResult] = []
-        for slot, _ in ranked:
+        for slot in ranked:
             record = self._records[slot]
             if record is not None:
                 results.append(score(prepared, record, self._weight, self.threshold))

@@ -1,24 +1,51 @@
 """Blocking keys of a prepared record: name skeletons, joined neighbours, document numbers."""
 
 from manara.matching.names import NameForm, token_key
-from manara.matching.phonetic import join_skeletons
+from manara.matching.phonetic import join_skeletons, vocalised
 from manara.matching.scorer import Prepared
 
 DOC_PREFIX = "#"
+DATE_PREFIX = "@"
+VOWEL_PREFIX = "'"
+PAIR_SEP = "|"
+SHORT_SKELETON = 2
+MAX_PAIR_TOKENS = 6
 MAX_KEYS = 256
+
+
+def token_keys(form: NameForm) -> set[str]:
+    """Return the key of each token of a name, plus a vowelled key for short skeletons."""
+    keys = {token_key(f, s) for f, s in zip(form.tokens, form.skels, strict=True)}
+    keys |= {VOWEL_PREFIX + vocalised(f) for f, s in zip(form.tokens, form.skels, strict=True)
+             if len(s) <= SHORT_SKELETON and len(f) > 1}
+    return keys
+
+
+def pair_keys(form: NameForm) -> set[str]:
+    """Return order-free keys of every pair of major tokens (rare pairs block common names)."""
+    toks = sorted({token_key(f, s) for f, s, m in zip(form.tokens, form.skels, form.minor, strict=True)
+                   if not m and len(f) > 1})[:MAX_PAIR_TOKENS]
+    return {f"{a}{PAIR_SEP}{b}" for i, a in enumerate(toks) for b in toks[i + 1:]}
+
+
+def joined_keys(form: NameForm) -> set[str]:
+    """Return the keys of adjacent token pairs joined, and of short names joined whole."""
+    skels = form.skels
+    keys = {join_skeletons(skels[i], skels[i + 1]) for i in range(len(skels) - 1)}
+    if 2 < len(skels) <= 4:
+        keys.add(join_skeletons(*skels))
+    keys.discard("")
+    return keys
 
 
 def name_keys(form: NameForm) -> set[str]:
     """Return the keys of a name: each token, each adjacent pair joined, and short names joined."""
-    keys = {token_key(f, s) for f, s in zip(form.tokens, form.skels, strict=True)}
-    skels = form.skels
-    for i in range(len(skels) - 1):
-        joined = join_skeletons(skels[i], skels[i + 1])
-        if joined:
-            keys.add(joined)
-    if 2 < len(skels) <= 4 and "".join(skels):
-        keys.add(join_skeletons(*skels))
-    return keys
+    return token_keys(form) | joined_keys(form) | pair_keys(form)
+
+
+def date_keys(dates: tuple[str, ...]) -> set[str]:
+    """Return keys of full birth dates (YYYY-MM-DD)."""
+    return {DATE_PREFIX + d[:10] for d in dates if len(d) >= 10 and d[4] == "-" and d[7] == "-"}
 
 
 def record_keys(record: Prepared) -> set[str]:
@@ -27,6 +54,7 @@ def record_keys(record: Prepared) -> set[str]:
     for form in record.names:
         keys |= name_keys(form)
     keys |= {DOC_PREFIX + d for d in record.documents}
+    keys |= date_keys(record.birth_dates)
     return set(sorted(keys)[:MAX_KEYS])
 
 

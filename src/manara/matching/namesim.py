@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -23,9 +24,12 @@ class NameMatch:
     query_cover: float
     record_cover: float
     matched_weight: float
+    query_weight: float
+    record_weight: float
     pairs: tuple[tuple[str, str, float], ...]
 
 
+@lru_cache(maxsize=262_144)
 def token_similarity(qf: str, qs: str, rf: str, rs: str, loose: bool) -> float:
     """Similarity in [0, 1] of two tokens given fine forms and skeletons."""
     if len(qf) == 1 or len(rf) == 1:
@@ -39,14 +43,14 @@ def token_similarity(qf: str, qs: str, rf: str, rs: str, loose: bool) -> float:
     return max(fine, 0.6 * fine + 0.4 * skel)
 
 
-def _units(form: NameForm) -> list[Unit]:
-    toks, skels = form.tokens, form.skels
+@lru_cache(maxsize=65_536)
+def _units(toks: tuple[str, ...], skels: tuple[str, ...]) -> tuple[Unit, ...]:
     n = len(toks)
     units: list[Unit] = [(i, i + 1, toks[i], skels[i]) for i in range(n)]
     units += [(i, i + 2, toks[i] + toks[i + 1], join_skeletons(skels[i], skels[i + 1])) for i in range(n - 1)]
     if 2 < n <= 4:
         units.append((0, n, "".join(toks), join_skeletons(*skels)))
-    return units
+    return tuple(units)
 
 
 def _weights(form: NameForm, weight: Weight) -> list[float]:
@@ -57,17 +61,22 @@ def _weights(form: NameForm, weight: Weight) -> list[float]:
 def _candidates(q: NameForm, r: NameForm) -> list[tuple[float, Unit, Unit]]:
     loose = q.loose or r.loose
     pairs = []
-    qunits, runits = _units(q), _units(r)
+    qunits, runits = _units(q.tokens, q.skels), _units(r.tokens, r.skels)
     for qu in qunits:
         single_q = qu[1] - qu[0] == 1
         for ru in runits:
-            if not single_q and ru[1] - ru[0] != 1:
-                continue
+            if not single_q or ru[1] - ru[0] != 1:
+                if (not single_q and ru[1] - ru[0] != 1) or not _similar_length(qu[2], ru[2]):
+                    continue
             sim = token_similarity(qu[2], qu[3], ru[2], ru[3], loose)
             if sim >= MIN_TOKEN_SIM:
                 pairs.append((sim, qu, ru))
     pairs.sort(key=lambda p: (-p[0], (p[1][1] - p[1][0]) + (p[2][1] - p[2][0])))
     return pairs
+
+
+def _similar_length(a: str, b: str) -> bool:
+    return abs(len(a) - len(b)) * 3 <= max(len(a), len(b))
 
 
 def compare_names(q: NameForm, r: NameForm, weight: Weight) -> NameMatch:
@@ -84,10 +93,11 @@ def compare_names(q: NameForm, r: NameForm, weight: Weight) -> NameMatch:
         qgot += sim * sum(qw[qu[0]:qu[1]])
         rgot += sim * sum(rw[ru[0]:ru[1]])
         pairs.append((qu[2], ru[2], round(sim, 3)))
-    qcov = qgot / (sum(qw) or 1.0)
-    rcov = rgot / (sum(rw) or 1.0)
+    qtotal, rtotal = sum(qw), sum(rw)
+    qcov = qgot / (qtotal or 1.0)
+    rcov = rgot / (rtotal or 1.0)
     score = (min(qcov, rcov) * 0.4 + max(qcov, rcov) * 0.6) if pairs else 0.0
-    return NameMatch(score, qcov, rcov, qgot, tuple(pairs))
+    return NameMatch(score, qcov, rcov, qgot, qtotal, rtotal, tuple(pairs))
 
 
 def best_name_match(qs: tuple[NameForm, ...], rs: tuple[NameForm, ...], weight: Weight) -> NameMatch | None:

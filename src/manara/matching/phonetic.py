@@ -35,8 +35,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 _DOUBLE = re.compile(r"(.)\1+")
-_SKELETON = str.maketrans({"a": None, "i": None, "u": None, "h": None, "p": "b", "f": "b", "v": "b",
-                           "d": "t", "g": "k", "z": "s", "S": "s", "J": "s", "r": "l"})
+_CLASSES = {"h": None, "p": "b", "f": "b", "v": "b", "d": "t", "g": "k", "z": "s", "S": "s", "J": "s", "r": "l"}
+_SKELETON = str.maketrans({**_CLASSES, "a": None, "i": None, "u": None})
+_VOCALISED = str.maketrans(_CLASSES)
 
 
 @lru_cache(maxsize=500_000)
@@ -66,3 +67,8 @@ def join_skeletons(*parts: str) -> str:
     for part in parts:
         out += part[1:] if out and part and out[-1] == part[0] else part
     return out
+
+
+def vocalised(fine: str) -> str:
+    """Return a fine form with consonants merged into classes but vowels kept (for short names)."""
+    return _DOUBLE.sub(r"\1", fine.translate(_VOCALISED))

@@ -1,17 +1,29 @@
 """The named, versioned person scorer: name evidence adjusted by birth date, nationality, gender, IDs."""
 
+import math
 from dataclasses import dataclass
 
 from manara.matching.dates import compare_dates
 from manara.matching.identifiers import countries, documents, normalize_gender
 from manara.matching.names import NameForm, analyze_names
-from manara.matching.namesim import Weight, best_name_match
+from manara.matching.namesim import NameMatch, Weight, best_name_match
 from manara.matching.record import MatchResult, PersonRecord
 
 NAME = "manara-person"
 VERSION = "1"
 ALGORITHM = f"{NAME}/{VERSION}"
-DEFAULT_THRESHOLD = 0.7
+DEFAULT_THRESHOLD = 0.5
+DOCUMENT_FLOOR = 0.95
+# Logistic weights of the features, fitted on the development split (see docs/matching.md).
+BIAS = -10.9
+COEFFICIENTS: dict[str, float] = {
+    "name": -3.63, "name_squared": 4.488, "name_cover_min": 2.429, "name_rare": -0.912,
+    "name_x_rare": 6.707, "name_loose": 1.669, "name_unmatched_query": 0.386, "name_unmatched_record": 0.095,
+    "dob_exact": 8.704, "dob_swapped": 6.0, "dob_partial": 4.914, "dob_near": -3.022, "dob_mismatch": -5.151,
+    "nationality_match": 2.707, "nationality_mismatch": -3.826,
+    # Not present in the development data: set by hand.
+    "gender_mismatch": -3.0, "document_match": 6.0,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,35 +54,61 @@ def _uniform(_: str) -> float:
     return 1.0
 
 
-def _clamp(value: float) -> float:
-    return min(1.0, max(0.0, value))
+def name_features(name: NameMatch, loose: bool) -> dict[str, float]:
+    """Turn a name alignment into features (coverage, rarity of matched and unmatched parts)."""
+    return {
+        "name": name.score,
+        "name_cover_min": min(name.query_cover, name.record_cover),
+        "name_rare": min(name.matched_weight, 30.0) / 10.0,
+        "name_loose": name.score if loose else 0.0,
+        "name_unmatched_query": min(name.query_weight * (1 - name.query_cover), 30.0) / 10.0,
+        "name_unmatched_record": min(name.record_weight * (1 - name.record_cover), 30.0) / 10.0,
+        "name_squared": name.score ** 2,
+        "name_x_rare": name.score * min(name.matched_weight, 30.0) / 10.0,
+    }
+
+
+def date_features(agreement: float | None) -> dict[str, float]:
+    """Turn a birth date agreement (see dates.compare_dates) into indicator features."""
+    if agreement is None:
+        return {}
+    return {
+        "dob_exact": float(agreement >= 1.0),
+        "dob_swapped": float(0.85 <= agreement < 1.0),
+        "dob_partial": float(0.0 < agreement < 0.85),
+        "dob_near": float(-0.5 < agreement <= 0.0),
+        "dob_mismatch": float(agreement <= -0.5),
+    }
+
+
+def extract(query: Prepared, record: Prepared, weight: Weight = _uniform) -> tuple[dict[str, float], str]:
+    """Return the feature values of a query/record pair and the matched name tokens."""
+    features: dict[str, float] = {}
+    explanation = ""
+    name = best_name_match(query.names, record.names, weight)
+    if name is not None:
+        loose = any(f.loose for f in query.names) or any(f.loose for f in record.names)
+        features.update(name_features(name, loose))
+        explanation = "; ".join(f"{q}~{r} {s:.2f}" for q, r, s in name.pairs)
+    features.update(date_features(compare_dates(query.birth_dates, record.birth_dates)))
+    if query.countries and record.countries:
+        agree = bool(query.countries & record.countries)
+        features["nationality_match" if agree else "nationality_mismatch"] = 1.0
+    if query.gender and record.gender and query.gender != record.gender:
+        features["gender_mismatch"] = 1.0
+    if query.documents & record.documents:
+        features["document_match"] = 1.0
+    return features, explanation
 
 
 def score(query: Prepared, record: Prepared, weight: Weight = _uniform,
           threshold: float = DEFAULT_THRESHOLD) -> MatchResult:
     """Score a record against a query; features and the matched name pair explain the score."""
-    features: dict[str, float] = {}
-    explanation = ""
-    name = best_name_match(query.names, record.names, weight)
-    value = 0.0
-    if name is not None:
-        value = name.score
-        features["name"] = round(name.score, 4)
-        explanation = "; ".join(f"{q}~{r} {s:.2f}" for q, r, s in name.pairs)
-    dob = compare_dates(query.birth_dates, record.birth_dates)
-    if dob is not None:
-        features["birth_date"] = dob
-        value += 0.1 * dob if dob > 0 else 0.25 * dob
-    if query.countries and record.countries:
-        agree = bool(query.countries & record.countries)
-        features["nationality"] = 1.0 if agree else -1.0
-        value += 0.04 if agree else -0.08
-    if query.gender and record.gender:
-        agree = query.gender == record.gender
-        features["gender"] = 1.0 if agree else -1.0
-        value += 0.0 if agree else -0.15
-    if query.documents & record.documents:
-        features["document"] = 1.0
-        value = max(value, 0.9) + 0.1
-    final = round(_clamp(value), 4)
-    return MatchResult(record.id, final, final >= threshold, features, explanation)
+    features, explanation = extract(query, record, weight)
+    z = BIAS + sum(COEFFICIENTS.get(k, 0.0) * v for k, v in features.items())
+    value = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    if features.get("document_match"):
+        value = max(value, DOCUMENT_FLOOR)
+    final = round(value, 4)
+    rounded = {k: round(v, 4) for k, v in features.items()}
+    return MatchResult(record.id, final, final >= threshold, rounded, explanation)

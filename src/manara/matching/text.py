@@ -8,6 +8,7 @@ from normality import ascii_text
 from rigour.text.scripts import codepoint_script
 from rigour.text.translit import maybe_ascii
 
+from manara.matching.hangul import romanize_hangul, split_korean_name
 from manara.matching.scripts import ARABIC, HEBREW, HEBREW_GERESH
 
 MAX_NAME_CHARS = 400
@@ -90,7 +91,9 @@ def romanize_token(token: str) -> str:
         token = _arabic(token)
     elif script == "Hebrew":
         token = _hebrew(token)
-    elif script in ("Cyrillic", "Greek", "Armenian", "Georgian", "Hangul"):
+    elif script == "Hangul":
+        token = romanize_hangul(token)
+    elif script in ("Cyrillic", "Greek", "Armenian", "Georgian"):
         token = maybe_ascii(token)
     return _SPLIT.sub("", _latin_fold(token))
 
@@ -98,7 +101,10 @@ def romanize_token(token: str) -> str:
 def romanize(name: str) -> list[str]:
     """Split a name into at most MAX_TOKENS romanised tokens; empty tokens are dropped."""
     out = []
-    for raw in clean(name).split()[: MAX_TOKENS * 2]:
+    raw_tokens = clean(name).split()[: MAX_TOKENS * 2]
+    if len(raw_tokens) == 1:
+        raw_tokens = split_korean_name(raw_tokens[0])
+    for raw in raw_tokens:
         for part in _SPLIT.split(romanize_token(raw)):
             if part:
                 out.append(part)
