@@ -7,7 +7,8 @@ Strategy (read this before adding a fixture):
 - Every test runs inside a transaction that is rolled back at the end; code under test may commit,
   which only releases a SAVEPOINT (`session` fixture). The API client uses that same session.
 - `net` builds a tiny network: members MA, FR and EG, one user of every role in each, and an API key
-  per user. Prefer building a minimal object inline over adding a new shared fixture.
+  per user, committed (to the test's SAVEPOINT) so that a request that fails and rolls back keeps it.
+  Prefer building a minimal object inline over adding a new shared fixture.
 - Outbound network is blocked (loopback and Unix sockets only).
 """
 
@@ -182,7 +183,7 @@ def net(session: Session, system_actor: Actor) -> Net:
             _, token = member_actions.do_create_api_key(session, user, acting=system_actor)
             actor = Actor(user_id=user.id, username=user.username, country=code, role=role)
             users[(code, role)] = NetUser(actor, token)
-    session.flush()
+    session.commit()  # releases the SAVEPOINT only: a request that rolls back cannot undo the network
     return Net(users)
 
 

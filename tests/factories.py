@@ -39,7 +39,7 @@ def make_entity(
     """Submit (upsert) one Person of the actor's country and return its row."""
     place = make_placement(session, actor, Visibility(visibility), list(shared), None)
     do_upsert_entities(session, actor, [validate_entity(person(entity_id, name))], place)
-    session.flush()
+    session.commit()  # to the test's SAVEPOINT: a failing request's rollback must not undo it
     entity = get_by_natural_key(session, actor.country, entity_id)
     assert entity is not None
     return entity
@@ -62,7 +62,7 @@ def make_notice(
     if status == "published" and notice.status != "published":
         assert reviewer is not None and reviewer.country != owner.country
         notice_actions.do_review_notice(session, reviewer, notice, "approve", [])
-    session.flush()
+    session.commit()
     assert notice.status == status
     return notice
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
+
 import orjson
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from manara.api.errors import error_body
+from manara.api.errors import error_body, error_response
 from manara.context import request_id_var
+from manara.errors import ErrorCode
 
+log = logging.getLogger("manara.api")
 SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -28,13 +32,24 @@ class RequestContext:
         rid = given if SAFE_ID.match(given) else uuid.uuid4().hex
         token = request_id_var.set(rid)
 
+        started = False
+
         async def send_with_id(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Render the 500 here, while the request id is known, rather than in Starlette's outer
+            # ServerErrorMiddleware, which runs after this context is gone and would not echo the id.
+            log.exception("unhandled error (request %s)", rid)
+            if started:
+                raise
+            await error_response(500, str(ErrorCode.INTERNAL), "internal error")(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
 
