@@ -32,6 +32,8 @@ class NameMatch:
 @lru_cache(maxsize=262_144)
 def token_similarity(qf: str, qs: str, rf: str, rs: str, loose: bool) -> float:
     """Similarity in [0, 1] of two tokens given fine forms and skeletons."""
+    if qf == rf:
+        return 1.0
     if len(qf) == 1 or len(rf) == 1:
         return 0.75 if qf[0] == rf[0] else 0.0
     fine = Levenshtein.normalized_similarity(qf, rf)

@@ -95,6 +95,8 @@ def romanize_token(token: str) -> str:
         token = romanize_hangul(token)
     elif script in ("Cyrillic", "Greek", "Armenian", "Georgian"):
         token = maybe_ascii(token)
+    elif script not in ("Latin", "Common"):
+        token = ascii_text(token)
     return _SPLIT.sub("", _latin_fold(token))
 
 

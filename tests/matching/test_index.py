@@ -1,0 +1,88 @@
+from pathlib import Path
+
+import pytest
+
+from manara.matching import Matcher, PersonRecord
+from manara.matching.snapshot import SnapshotError
+
+
+def top(m: Matcher, *names: str, **kw: object) -> str | None:
+    results = m.search(PersonRecord("q", names, **kw))  # type: ignore[arg-type]
+    return results[0].id if results else None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("عبد الرحمن محمد التكريتي", "p-rahman"),
+        ("Abderrahmane Mohamed Tikriti", "p-rahman"),
+        ("Alexander Kuzin", "p-kuzin"),
+        ("Xalid Ben Salem", "p-khaled"),
+        ("נייג'ל ניל", "p-kneale"),
+        ("김문호", "p-kim"),
+    ],
+)
+def test_search_finds_across_scripts(matcher: Matcher, query: str, expected: str) -> None:
+    assert top(matcher, query) == expected
+
+
+def test_search_by_document_number(matcher: Matcher) -> None:
+    results = matcher.search(PersonRecord("q", ("Unknown Person",), documents=("75-1234-5678",)))
+    assert results[0].id == "p-kuzin"
+    assert results[0].match
+
+
+def test_results_are_sorted_bounded_and_in_range(matcher: Matcher) -> None:
+    results = matcher.search(PersonRecord("q", ("Mohamed",)), limit=3)
+    assert len(results) <= 3
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+    assert all(0.0 <= r.score <= 1.0 for r in results)
+
+
+def test_add_remove_update(matcher: Matcher) -> None:
+    assert len(matcher) == 8
+    assert matcher.remove("p-kuzin")
+    assert not matcher.remove("p-kuzin")
+    assert len(matcher) == 7
+    assert top(matcher, "Alexander Kuzin") != "p-kuzin"
+    matcher.add(PersonRecord("p-smith", ("Aleksandr Kuzin",)))
+    assert len(matcher) == 7
+    assert top(matcher, "Alexander Kuzin") == "p-smith"
+    assert top(matcher, "John Smith") != "p-smith"
+
+
+def test_allowed_filters_before_ranking(matcher: Matcher) -> None:
+    seen: list[str] = []
+
+    def allowed(record_id: str) -> bool:
+        seen.append(record_id)
+        return record_id != "p-kuzin"
+
+    results = matcher.search(PersonRecord("q", ("Alexander Kuzin",), documents=("7512345678",)), allowed=allowed)
+    assert "p-kuzin" not in [r.id for r in results]
+    assert "p-kuzin" in seen
+
+
+def test_empty_index_and_empty_query() -> None:
+    assert Matcher().search(PersonRecord("q", ("Ali",))) == []
+    assert Matcher().search(PersonRecord("q")) == []
+
+
+def test_snapshot_round_trip(matcher: Matcher, tmp_path: Path) -> None:
+    path = tmp_path / "index.jsonl"
+    matcher.save(path)
+    loaded = Matcher()
+    loaded.load(path)
+    assert len(loaded) == len(matcher)
+    q = PersonRecord("q", ("عبد الرحمن التكريتي",), ("1961-10-01",))
+    assert [(r.id, r.score) for r in loaded.search(q)] == [(r.id, r.score) for r in matcher.search(q)]
+
+
+def test_snapshot_of_another_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "index.jsonl"
+    path.write_text('{"format": "manara-matching-snapshot/1", "algorithm": "manara-person/0"}\n')
+    with pytest.raises(SnapshotError):
+        Matcher().load(path)
+    path.write_text("not json\n")
+    with pytest.raises(SnapshotError):
+        Matcher().load(path)
