@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from manara.demo.persons import generate_persons, generate_related
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manara.db.base import utcnow
 from manara.db.session import unit_of_work
 from manara.demo.notices import NoticePlan, plan_notices
+from manara.demo.persons import generate_persons, generate_related
 from manara.entity.actions import Placement, do_upsert_entities
 from manara.entity.ftm import validate_entity
 from manara.entity.service import get_by_natural_key
@@ -71,7 +71,7 @@ def _create_users(session: Session, country: str) -> list[DemoUser]:
 
 def _placement(rng: random.Random, country: str) -> Placement:
     roll = rng.random()
-    review = utcnow().date() + timedelta(days=rng.randint(90, 5 * 365))
+    review = utcnow().date() + timedelta(days=rng.choice((180, 365, 730, 1825)))  # few groups: bulk upserts
     if roll < 0.7:
         return Placement(Visibility.ALL, (), review)
     if roll < 0.9:

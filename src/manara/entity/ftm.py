@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
 from followthemoney import model
-from followthemoney.exc import InvalidData
 from followthemoney.schema import Schema
+from followthemoney.types import registry
 
 from manara.errors import InvalidEntity
 from manara.text import sanitize
@@ -23,6 +24,13 @@ ALLOWED_SCHEMATA = frozenset({
 })  # fmt: skip
 MAX_VALUES_PER_PROPERTY = 200
 MAX_ID_CHARS = 200
+FREE_TEXT_TYPES = frozenset({"name", "string", "text"})  # sanitize() is their whole cleaning
+
+
+@lru_cache(maxsize=65536)
+def _clean_typed(type_name: str, text: str) -> str | None:
+    """Clean a value of a structured FtM type (date, country, identifier, …); repeated values are cached."""
+    return registry.get(type_name).clean(text)
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,12 @@ def _clean_values(schema: Schema, name: str, values: Any, max_chars: int) -> tup
         if len(text) > max_chars:
             errors.append({"field": f"properties.{name}", "message": f"value longer than {max_chars} characters"})
             continue
-        value = prop.type.clean(text) if text else None
+        if not text:
+            value = None
+        elif prop.type.name in FREE_TEXT_TYPES:
+            value = text
+        else:
+            value = _clean_typed(prop.type.name, text)
         if value is None:
             errors.append({"field": f"properties.{name}", "message": f"invalid {prop.type.name}: {text[:80]!r}"})
         elif value not in cleaned:
@@ -108,15 +121,19 @@ def validate_entity(data: Any, *, max_chars: int = 10_000) -> ValidEntity:
             props[str(name)] = cleaned
     if errors:
         raise InvalidEntity("invalid entity properties", errors)
-    try:
-        proxy = model.get_proxy({"id": entity_id, "schema": schema.name, "properties": props}, cleaned=True)
-    except InvalidData as exc:
-        raise InvalidEntity("invalid entity", [{"field": "", "message": str(exc)[:200]}]) from exc
-    missing = [p for p in schema.required if not proxy.get(p)]
+    missing = [p for p in schema.required if not props.get(p)]
     if missing:
         raise InvalidEntity(
             "missing required properties",
             [{"field": f"properties.{p}", "message": "required"} for p in missing],
         )
     body = orjson.dumps({"schema": schema.name, "properties": props}, option=orjson.OPT_SORT_KEYS)
-    return ValidEntity(entity_id, schema.name, proxy.caption[:500], props, hashlib.sha256(body).hexdigest())
+    return ValidEntity(entity_id, schema.name, caption(schema, props), props, hashlib.sha256(body).hexdigest())
+
+
+def caption(schema: Schema, props: dict[str, list[str]]) -> str:
+    """Return the display label of an entity: the first value of the schema's caption properties."""
+    for name in schema.caption:
+        if props.get(name):
+            return props[name][0][:500]
+    return schema.label

@@ -74,7 +74,7 @@ def screen_person(session: Session, actor: Actor, index: ScreeningIndex, query: 
     index.ensure(session)
     fp = fingerprint(query)
     found = index.search(actor.country, to_record(query), query.limit)
-    results = [_result(session, actor, query, scored, target, fp) for scored, target in found]
+    results = [_result(session, actor, query, scored, target, fp) for scored, target in found if scored.score > 0]
     documents = [DocumentCheck.model_validate(check_document(session, actor, d.number, d.country, audit=False))
                  for d in query.documents if d.country]  # fmt: skip
     record(session, actor, AuditAction.SCREENED, target_type="notice", target_ids=[r.notice_id for r in results],
