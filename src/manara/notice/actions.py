@@ -17,6 +17,7 @@ from manara.notice.models import Notice, NoticeReview, NoticeStatus, NoticeType
 from manara.notice.schemas import NoticeIn, NoticePatch
 from manara.notice.service import new_reference, set_shares
 from manara.outbox.service import enqueue
+from manara.visibility import Visibility
 
 EDITABLE = {NoticeStatus.DRAFT, NoticeStatus.REFUSED}
 CANCELLABLE = {NoticeStatus.DRAFT, NoticeStatus.SUBMITTED, NoticeStatus.REFUSED, NoticeStatus.PUBLISHED}
@@ -78,7 +79,7 @@ def do_update_notice(session: Session, actor: Actor, notice: Notice, patch: Noti
         notice.details = patch.details.model_dump(mode="json", exclude_none=True)
     if fields & {"visibility", "shared_with", "review_date"}:
         place = make_placement(
-            session, actor, patch.visibility or notice.visibility,  # type: ignore[arg-type]
+            session, actor, Visibility(patch.visibility or notice.visibility),
             list(patch.shared_with if patch.shared_with is not None else notice.shared_with),
             patch.review_date if "review_date" in fields else notice.review_date,
         )

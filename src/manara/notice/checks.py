@@ -44,6 +44,18 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Arabic writes conjunctions, prepositions and the article as prefixes of the word: "بالردة" is
+# "with the apostasy", so an Arabic term may follow them and still start the word.
+ARABIC_CLITICS = "(?:[وف]?[بلك]?(?:ال|ل)?)"
+
+
+def _pattern(term: str) -> str:
+    """Return the regex finding ``term`` (folded) at the start of a word, after Arabic clitics."""
+    folded = re.escape(_fold(term))
+    arabic = "\u0600" <= term[0] <= "\u06ff"
+    return rf"(?<!\w){ARABIC_CLITICS}{folded}" if arabic else rf"(?<!\w){folded}"
+
+
 def _present(value: Any) -> bool:
     return value not in (None, "", [], {})
 
@@ -76,6 +88,6 @@ def neutrality_flags(notice: Notice) -> list[dict[str, Any]]:
         folded = _fold(text)
         for category, terms in NEUTRALITY_TERMS.items():
             for term in terms:
-                if re.search(rf"(?<!\w){re.escape(_fold(term))}", folded):
+                if re.search(_pattern(term), folded):
                     flags.append({"rule": "neutrality", "category": category, "field": field, "term": term})
     return flags
