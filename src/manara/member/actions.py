@@ -54,6 +54,7 @@ def do_create_agency(
     session.add(agency)
     session.flush()
     record(session, acting, AuditAction.AGENCY_CREATED, target_type="agency", target_ids=[agency.id])
+    enqueue(session, "agency.created", {"id": agency.id, "country": agency.country}, country=agency.country)
     return agency
 
 
@@ -75,6 +76,7 @@ def do_create_user(
     session.flush()
     record(session, acting, AuditAction.USER_CREATED, target_type="user", target_ids=[user.id],
            extra={"role": user.role, "country": user.country})  # fmt: skip
+    enqueue(session, "user.created", {"id": user.id, "role": user.role}, country=user.country)
     return user
 
 
@@ -96,6 +98,7 @@ def do_create_api_key(
     session.flush()
     record(session, acting, AuditAction.API_KEY_CREATED, target_type="api_key", target_ids=[key.id],
            extra={"user_id": user.id, "scopes": wanted, "expires_at": key.expires_at.isoformat()})  # fmt: skip
+    enqueue(session, "api_key.created", {"id": key.id, "user_id": user.id}, country=user.country)  # never the token
     return key, new.token
 
 
