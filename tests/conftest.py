@@ -123,7 +123,7 @@ def _uow(session: Session) -> Iterator[Session]:
 @pytest.fixture
 def app(session: Session) -> Any:
     """The application, wired to the test session."""
-    application = create_app()
+    application = create_app(workers=False)
 
     def get_session() -> Iterator[Session]:
         with _uow(session) as s:

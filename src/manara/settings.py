@@ -58,7 +58,6 @@ class Settings(BaseSettings):
         description="Minutes the record owner has to answer a hit, per notice type (JSON object); `document` "
         "for travel-document hits.",
     )  # fmt: skip
-    screening_limit_max: int = Field(50, description="Most candidates one screening request may ask for.")
     screening_refresh_seconds: float = Field(
         0.25, description="How often each API process pulls the outbox to keep its screening index fresh."
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -14,12 +16,15 @@ from manara.api.deps import DbSession
 from manara.api.errors import install_error_handlers
 from manara.api.middleware import BodyLimit, RequestContext
 from manara.audit.router import router as audit_router
+from manara.db.session import unit_of_work
 from manara.document.router import router as document_router
 from manara.entity.router import router as entity_router
 from manara.hit.router import router as hit_router
 from manara.member.router import router as member_router
 from manara.notice.router import router as notice_router
 from manara.screening.index import ScreeningIndex
+from manara.screening.jobs import JobRunner
+from manara.screening.refresher import IndexRefresher
 from manara.screening.router import router as screening_router
 from manara.settings import get_settings
 from manara.web.pages import landing_page
@@ -44,11 +49,35 @@ def _health_router() -> APIRouter:
     return router
 
 
-def create_app() -> FastAPI:
-    """Build the application; settings are read here, never at import time."""
+def _lifespan(workers: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Start the index refresher and the job runner with the server, and stop them with it."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not workers:
+            yield
+            return
+        settings = get_settings()
+        refresher = IndexRefresher(unit_of_work, app.state.screening_index, settings.screening_refresh_seconds)
+        runner = JobRunner(unit_of_work, app.state.screening_index, settings.data_dir)
+        refresher.start()
+        runner.start()
+        yield
+        refresher.stop.set()
+        runner.stop.set()
+
+    return lifespan
+
+
+def create_app(*, workers: bool = True) -> FastAPI:
+    """Build the application; settings are read here, never at import time.
+
+    ``workers=False`` (tests) skips the background index refresher and batch job runner.
+    """
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)
     app = FastAPI(
+        lifespan=_lifespan(workers),
         title="Manara API", version=__version__,
         description="Open platform for international police cooperation: notices, subjects (FollowTheMoney), "
         "access control and a tamper-evident audit log. Authenticate with `Authorization: Bearer <API key>`.",

@@ -9,9 +9,10 @@ from manara.idempotency import IdempotencyRecord
 from manara.member.models import Agency, ApiKey, Member, User
 from manara.notice.models import Notice, NoticeReview, NoticeShare
 from manara.outbox.models import OutboxEvent
+from manara.screening.models import ScreeningJob
 
 __all__ = [
     "Agency", "ApiKey", "AuditEvent", "AuditHead", "Base", "DocumentReport", "Entity", "EntityShare", "Hit",
     "IdempotencyRecord",
-    "Member", "Notice", "NoticeReview", "NoticeShare", "OutboxEvent", "User",
+    "Member", "Notice", "NoticeReview", "NoticeShare", "OutboxEvent", "ScreeningJob", "User",
 ]  # fmt: skip

@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
 
-from manara.api.deps import CurrentActor, DbSession
+from manara.api.deps import CurrentActor, DbSession, DbSessionFactory
+from manara.audit.actions import AuditAction, record
+from manara.db.base import new_id
+from manara.errors import Conflict, Forbidden, UnsupportedMedia
+from manara.member.roles import Perm
 from manara.screening.index import ScreeningIndex
-from manara.screening.schemas import DocumentCheck, ScreenIn, ScreenOut
+from manara.screening.jobs import access_job, job_paths
+from manara.screening.models import ScreeningJob
+from manara.screening.schemas import DocumentCheck, JobOut, ScreenIn, ScreenOut
 from manara.screening.service import check_document, screen_person
+from manara.settings import get_settings
 
 router = APIRouter(tags=["screening"])
 
@@ -35,3 +43,46 @@ def document_check(
 ) -> DocumentCheck:  # fmt: skip
     """Check a travel document (number + issuing country) against documents reported stolen, lost or revoked."""
     return DocumentCheck.model_validate(check_document(session, actor, number, country))
+
+
+@router.post("/screen/batch", response_model=JobOut, status_code=202)
+async def submit_batch(request: Request, factory: DbSessionFactory, actor: CurrentActor) -> JobOut:
+    """Upload a passenger list (``text/csv`` or ``application/x-ndjson`` FtM persons) to screen as a job."""
+    if not actor.can(Perm.SCREEN):
+        raise Forbidden("this role may not screen")
+    kind = request.headers.get("content-type", "").split(";")[0].strip()
+    fmt = {"text/csv": "csv", "application/x-ndjson": "jsonl", "application/jsonl": "jsonl"}.get(kind)
+    if fmt is None:
+        raise UnsupportedMedia("send the passenger list as text/csv or application/x-ndjson")
+    data_dir = get_settings().data_dir
+    job = ScreeningJob(id=new_id(), country=actor.country, user_id=actor.user_id, username=actor.username,
+                       role=actor.role.value, input_format=fmt, status="uploading")  # fmt: skip
+    source, _ = job_paths(data_dir, job.id)
+    with source.open("wb") as out:
+        async for chunk in request.stream():
+            out.write(chunk)
+    with factory() as session:
+        job.status = "queued"
+        session.add(job)
+        session.flush()
+        record(session, actor, AuditAction.SCREENING_BATCH, target_type="screening_job", target_ids=[job.id],
+               extra={"format": fmt, "bytes": source.stat().st_size})  # fmt: skip
+        return JobOut.model_validate(job)
+
+
+@router.get("/screen/batch/{job_id}", response_model=JobOut)
+def batch_status(job_id: str, session: DbSession, actor: CurrentActor) -> JobOut:
+    """Return a batch job's status and progress."""
+    return JobOut.model_validate(access_job(session, actor, job_id))
+
+
+@router.get("/screen/batch/{job_id}/results", response_class=StreamingResponse)
+def batch_results(job_id: str, session: DbSession, actor: CurrentActor) -> StreamingResponse:
+    """Download a finished job's results: one JSON line per passenger, in input order."""
+    job = access_job(session, actor, job_id)
+    if job.status != "done":
+        raise Conflict(f"job is {job.status}", status=job.status)
+    record(session, actor, AuditAction.SCREENING_BATCH, target_type="screening_job", target_ids=[job.id],
+           extra={"download": True})  # fmt: skip
+    _, results = job_paths(get_settings().data_dir, job.id)
+    return StreamingResponse(results.open("rb"), media_type="application/x-ndjson")

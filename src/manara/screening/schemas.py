@@ -104,3 +104,22 @@ class JudgeIn(BaseModel):
 
     judgement: Literal["confirmed", "rejected", "inconclusive"]
     note: Line = ""
+
+
+class JobOut(BaseModel):
+    """A batch screening job and its progress."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    status: str
+    input_format: str
+    total: int
+    processed: int
+    matched: int
+    hits: int
+    errors: int
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None

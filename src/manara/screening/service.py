@@ -67,8 +67,13 @@ def _result(session: Session, actor: Actor, query: ScreenIn, scored: Any, target
     )  # fmt: skip
 
 
-def screen_person(session: Session, actor: Actor, index: ScreeningIndex, query: ScreenIn) -> ScreenOut:
-    """Screen one person against every published notice the actor may see; raise hits; audit."""
+def screen_person(
+    session: Session, actor: Actor, index: ScreeningIndex, query: ScreenIn, *, audit: bool = True
+) -> ScreenOut:
+    """Screen one person against every published notice the actor may see; raise hits; audit.
+
+    Batch callers pass ``audit=False`` and record one event per chunk of rows instead.
+    """
     if not actor.can(Perm.SCREEN):
         raise Forbidden("this role may not screen")
     index.ensure(session)
@@ -77,8 +82,10 @@ def screen_person(session: Session, actor: Actor, index: ScreeningIndex, query: 
     results = [_result(session, actor, query, scored, target, fp) for scored, target in found if scored.score > 0]
     documents = [DocumentCheck.model_validate(check_document(session, actor, d.number, d.country, audit=False))
                  for d in query.documents if d.country]  # fmt: skip
-    record(session, actor, AuditAction.SCREENED, target_type="notice", target_ids=[r.notice_id for r in results],
-           query=query.model_dump(mode="json"), extra={"hits": [r.hit_id for r in results if r.hit_id]})  # fmt: skip
+    if audit:
+        hits = [r.hit_id for r in results if r.hit_id]
+        record(session, actor, AuditAction.SCREENED, target_type="notice", target_ids=[r.notice_id for r in results],
+               query=query.model_dump(mode="json"), extra={"hits": hits})  # fmt: skip
     return ScreenOut(algorithm=ALGORITHM, threshold=DEFAULT_THRESHOLD, results=results, documents=documents)
 
 

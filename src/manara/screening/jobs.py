@@ -1,0 +1,96 @@
+"""Batch screening jobs: stored uploads, a runner that survives restarts, progress in the database."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from manara.db.base import utcnow
+from manara.errors import NotFound
+from manara.member.roles import Actor, Perm, Role
+from manara.screening.batch import BatchCounts, SessionFactory, open_rows, run_batch
+from manara.screening.index import ScreeningIndex
+from manara.screening.models import ScreeningJob
+
+log = logging.getLogger("manara.jobs")
+
+
+def job_paths(data_dir: Path, job_id: str) -> tuple[Path, Path]:
+    """Return the input and result file paths of a job."""
+    folder = data_dir / "jobs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{job_id}.input", folder / f"{job_id}.results.jsonl"
+
+
+def access_job(session: Session, actor: Actor, job_id: str) -> ScreeningJob:
+    """Return a job of the actor's country if the actor may screen; otherwise NotFound."""
+    job = session.get(ScreeningJob, job_id)
+    if job is None or job.country != actor.country or not actor.can(Perm.SCREEN):
+        raise NotFound("screening_job", job_id)
+    return job
+
+
+def _progress(factory: SessionFactory, job_id: str, counts: BatchCounts) -> None:
+    with factory() as session:
+        session.execute(update(ScreeningJob).where(ScreeningJob.id == job_id).values(
+            processed=counts.processed, matched=counts.matched, hits=counts.hits, errors=counts.errors))  # fmt: skip
+
+
+def run_job(factory: SessionFactory, index: ScreeningIndex, data_dir: Path, job_id: str) -> None:
+    """Run one job from its stored input; a failure is recorded on the job, never lost."""
+    with factory() as session:
+        job = session.get(ScreeningJob, job_id)
+        if job is None:
+            return
+        job.status, job.started_at = "running", utcnow()
+        actor = Actor(user_id=job.user_id, username=job.username, country=job.country, role=Role(job.role))
+        fmt = job.input_format
+    source, target = job_paths(data_dir, job_id)
+    try:
+        with source.open("rb") as handle, target.open("wb") as out:
+            counts = run_batch(factory, actor, index, open_rows(handle, fmt), out,
+                               progress=lambda c: _progress(factory, job_id, c))  # fmt: skip
+        status, error = "done", None
+    except Exception as exc:  # noqa: BLE001 - recorded on the job for the user
+        log.exception("screening job %s failed", job_id)
+        counts, status, error = BatchCounts(), "failed", str(exc)[:500]
+    with factory() as session:
+        job = session.get(ScreeningJob, job_id)
+        assert job is not None
+        job.status, job.finished_at, job.error = status, utcnow(), error
+        if status == "done":
+            job.total, job.processed, job.matched = counts.processed, counts.processed, counts.matched
+            job.hits, job.errors = counts.hits, counts.errors
+
+
+class JobRunner:
+    """A background thread that runs queued jobs, and re-runs jobs a restart interrupted."""
+
+    def __init__(self, factory: SessionFactory, index: ScreeningIndex, data_dir: Path, interval: float = 1.0):
+        self.factory, self.index, self.data_dir, self.interval = factory, index, data_dir, interval
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="manara-jobs", daemon=True)
+
+    def start(self) -> None:
+        """Requeue interrupted jobs and start polling."""
+        with self.factory() as session:
+            session.execute(update(ScreeningJob).where(ScreeningJob.status == "running").values(status="queued"))
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while not self.stop.is_set():
+            try:
+                with self.factory() as session:
+                    job_id = session.scalar(select(ScreeningJob.id).where(ScreeningJob.status == "queued")
+                                            .order_by(ScreeningJob.created_at).limit(1))  # fmt: skip
+                if job_id is None:
+                    self.stop.wait(self.interval)
+                    continue
+                run_job(self.factory, self.index, self.data_dir, job_id)
+            except Exception:  # noqa: BLE001 - keep the runner alive; the error is logged
+                log.exception("job runner error")
+                self.stop.wait(self.interval)
