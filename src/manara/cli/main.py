@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from manara.cli import admin, data
+from manara.cli import admin, data, screen
 from manara.cli.common import console
 from manara.settings import get_settings
 
@@ -23,6 +23,8 @@ app.add_typer(admin.keys, name="keys")
 app.add_typer(data.entities, name="entities")
 app.add_typer(data.audit, name="audit")
 app.add_typer(data.jobs, name="jobs")
+app.command("screen")(screen.screen)
+app.command("match")(screen.match)
 
 
 @db.command("upgrade")

@@ -1,0 +1,122 @@
+"""The `manara` command end to end on a fresh SQLite file: administration, import/export, audit, screening."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from manara.cli.main import app
+from manara.db.session import get_engine, get_sessionmaker
+from manara.settings import get_settings
+
+runner = CliRunner()
+
+
+def _clear() -> None:
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    get_sessionmaker.cache_clear()
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A migrated SQLite database in a temporary directory, used by every command."""
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("MANARA_DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("MANARA_DATA_DIR", str(tmp_path / "var"))
+    _clear()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    yield path
+    get_engine().dispose()
+    _clear()
+
+
+def ok(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_admin_commands_create_members_users_and_a_key_shown_once(db: Path) -> None:
+    assert "member MA Morocco" in ok("members", "create", "ma")
+    bad = runner.invoke(app, ["members", "create", "XX"])
+    assert bad.exit_code == 1 and "not an ISO 3166 country" in bad.output
+    ok("users", "create", "ma.bo", "--country", "MA", "--role", "bureau_officer")
+    token = ok("keys", "create", "ma.bo", "--days", "30").strip().splitlines()[-1]
+    assert token.startswith("mnr_")
+    secret = token.split("_", 2)[2]
+    conn = sqlite3.connect(db)
+    dump = "\n".join(conn.iterdump())
+    assert secret not in dump and token not in dump
+    prefix = conn.execute("SELECT prefix FROM api_key").fetchone()[0]
+    assert prefix in ok("keys", "list", "ma.bo")
+    assert f"revoked {prefix}" in ok("keys", "revoke", prefix)
+    assert "revoked" in ok("keys", "list", "ma.bo")
+
+
+def test_import_is_idempotent_reports_bad_lines_and_exports(db: Path, tmp_path: Path) -> None:
+    ok("members", "create", "MA")
+    ok("users", "create", "ma.bo", "--country", "MA", "--role", "bureau_officer")
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(
+        b'{"id": "p1", "schema": "Person", "properties": {"name": ["Ali Ben Salah"], "birthDate": ["1980-01-02"]}}\n'
+        b"{not json\n"
+        b'{"id": "p2", "schema": "Person", "properties": {"name": ["X"], "birthDate": ["1980-02-30"]}}\n'
+    )
+    first = runner.invoke(app, ["entities", "import", str(source), "--as", "ma.bo"])
+    assert first.exit_code == 2 and "created 1" in first.output
+    assert "line 2" in first.output and "line 3" in first.output and "1980-02-30" in first.output
+    again = runner.invoke(app, ["entities", "import", str(source), "--as", "ma.bo"])
+    assert "created 0" in again.output and "unchanged 1" in again.output
+    out = tmp_path / "out.jsonl"
+    ok("entities", "export", "--as", "ma.bo", "--output", str(out))
+    assert [orjson.loads(line)["id"] for line in out.read_bytes().splitlines()] == ["p1"]
+
+
+def test_audit_verify_detects_an_edited_row(db: Path) -> None:
+    ok("members", "create", "MA")
+    ok("members", "create", "FR")
+    assert "intact: 2 events" in ok("audit", "verify")
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE audit_event SET username = 'mallory' WHERE seq = 1")
+    conn.commit()
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 1 and "BROKEN at event 1" in result.output
+
+
+def test_match_command_writes_one_line_per_query_in_order(tmp_path: Path) -> None:
+    gallery, queries, out = tmp_path / "g.jsonl", tmp_path / "q.jsonl", tmp_path / "o.jsonl"
+    gallery.write_bytes(b"\n".join(orjson.dumps(e) for e in [
+        {"id": "g1", "schema": "Person", "properties": {"name": ["Mohammed Abdul Rahman al-Khalidi"],
+                                                         "birthDate": ["1979-05-02"]}},
+        {"id": "g2", "schema": "Person", "properties": {"name": ["Jean-Pierre Martin"]}},
+    ]))  # fmt: skip
+    queries.write_bytes(b"\n".join(orjson.dumps(e) for e in [
+        {"id": "q1", "schema": "Person", "properties": {"name": ["Jean Pierre Martin"]}},
+        {"id": "q2", "schema": "Person",
+         "properties": {"name": ["محمد عبد الرحمن الخالدي"], "birthDate": ["1979-05-02"]}},
+    ]))  # fmt: skip
+    ok("match", "--gallery", str(gallery), "--queries", str(queries), "--limit", "1", "--output", str(out))
+    lines = [orjson.loads(x) for x in out.read_bytes().splitlines()]
+    assert [x["query"] for x in lines] == ["q1", "q2"]
+    assert [x["results"][0]["id"] for x in lines] == ["g2", "g1"]
+    assert all(0 <= r["score"] <= 1 and len(x["results"]) <= 1 for x in lines for r in x["results"])
+
+
+def test_demo_load_builds_a_network_once(db: Path, tmp_path: Path) -> None:
+    summary = ok("demo", "load", "--persons", "60")
+    assert "10 members, 60 users" in summary and "270 notices" in summary
+    assert "already loaded" in ok("demo", "load", "--persons", "60")
+    keys = (tmp_path / "var" / "demo-keys.txt").read_text().splitlines()
+    assert len(keys) == 60 and "mnr_ma-bo_demo-only-ma-bo" in "\n".join(keys)
+    conn = sqlite3.connect(db)
+    statuses = {row[0] for row in conn.execute("SELECT DISTINCT status FROM notice")}
+    assert statuses == {"draft", "submitted", "refused", "published", "cancelled", "expired"}
+    types = {row[0] for row in conn.execute("SELECT DISTINCT type FROM notice")}
+    assert len(types) == 9
+    assert "intact" in ok("audit", "verify")
