@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     screening_refresh_seconds: float = Field(
         0.25, description="How often each API process pulls the outbox to keep its screening index fresh."
     )
+    screening_snapshot: Path | None = Field(
+        None, description="Folder of a screening index snapshot: loaded at start (then brought up to date from "
+        "the outbox) instead of a full build; written there after a full build.",
+    )
     batch_max_rows: int = Field(1_000_000, description="Most passengers accepted in one batch screening job.")
 
     @model_validator(mode="after")

@@ -58,7 +58,8 @@ def _lifespan(workers: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[
             yield
             return
         settings = get_settings()
-        refresher = IndexRefresher(unit_of_work, app.state.screening_index, settings.screening_refresh_seconds)
+        refresher = IndexRefresher(unit_of_work, app.state.screening_index, settings.screening_refresh_seconds,
+                                   settings.screening_snapshot)  # fmt: skip
         runner = JobRunner(unit_of_work, app.state.screening_index, settings.data_dir)
         refresher.start()
         runner.start()

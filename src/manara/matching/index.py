@@ -59,11 +59,13 @@ class Matcher:
         else:
             self._records[slot] = prepared
         self._slot_of[prepared.id] = slot
+        fuzzy = {k for form in prepared.names for k in token_keys(form)}
         for key in record_keys(prepared):
             postings = self._postings.get(key)
             if postings is None:
                 postings = self._postings[key] = array("i")
-                self._add_neighbours(key)
+                if key in fuzzy:
+                    self._add_neighbours(key)
             postings.append(slot)
 
     def remove(self, record_id: str) -> bool:
@@ -164,16 +166,28 @@ class Matcher:
             acc = {slot: w for slot, w in acc.items() if self._visible(slot, allowed)}
         ranked = heapq.nlargest(max(self.candidates, limit), acc, key=acc.__getitem__)
         results: list[MatchResult] = []
+        weight = self._memo_weight()
         for slot in ranked:
             record = self._records[slot]
             if record is not None:
-                results.append(score(prepared, record, self._weight, self.threshold))
+                results.append(score(prepared, record, weight, self.threshold))
         results.sort(key=lambda r: -r.score)
         return results[:limit]
 
     def _visible(self, slot: int, allowed: Callable[[str], bool]) -> bool:
         record = self._records[slot]
         return record is not None and allowed(record.id)
+
+    def _memo_weight(self) -> Callable[[str], float]:
+        memo: dict[str, float] = {}
+
+        def weight(key: str) -> float:
+            value = memo.get(key)
+            if value is None:
+                value = memo[key] = self.idf(key)
+            return value
+
+        return weight
 
     def _weight(self, key: str) -> float:
         return self.idf(key)

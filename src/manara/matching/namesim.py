@@ -12,8 +12,9 @@ from manara.matching.phonetic import join_skeletons
 MIN_TOKEN_SIM = 0.6
 MINOR_WEIGHT = 0.15
 Weight = Callable[[str], float]
-# A unit is a run of adjacent tokens: (start, end, fine form, skeleton).
-Unit = tuple[int, int, str, str]
+# A unit is a run of adjacent tokens: (start, end, fine form, skeleton, is one token, length).
+Unit = tuple[int, int, str, str, bool, int]
+MAX_FORM_PAIRS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +49,13 @@ def token_similarity(qf: str, qs: str, rf: str, rs: str, loose: bool) -> float:
 @lru_cache(maxsize=65_536)
 def _units(toks: tuple[str, ...], skels: tuple[str, ...]) -> tuple[Unit, ...]:
     n = len(toks)
-    units: list[Unit] = [(i, i + 1, toks[i], skels[i]) for i in range(n)]
-    units += [(i, i + 2, toks[i] + toks[i + 1], join_skeletons(skels[i], skels[i + 1])) for i in range(n - 1)]
+    units: list[Unit] = [(i, i + 1, toks[i], skels[i], True, len(toks[i])) for i in range(n)]
+    for i in range(n - 1):
+        joined = toks[i] + toks[i + 1]
+        units.append((i, i + 2, joined, join_skeletons(skels[i], skels[i + 1]), False, len(joined)))
     if 2 < n <= 4:
-        units.append((0, n, "".join(toks), join_skeletons(*skels)))
+        joined = "".join(toks)
+        units.append((0, n, joined, join_skeletons(*skels), False, len(joined)))
     return tuple(units)
 
 
@@ -65,20 +69,16 @@ def _candidates(q: NameForm, r: NameForm) -> list[tuple[float, Unit, Unit]]:
     pairs = []
     qunits, runits = _units(q.tokens, q.skels), _units(r.tokens, r.skels)
     for qu in qunits:
-        single_q = qu[1] - qu[0] == 1
+        single_q, qlen = qu[4], qu[5]
         for ru in runits:
-            if not single_q or ru[1] - ru[0] != 1:
-                if (not single_q and ru[1] - ru[0] != 1) or not _similar_length(qu[2], ru[2]):
+            if not (single_q and ru[4]):
+                if not (single_q or ru[4]) or abs(qlen - ru[5]) * 3 > max(qlen, ru[5]):
                     continue
             sim = token_similarity(qu[2], qu[3], ru[2], ru[3], loose)
             if sim >= MIN_TOKEN_SIM:
                 pairs.append((sim, qu, ru))
     pairs.sort(key=lambda p: (-p[0], (p[1][1] - p[1][0]) + (p[2][1] - p[2][0])))
     return pairs
-
-
-def _similar_length(a: str, b: str) -> bool:
-    return abs(len(a) - len(b)) * 3 <= max(len(a), len(b))
 
 
 def compare_names(q: NameForm, r: NameForm, weight: Weight) -> NameMatch:
@@ -102,12 +102,21 @@ def compare_names(q: NameForm, r: NameForm, weight: Weight) -> NameMatch:
     return NameMatch(score, qcov, rcov, qgot, qtotal, rtotal, tuple(pairs))
 
 
+def _overlap(pair: tuple[NameForm, NameForm]) -> int:
+    """Cheaply estimate how well two forms agree: shared skeletons, then shared fine tokens."""
+    q, r = pair
+    return 2 * len(set(q.skels) & set(r.skels)) + len(set(q.tokens) & set(r.tokens))
+
+
 def best_name_match(qs: tuple[NameForm, ...], rs: tuple[NameForm, ...], weight: Weight) -> NameMatch | None:
     """Return the best match over all query/record name pairs, or None if either has no name."""
     best: NameMatch | None = None
-    for q in qs:
-        for r in rs:
-            m = compare_names(q, r, weight)
-            if best is None or m.score > best.score:
-                best = m
+    pairs = [(q, r) for q in qs for r in rs]
+    if len(pairs) > MAX_FORM_PAIRS:
+        pairs.sort(key=_overlap, reverse=True)
+        pairs = pairs[:MAX_FORM_PAIRS]
+    for q, r in pairs:
+        m = compare_names(q, r, weight)
+        if best is None or m.score > best.score:
+            best = m
     return best

@@ -20,21 +20,32 @@ _LATIN_EXTRA = str.maketrans({"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł
                               "ð": "d", "þ": "th", "ı": "i", "ŀ": "l", "ħ": "h"})
 
 
+class _CharMap(dict[int, str | None]):
+    """str.translate table computed lazily per code point: controls dropped, separators to space."""
+
+    def __missing__(self, cp: int) -> str | None:
+        char = chr(cp)
+        cat = unicodedata.category(char)
+        value: str | None = char
+        if cat in _DROP_CATEGORIES or (cat == "Mn" and _is_abjad_mark(char)):
+            value = None
+        elif cat == "Nd":
+            value = str(unicodedata.decimal(char, 0))
+        elif cat[0] in "ZPS" and char not in _GERESH:
+            value = " "
+        if len(self) < _MAX_CACHED_CHARS:
+            self[cp] = value
+        return value
+
+
+_MAX_CACHED_CHARS = 100_000
+_CHARS = _CharMap()
+
+
 def clean(text: str) -> str:
     """Return NFKC text without controls, bidi/zero-width marks or vowel points, cut to size."""
     text = unicodedata.normalize("NFKC", text[: MAX_NAME_CHARS * 2])[:MAX_NAME_CHARS]
-    out = []
-    for char in text:
-        cat = unicodedata.category(char)
-        if cat in _DROP_CATEGORIES or (cat == "Mn" and _is_abjad_mark(char)):
-            continue
-        if cat == "Nd":
-            out.append(str(unicodedata.decimal(char, 0)))
-        elif cat[0] in "ZPS" and char not in _GERESH:
-            out.append(" ")
-        else:
-            out.append(char)
-    return "".join(out)
+    return text.translate(_CHARS)
 
 
 def _is_abjad_mark(char: str) -> bool:

@@ -13,7 +13,7 @@ from manara.idempotency import remember, replay
 from manara.notice import actions, service
 from manara.notice.access import access_notice_by_id, access_notice_for_owner, access_notice_for_review
 from manara.notice.models import Notice, NoticeStatus, NoticeType
-from manara.notice.schemas import CancelIn, NoticeIn, NoticeOut, NoticePatch, ReviewIn, RevalidateIn
+from manara.notice.schemas import CancelIn, NoticeIn, NoticeOut, NoticePatch, RevalidateIn, ReviewIn
 from manara.pagination import PageOut
 
 router = APIRouter(prefix="/notices", tags=["notices"])
@@ -24,8 +24,9 @@ def notice_out(notice: Notice, *, with_subject: bool = True) -> NoticeOut:
     """Serialise a notice; the subject's particulars are shared through the notice itself."""
     out = NoticeOut.model_validate(notice)
     if with_subject and notice.subject_id is not None:
-        from manara.entity.models import Entity
         from sqlalchemy.orm import object_session
+
+        from manara.entity.models import Entity
 
         session = object_session(notice)
         subject = session.get(Entity, notice.subject_id) if session is not None else None

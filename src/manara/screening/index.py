@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -127,14 +129,43 @@ class ScreeningIndex:
             self._put(notice, entity)
 
     def _put(self, notice: Notice, entity: Entity) -> None:
-        self._drop(notice.id)
-        self.matcher.add(record_from_ftm({"id": notice.id, "properties": entity.properties}))
-        self.targets[notice.id] = Target(
+        target = Target(
             notice_id=notice.id, owner=notice.owner_country, visibility=notice.visibility,
             shared_with=frozenset(notice.shared_with), notice_type=notice.type, reference=notice.reference,
             title=notice.title, subject_pk=entity.id,
         )  # fmt: skip
-        self.by_subject.setdefault(entity.id, set()).add(notice.id)
+        self.put(target, record_from_ftm({"id": notice.id, "properties": entity.properties}))
+
+    def put(self, target: Target, record: PersonRecord) -> None:
+        """Index (or re-index) one notice's subject; ``record.id`` must be the notice id."""
+        with self.lock:
+            self._drop(target.notice_id)
+            self.matcher.add(record)
+            self.targets[target.notice_id] = target
+            self.by_subject.setdefault(target.subject_pk, set()).add(target.notice_id)
+
+    def save(self, folder: Path) -> None:
+        """Write a snapshot (engine records, notice metadata, outbox position) into ``folder``."""
+        with self.lock:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.matcher.save(folder / "matcher.jsonl")
+            meta = {"low_water": self.low_water, "targets": [
+                {**asdict(t), "shared_with": sorted(t.shared_with)} for t in self.targets.values()]}  # fmt: skip
+            tmp = folder / "targets.json.tmp"
+            tmp.write_bytes(orjson.dumps(meta))
+            tmp.replace(folder / "targets.json")
+
+    def load(self, folder: Path) -> None:
+        """Replace the contents with a snapshot written by save(); the next ensure() replays newer events."""
+        with self.lock:
+            meta = orjson.loads((folder / "targets.json").read_bytes())
+            self.matcher.load(folder / "matcher.jsonl")
+            self.targets = {t["notice_id"]: Target(**{**t, "shared_with": frozenset(t["shared_with"])})
+                            for t in meta["targets"]}  # fmt: skip
+            self.by_subject = {}
+            for t in self.targets.values():
+                self.by_subject.setdefault(t.subject_pk, set()).add(t.notice_id)
+            self.low_water, self.seen, self.built = int(meta["low_water"]), {}, True
 
     def _drop(self, notice_id: str) -> None:
         target = self.targets.pop(notice_id, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
 from manara.screening.batch import SessionFactory
 from manara.screening.index import ScreeningIndex
@@ -14,8 +15,10 @@ log = logging.getLogger("manara.screening")
 class IndexRefresher:
     """A daemon thread calling ``index.ensure`` every ``interval`` seconds."""
 
-    def __init__(self, factory: SessionFactory, index: ScreeningIndex, interval: float) -> None:
-        self.factory, self.index, self.interval = factory, index, interval
+    def __init__(
+        self, factory: SessionFactory, index: ScreeningIndex, interval: float, snapshot: Path | None = None
+    ) -> None:
+        self.factory, self.index, self.interval, self.snapshot = factory, index, interval, snapshot
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="manara-index", daemon=True)
 
@@ -23,7 +26,25 @@ class IndexRefresher:
         """Start the thread."""
         self.thread.start()
 
+    def _warm(self) -> None:
+        """Load the snapshot when there is a usable one; otherwise build from the database and save one."""
+        if self.snapshot is not None and (self.snapshot / "targets.json").exists():
+            try:
+                self.index.load(self.snapshot)
+                log.info("screening index loaded from %s (%d notices)", self.snapshot, len(self.index))
+                return
+            except (OSError, ValueError, KeyError, TypeError):
+                log.exception("unusable screening snapshot %s; rebuilding", self.snapshot)
+        with self.factory() as session:
+            self.index.build(session)
+        if self.snapshot is not None:
+            self.index.save(self.snapshot)
+
     def _loop(self) -> None:
+        try:
+            self._warm()
+        except Exception:  # noqa: BLE001 - ensure() below retries the build
+            log.exception("screening index warm-up failed")
         while not self.stop.is_set():
             try:
                 with self.factory() as session:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-import manara.db.base
 from sqlalchemy.dialects import postgresql
+
+import manara.db.base
 
 revision = '0001'
 down_revision = None
