@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 
 def test_health_and_ready(client: TestClient) -> None:
     assert client.get("/health").json()["status"] == "ok"
-    assert client.get("/ready").json() == {"status": "ready"}
+    assert client.get("/ready").json() == {"status": "ready", "screening_index": 0}
 
 
 def test_openapi_lists_the_api(client: TestClient) -> None:

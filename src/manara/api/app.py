@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import text
 
@@ -22,7 +22,7 @@ from manara.entity.router import router as entity_router
 from manara.hit.router import router as hit_router
 from manara.member.router import router as member_router
 from manara.notice.router import router as notice_router
-from manara.screening.index import ScreeningIndex
+from manara.screening.index import IndexWarmingUp, ScreeningIndex
 from manara.screening.jobs import JobRunner
 from manara.screening.refresher import IndexRefresher
 from manara.screening.router import router as screening_router
@@ -41,10 +41,13 @@ def _health_router() -> APIRouter:
         return {"status": "ok", "version": __version__}
 
     @router.get("/ready")
-    def ready(session: DbSession) -> dict[str, Any]:
-        """Readiness: the database answers and is migrated."""
+    def ready(request: Request, session: DbSession) -> dict[str, Any]:
+        """Readiness: the database answers and is migrated, and the screening index is loaded."""
         session.execute(text("SELECT 1 FROM alembic_version"))
-        return {"status": "ready"}
+        index = request.app.state.screening_index
+        if not index.built and not index.lazy_build:
+            raise IndexWarmingUp("the screening index is still loading")
+        return {"status": "ready", "screening_index": len(index)}
 
     return router
 
@@ -85,7 +88,7 @@ def create_app(*, workers: bool = True) -> FastAPI:
     )  # fmt: skip
     install_error_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
-    app.state.screening_index = ScreeningIndex()
+    app.state.screening_index = ScreeningIndex(lazy_build=not workers)
     for router in (member_router, entity_router, notice_router, screening_router, document_router, hit_router,
                    audit_router):  # fmt: skip
         api.include_router(router)

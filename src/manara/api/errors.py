@@ -17,7 +17,7 @@ log = logging.getLogger("manara.api")
 HTTP_CODES = {400: ErrorCode.BAD_REQUEST, 401: ErrorCode.UNAUTHENTICATED, 403: ErrorCode.FORBIDDEN,
               404: ErrorCode.NOT_FOUND, 405: ErrorCode.BAD_REQUEST, 409: ErrorCode.CONFLICT,
               413: ErrorCode.PAYLOAD_TOO_LARGE, 415: ErrorCode.UNSUPPORTED_MEDIA,
-              422: ErrorCode.VALIDATION, 429: ErrorCode.RATE_LIMITED}  # fmt: skip
+              422: ErrorCode.VALIDATION, 429: ErrorCode.RATE_LIMITED, 503: ErrorCode.UNAVAILABLE}  # fmt: skip
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:

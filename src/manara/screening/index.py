@@ -21,10 +21,18 @@ from sqlalchemy.orm import Session
 
 from manara.db.base import utcnow
 from manara.entity.models import Entity
+from manara.errors import ErrorCode, ManaraError
 from manara.matching import Matcher, MatchResult, PersonRecord, record_from_ftm
 from manara.notice.models import Notice, NoticeStatus
 from manara.outbox.models import OutboxEvent
 from manara.visibility import may_see
+
+
+class IndexWarmingUp(ManaraError):
+    """The process's screening index is not built yet."""
+
+    code, http_status = ErrorCode.UNAVAILABLE, 503
+
 
 LATE_COMMIT_WINDOW = timedelta(seconds=30)  # outbox ids may commit out of order within this window
 SCREENABLE_SCHEMATA = ("Person",)
@@ -52,7 +60,8 @@ class Target:
 class ScreeningIndex:
     """Published notices about persons, indexed by their subject's names, dates and documents."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, lazy_build: bool = True) -> None:
+        self.lazy_build = lazy_build  # False in servers: a background refresher builds, requests never do
         self.matcher = Matcher()
         self.targets: dict[str, Target] = {}
         self.by_subject: dict[str, set[str]] = {}
@@ -68,6 +77,8 @@ class ScreeningIndex:
         """Build the index on first use, then catch up with the outbox."""
         with self.lock:
             if not self.built:
+                if not self.lazy_build:
+                    raise IndexWarmingUp("the screening index is still loading; retry in a few seconds")
                 self.build(session)
             self.refresh(session)
 
