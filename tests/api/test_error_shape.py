@@ -103,7 +103,7 @@ def small_app(app: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]
     monkeypatch.setenv("MANARA_MAX_REQUEST_BYTES", "2048")
     get_settings.cache_clear()
     try:
-        application = create_app()
+        application = create_app(workers=False)
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
