@@ -74,78 +74,72 @@ class ScreeningIndex:
         return len(self.targets)
 
     def ensure(self, session: Session) -> None:
-        """Build the index on first use, then catch up with the outbox."""
-        with self.lock:
-            if not self.built:
-                if not self.lazy_build:
-                    raise IndexWarmingUp("the screening index is still loading; retry in a few seconds")
-                self.build(session)
-            self.refresh(session)
+        """Build the index on first use, then catch up with the outbox.
+
+        Database reads happen outside the index lock and changes are applied under it, so a thread
+        holding a database transaction can never wait on a thread that waits for the database.
+        """
+        if not self.built:
+            if not self.lazy_build:
+                raise IndexWarmingUp("the screening index is still loading; retry in a few seconds")
+            self.build(session)
+        self.refresh(session)
 
     def build(self, session: Session) -> None:
         """Load every published notice about a person."""
+        low_water = session.scalar(select(func.max(OutboxEvent.id))) or 0
+        stmt = (
+            select(Notice, Entity)
+            .join(Entity, Notice.subject_id == Entity.id)
+            .where(Notice.status == NoticeStatus.PUBLISHED, Entity.schema.in_(SCREENABLE_SCHEMATA))
+        )
+        loaded = [_entry(notice, entity) for notice, entity in session.execute(stmt)]
         with self.lock:
-            self.low_water = session.scalar(select(func.max(OutboxEvent.id))) or 0
-            stmt = (
-                select(Notice, Entity)
-                .join(Entity, Notice.subject_id == Entity.id)
-                .where(Notice.status == NoticeStatus.PUBLISHED, Entity.schema.in_(SCREENABLE_SCHEMATA))
-            )
-            for notice, entity in session.execute(stmt):
-                self._put(notice, entity)
-            self.built = True
+            for target, record in loaded:
+                self.put(target, record)
+            self.low_water, self.built = max(self.low_water, low_water), True
 
     def refresh(self, session: Session) -> int:
-        """Apply outbox events not applied yet; return how many were applied."""
-        with self.lock:
-            events = session.scalars(
-                select(OutboxEvent).where(OutboxEvent.id > self.low_water).order_by(OutboxEvent.id)
-            ).all()
-            applied = 0
-            for event in events:
-                if event.id in self.seen:
-                    continue
-                self.seen[event.id] = None
-                applied += self._apply(session, event.topic, event.payload)
+        """Apply outbox events not applied yet; return how many notices were re-read."""
+        events = session.scalars(
+            select(OutboxEvent).where(OutboxEvent.id > self.low_water).order_by(OutboxEvent.id)
+        ).all()
+        fresh = [e for e in events if e.id not in self.seen]
+        if not fresh:
             self._advance(events)
-            return applied
+            return 0
+        notice_ids: set[str] = set()
+        for event in fresh:
+            notice_ids |= self._affected(event.topic, event.payload)
+        changes = {nid: _load(session, nid) for nid in sorted(notice_ids)}
+        with self.lock:
+            for notice_id, entry in changes.items():
+                if entry is None:
+                    self._drop(notice_id)
+                else:
+                    self.put(*entry)
+            self.seen.update((e.id, None) for e in fresh)
+            self._advance(events)
+        return len(changes)
 
     def _advance(self, events: Sequence[OutboxEvent]) -> None:
         """Move the low-water mark past events old enough that no earlier id can still commit."""
         horizon = utcnow() - LATE_COMMIT_WINDOW
         old = [e.id for e in events if e.created_at < horizon]
         if old:
-            self.low_water = max(self.low_water, max(old))
-            self.seen = {k: v for k, v in self.seen.items() if k > self.low_water}
+            with self.lock:
+                self.low_water = max(self.low_water, max(old))
+                self.seen = {k: v for k, v in self.seen.items() if k > self.low_water}
 
-    def _apply(self, session: Session, topic: str, payload: dict[str, Any]) -> int:
+    def _affected(self, topic: str, payload: dict[str, Any]) -> set[str]:
+        """Return the ids of notices an outbox event may have changed."""
         if topic.startswith("notice."):
-            self._reload(session, str(payload["id"]))
-            return 1
+            return {str(payload["id"])}
         if topic.startswith("entity."):
             ids: list[str] = payload.get("ids") or []
-            notices = {n for pk in ids for n in self.by_subject.get(str(pk), ())}
-            for notice_id in notices:
-                self._reload(session, notice_id)
-            return len(notices)
-        return 0
-
-    def _reload(self, session: Session, notice_id: str) -> None:
-        notice = session.get(Notice, notice_id)
-        entity = session.get(Entity, notice.subject_id) if notice and notice.subject_id else None
-        if notice is None or entity is None or notice.status != NoticeStatus.PUBLISHED or entity.schema not in \
-                SCREENABLE_SCHEMATA:  # fmt: skip
-            self._drop(notice_id)
-        else:
-            self._put(notice, entity)
-
-    def _put(self, notice: Notice, entity: Entity) -> None:
-        target = Target(
-            notice_id=notice.id, owner=notice.owner_country, visibility=notice.visibility,
-            shared_with=frozenset(notice.shared_with), notice_type=notice.type, reference=notice.reference,
-            title=notice.title, subject_pk=entity.id,
-        )  # fmt: skip
-        self.put(target, record_from_ftm({"id": notice.id, "properties": entity.properties}))
+            with self.lock:
+                return {n for pk in ids for n in self.by_subject.get(str(pk), ())}
+        return set()
 
     def put(self, target: Target, record: PersonRecord) -> None:
         """Index (or re-index) one notice's subject; ``record.id`` must be the notice id."""
@@ -197,3 +191,22 @@ class ScreeningIndex:
 
             results = self.matcher.search(query, limit=limit, allowed=allowed)
             return [(r, self.targets[r.id]) for r in results if r.id in self.targets]
+
+
+def _entry(notice: Notice, entity: Entity) -> tuple[Target, PersonRecord]:
+    """Return what the index keeps of a published notice and its subject."""
+    target = Target(
+        notice_id=notice.id, owner=notice.owner_country, visibility=notice.visibility,
+        shared_with=frozenset(notice.shared_with), notice_type=notice.type, reference=notice.reference,
+        title=notice.title, subject_pk=entity.id,
+    )  # fmt: skip
+    return target, record_from_ftm({"id": notice.id, "properties": entity.properties})
+
+
+def _load(session: Session, notice_id: str) -> tuple[Target, PersonRecord] | None:
+    """Read a notice and its subject; None when it should not be screenable."""
+    notice = session.get(Notice, notice_id)
+    entity = session.get(Entity, notice.subject_id) if notice and notice.subject_id else None
+    if notice is None or entity is None or notice.status != NoticeStatus.PUBLISHED:
+        return None
+    return _entry(notice, entity) if entity.schema in SCREENABLE_SCHEMATA else None

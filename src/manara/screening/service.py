@@ -15,7 +15,7 @@ from manara.hit.actions import HitCandidate, do_raise_hit
 from manara.matching import ALGORITHM, DEFAULT_THRESHOLD, PersonRecord
 from manara.matching.identifiers import normalize_document
 from manara.member.roles import Actor, Perm
-from manara.screening.index import ScreeningIndex, Target
+from manara.screening.index import IndexWarmingUp, ScreeningIndex, Target
 from manara.screening.schemas import DocumentCheck, ScreenIn, ScreenOut, ScreenResult
 from manara.text import sanitize
 
@@ -76,9 +76,12 @@ def screen_person(
     """
     if not actor.can(Perm.SCREEN):
         raise Forbidden("this role may not screen")
-    index.ensure(session)
+    if index.lazy_build:  # tests and the CLI: catch up here; servers have a refresher thread (≤ 0.25 s behind)
+        index.ensure(session)
+    elif not index.built:
+        raise IndexWarmingUp("the screening index is still loading; retry in a few seconds")
     fp = fingerprint(query)
-    found = index.search(actor.country, to_record(query), query.limit)
+    found = index.search(actor.country, to_record(query), query.limit)  # before any SQL: no lock held
     results = [_result(session, actor, query, scored, target, fp) for scored, target in found if scored.score > 0]
     documents = [DocumentCheck.model_validate(check_document(session, actor, d.number, d.country, audit=False))
                  for d in query.documents if d.country]  # fmt: skip
