@@ -9,6 +9,8 @@ Strategy (read this before adding a fixture):
 - `net` builds a tiny network: members MA, FR and EG, one user of every role in each, and an API key
   per user, committed (to the test's SAVEPOINT) so that a request that fails and rolls back keeps it.
   Prefer building a minimal object inline over adding a new shared fixture.
+- `tests/factories.py` holds plain builders (entities, notices driven to a state, event counts) shared
+  by the domain tests; they commit to the test's SAVEPOINT like `net`.
 - Outbound network is blocked (loopback and Unix sockets only).
 """
 
