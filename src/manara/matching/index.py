@@ -3,6 +3,7 @@
 import heapq
 import math
 from array import array
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -25,7 +26,14 @@ DATE_FACTOR = 0.5
 DOC_WEIGHT = 30.0
 RARE_COST = 1_000
 COMMON_CAP = 20_000
+BOOST_POOL = 150
+BOOST_ALTERNATIVES = 2
 MIN_FUZZY_LEN = 3
+
+
+def _has(postings: "array[int]", slot: int) -> bool:
+    i = bisect_left(postings, slot)
+    return i < len(postings) and postings[i] == slot
 
 
 class Matcher:
@@ -66,7 +74,10 @@ class Matcher:
                 postings = self._postings[key] = array("i")
                 if key in fuzzy:
                     self._add_neighbours(key)
-            postings.append(slot)
+            if postings and postings[-1] > slot:
+                insort(postings, slot)
+            else:
+                postings.append(slot)
 
     def remove(self, record_id: str) -> bool:
         """Remove a record by id; return whether it was present."""
@@ -79,8 +90,10 @@ class Matcher:
         if prepared is not None:
             for key in record_keys(prepared):
                 postings = self._postings.get(key)
-                if postings is not None and slot in postings:
-                    postings.remove(slot)
+                if postings is not None and _has(postings, slot):
+                    del postings[bisect_left(postings, slot)]
+                    if not postings:
+                        del self._postings[key]
         return True
 
     def _add_neighbours(self, key: str) -> None:
@@ -106,7 +119,7 @@ class Matcher:
             if variant in self._postings:
                 found.add(variant)
         found.discard(key)
-        return found
+        return {k for k in found if k in self._postings}
 
     def _alternatives(self, key: str, fuzzy: bool) -> list[tuple[str, float]]:
         alts = [(key, self.idf(key))] if self.frequency(key) else []
@@ -131,15 +144,15 @@ class Matcher:
         return [alts for alts in units.values() if alts]
 
     def _cost(self, alts: list[tuple[str, float]]) -> int:
-        return sum(self.frequency(k) for k, _ in alts)
+        return sum(map(len, (self._postings[k] for k, _ in alts)))
 
     def _accumulate(self, query: Prepared) -> dict[int, float]:
-        """Sum key weights per record: rare keys add candidates, common keys only boost them."""
+        """Sum key weights per record: rare keys add candidates, common keys only boost the best."""
         acc: dict[int, float] = {}
         boost: list[list[tuple[str, float]]] = []
-        for alts in sorted(self._query_units(query), key=self._cost):
-            if acc and self._cost(alts) > RARE_COST:
-                boost.append(alts)
+        for cost, alts in sorted((self._cost(alts), alts) for alts in self._query_units(query)):
+            if acc and cost > RARE_COST:
+                boost.append(sorted(alts, key=lambda kw: -kw[1])[:BOOST_ALTERNATIVES])
                 continue
             best: dict[int, float] = {}
             for key, weight in sorted(alts, key=lambda kw: kw[1]):
@@ -150,11 +163,17 @@ class Matcher:
             get = acc.get
             for slot, weight in best.items():
                 acc[slot] = get(slot, 0.0) + weight
-        for alts in boost:
-            for key, weight in alts:
-                members = set(self._postings[key])
-                for slot in acc.keys() & members:
-                    acc[slot] += weight
+        if boost and len(acc) > self.candidates:
+            pool = heapq.nlargest(BOOST_POOL, acc, key=acc.__getitem__) if len(acc) > BOOST_POOL else list(acc)
+            acc = {slot: acc[slot] for slot in pool}
+            for alts in boost:
+                lists = [(self._postings[k], w) for k, w in alts]
+                for slot in pool:
+                    for postings, weight in lists:
+                        i = bisect_left(postings, slot)
+                        if i < len(postings) and postings[i] == slot:
+                            acc[slot] += weight
+                            break
         return acc
 
     def search(self, query: PersonRecord, limit: int = 10,
