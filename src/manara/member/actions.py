@@ -18,7 +18,8 @@ from manara.outbox.service import enqueue
 from manara.settings import get_settings
 from manara.text import sanitize
 
-NOT_COUNTRIES = {"zz", "eu", "un", "xk-", "aq"}
+# Codes FtM knows that are not member-eligible states: unknown, organisations, historical states.
+NOT_COUNTRIES = {"zz", "eu", "un", "aq", "dd", "su", "yu", "cs", "zr", "tp", "an", "bu", "yd", "ddr", "suhh"}
 
 
 def iso_country(code: str) -> tuple[str, str]:

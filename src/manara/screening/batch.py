@@ -97,13 +97,15 @@ def _screen_chunk(
     session: Session, actor: Actor, index: ScreeningIndex, chunk: list[Row], out: IO[bytes], counts: BatchCounts
 ) -> None:
     audited: list[dict[str, Any]] = []
+    if index.lazy_build:
+        index.ensure(session)  # once per chunk: notices published meanwhile are found by the next chunk
     for number, ident, query in chunk:
         counts.processed += 1
         if isinstance(query, str):
             counts.errors += 1
             out.write(orjson.dumps({"row": number, "id": ident, "error": query}) + b"\n")
             continue
-        result = screen_person(session, actor, index, query, audit=False)
+        result = screen_person(session, actor, index, query, audit=False, catch_up=False)
         matches = [r for r in result.results if r.match]
         counts.matched += bool(matches)
         counts.hits += sum(1 for r in matches if r.hit_id)

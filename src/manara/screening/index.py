@@ -9,9 +9,8 @@ the database stays the source of truth and access is re-checked on every result.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ class IndexWarmingUp(ManaraError):
 
 LATE_COMMIT_WINDOW = timedelta(seconds=30)  # outbox ids may commit out of order within this window
 SCREENABLE_SCHEMATA = ("Person",)
+RELEVANT_TOPICS = ("notice.", "entity.")
 
 
 @dataclass(frozen=True)
@@ -101,16 +101,16 @@ class ScreeningIndex:
 
     def refresh(self, session: Session) -> int:
         """Apply outbox events not applied yet; return how many notices were re-read."""
-        events = session.scalars(
-            select(OutboxEvent).where(OutboxEvent.id > self.low_water).order_by(OutboxEvent.id)
+        heads = session.execute(
+            select(OutboxEvent.id, OutboxEvent.topic, OutboxEvent.created_at).where(OutboxEvent.id > self.low_water)
         ).all()
-        fresh = [e for e in events if e.id not in self.seen]
-        if not fresh:
-            self._advance(events)
-            return 0
+        fresh = [h for h in heads if h.id not in self.seen]
+        relevant = [h.id for h in fresh if h.topic.startswith(RELEVANT_TOPICS)]
         notice_ids: set[str] = set()
-        for event in fresh:
-            notice_ids |= self._affected(event.topic, event.payload)
+        if relevant:
+            stmt = select(OutboxEvent.topic, OutboxEvent.payload).where(OutboxEvent.id.in_(relevant))
+            for topic, payload in session.execute(stmt):
+                notice_ids |= self._affected(topic, payload)
         changes = {nid: _load(session, nid) for nid in sorted(notice_ids)}
         with self.lock:
             for notice_id, entry in changes.items():
@@ -118,18 +118,17 @@ class ScreeningIndex:
                     self._drop(notice_id)
                 else:
                     self.put(*entry)
-            self.seen.update((e.id, None) for e in fresh)
-            self._advance(events)
+            self.seen.update((h.id, None) for h in fresh)
+            self._advance([(h.id, h.created_at) for h in heads])
         return len(changes)
 
-    def _advance(self, events: Sequence[OutboxEvent]) -> None:
+    def _advance(self, heads: list[tuple[int, datetime]]) -> None:
         """Move the low-water mark past events old enough that no earlier id can still commit."""
         horizon = utcnow() - LATE_COMMIT_WINDOW
-        old = [e.id for e in events if e.created_at < horizon]
+        old = [event_id for event_id, created in heads if created < horizon]
         if old:
-            with self.lock:
-                self.low_water = max(self.low_water, max(old))
-                self.seen = {k: v for k, v in self.seen.items() if k > self.low_water}
+            self.low_water = max(self.low_water, max(old))
+            self.seen = {k: v for k, v in self.seen.items() if k > self.low_water}
 
     def _affected(self, topic: str, payload: dict[str, Any]) -> set[str]:
         """Return the ids of notices an outbox event may have changed."""

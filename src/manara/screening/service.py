@@ -68,7 +68,8 @@ def _result(session: Session, actor: Actor, query: ScreenIn, scored: Any, target
 
 
 def screen_person(
-    session: Session, actor: Actor, index: ScreeningIndex, query: ScreenIn, *, audit: bool = True
+    session: Session, actor: Actor, index: ScreeningIndex, query: ScreenIn, *, audit: bool = True,
+    catch_up: bool = True,
 ) -> ScreenOut:
     """Screen one person against every published notice the actor may see; raise hits; audit.
 
@@ -76,7 +77,7 @@ def screen_person(
     """
     if not actor.can(Perm.SCREEN):
         raise Forbidden("this role may not screen")
-    if index.lazy_build:  # tests and the CLI: catch up here; servers have a refresher thread (≤ 0.25 s behind)
+    if index.lazy_build and catch_up:  # tests and the CLI catch up here; servers have a refresher (≤ 0.25 s behind)
         index.ensure(session)
     elif not index.built:
         raise IndexWarmingUp("the screening index is still loading; retry in a few seconds")
