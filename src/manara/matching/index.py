@@ -47,6 +47,7 @@ class Matcher:
         self._free: list[int] = []
         self._postings: dict[str, array[int]] = {}
         self._neighbours: dict[str, set[str]] = {}
+        self._registered: set[str] = set()
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -72,8 +73,9 @@ class Matcher:
             postings = self._postings.get(key)
             if postings is None:
                 postings = self._postings[key] = array("i")
-                if key in fuzzy:
-                    self._add_neighbours(key)
+            if key in fuzzy and key not in self._registered:
+                self._registered.add(key)
+                self._add_neighbours(key)
             if postings and postings[-1] > slot:
                 insort(postings, slot)
             else:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from manara.matching.names import NameForm, token_key
-from manara.matching.phonetic import join_skeletons
+from manara.matching.phonetic import consonants, join_skeletons
 
 MIN_TOKEN_SIM = 0.6
 MINOR_WEIGHT = 0.15
@@ -15,6 +15,7 @@ Weight = Callable[[str], float]
 # A unit is a run of adjacent tokens: (start, end, fine form, skeleton, is one token, length).
 Unit = tuple[int, int, str, str, bool, int]
 MAX_FORM_PAIRS = 2
+SHORT_SKELETON_TRUST = (0.0, 0.8, 0.88, 0.94, 0.97)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,11 @@ def token_similarity(qf: str, qs: str, rf: str, rs: str, loose: bool) -> float:
         return fine if qs == rs else fine * 0.8
     skel = Levenshtein.normalized_similarity(qs, rs)
     if loose:
-        return max(fine, skel * 0.92)
+        # Short skeletons agree by chance: trust them less, and ask the consonants to agree too.
+        short = min(len(qs), len(rs))
+        skel *= SHORT_SKELETON_TRUST[min(short, len(SHORT_SKELETON_TRUST) - 1)]
+        cons = Levenshtein.normalized_similarity(consonants(qf), consonants(rf))
+        return max(fine, 0.5 * skel + 0.5 * cons)
     return max(fine, 0.6 * fine + 0.4 * skel)
 
 

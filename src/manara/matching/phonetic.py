@@ -17,8 +17,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"x", "ks"),
         (r"sch|sh|ch|tch|tsch", "S"),
         (r"dzh|dj|zh|j|dsch", "J"),
-        (r"kh|gh(?=[^aeiou]|$)", "h"),
-        (r"gh", "g"),
+        (r"kh|(?<!n)gh(?=[^aeiou]|$)", "h"),
+        (r"(?<!n)gh", "g"),
         (r"ph", "f"),
         (r"th", "t"),
         (r"dh", "d"),
@@ -72,3 +72,11 @@ def join_skeletons(*parts: str) -> str:
 def vocalised(fine: str) -> str:
     """Return a fine form with consonants merged into classes but vowels kept (for short names)."""
     return _DOUBLE.sub(r"\1", fine.translate(_VOCALISED))
+
+
+_VOWELS = str.maketrans({"a": None, "i": None, "u": None})
+
+
+def consonants(fine: str) -> str:
+    """Return a fine form without its vowels (what an abjad spelling keeps)."""
+    return fine.translate(_VOWELS) or fine

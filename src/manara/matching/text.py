@@ -73,7 +73,7 @@ def _hebrew(token: str) -> str:
         if char in _GERESH:
             continue
         nxt = token[i + 1] if i + 1 < len(token) else ""
-        if nxt in _GERESH and char in HEBREW_GERESH:
+        if nxt and nxt in _GERESH and char in HEBREW_GERESH:
             out.append(HEBREW_GERESH[char])
         elif char == "ו" and (not out or nxt == "ו"):
             out.append("v")
