@@ -45,3 +45,4 @@ def remember(session: Session, actor: Actor, key: str, body: dict[str, Any], res
     """Store the resource created for this key."""
     session.add(IdempotencyRecord(user_id=actor.user_id, key=key, request_digest=_digest(body),
                                   resource_id=resource_id))  # fmt: skip
+    session.flush()  # a concurrent request with the same key fails here, inside the caller's SAVEPOINT

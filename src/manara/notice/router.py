@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
+from sqlalchemy.exc import IntegrityError
 
 from manara.api.deps import CurrentActor, DbSession, PageParams
 from manara.audit.actions import AuditAction, record
@@ -43,9 +44,17 @@ def create_notice(
         previous = replay(session, actor, idempotency_key, body.model_dump(mode="json"))
         if previous is not None:
             return notice_out(access_notice_by_id(session, actor, previous))
-    notice = actions.do_create_notice(session, actor, body)
-    if idempotency_key:
-        remember(session, actor, idempotency_key, body.model_dump(mode="json"), notice.id)
+    if not idempotency_key:
+        return notice_out(actions.do_create_notice(session, actor, body))
+    try:
+        with session.begin_nested():  # a concurrent retry that wins the key undoes this creation
+            notice = actions.do_create_notice(session, actor, body)
+            remember(session, actor, idempotency_key, body.model_dump(mode="json"), notice.id)
+    except IntegrityError:
+        winner = replay(session, actor, idempotency_key, body.model_dump(mode="json"))
+        if winner is None:
+            raise
+        return notice_out(access_notice_by_id(session, actor, winner))
     return notice_out(notice)
 
 
