@@ -231,7 +231,8 @@ def main() -> int:
     print(f"| in-process | {qps:,.0f} q/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms | ≥ 500 q/s, p99 < 20 ms |")
     print(f"| HTTP | {rps:,.0f} req/s, p50 {hp50:.1f} ms, p99 {hp99:.1f} ms | ≥ 200 req/s, p99 < 100 ms |")
     print(f"| batch {counts.processed:,} passengers | {batch_s:.0f} s | < 300 s |")
-    print(f"peak RSS {rss_mb():,.0f} MB; median query name {statistics.median(len(q['names'][0]) for q in queries)} chars")
+    median = statistics.median(len(q['names'][0]) for q in queries)
+    print(f"peak RSS {rss_mb():,.0f} MB; median query name {median} chars")
     return 0
 
 
