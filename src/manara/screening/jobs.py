@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from manara.db.base import utcnow
 from manara.errors import NotFound
+from manara.jobs import expire_due
 from manara.member.roles import Actor, Perm, Role
 from manara.screening.batch import BatchCounts, SessionFactory, open_rows, run_batch
 from manara.screening.index import ScreeningIndex
@@ -68,10 +70,13 @@ def run_job(factory: SessionFactory, index: ScreeningIndex, data_dir: Path, job_
 
 
 class JobRunner:
-    """A background thread that runs queued jobs, and re-runs jobs a restart interrupted."""
+    """A background thread that runs queued jobs, re-runs jobs a restart interrupted, and expires records
+    past their review date every ``expiry_every`` seconds."""
 
-    def __init__(self, factory: SessionFactory, index: ScreeningIndex, data_dir: Path, interval: float = 1.0):
+    def __init__(self, factory: SessionFactory, index: ScreeningIndex, data_dir: Path, interval: float = 1.0,
+                 expiry_every: float = 3600.0) -> None:  # fmt: skip
         self.factory, self.index, self.data_dir, self.interval = factory, index, data_dir, interval
+        self.expiry_every, self.next_expiry = expiry_every, 0.0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="manara-jobs", daemon=True)
 
@@ -81,9 +86,22 @@ class JobRunner:
             session.execute(update(ScreeningJob).where(ScreeningJob.status == "running").values(status="queued"))
         self.thread.start()
 
+    def _expire(self) -> None:
+        """Run the review-date expiry job when it is due."""
+        if time.monotonic() < self.next_expiry:
+            return
+        self.next_expiry = time.monotonic() + self.expiry_every
+        while True:
+            with self.factory() as session:
+                report = expire_due(session, utcnow().date())
+            if report.notices == 0 and report.entities == 0:
+                return
+            log.info("expired %d notices and %d entities", report.notices, report.entities)
+
     def _loop(self) -> None:
         while not self.stop.is_set():
             try:
+                self._expire()
                 with self.factory() as session:
                     job_id = session.scalar(select(ScreeningJob.id).where(ScreeningJob.status == "queued")
                                             .order_by(ScreeningJob.created_at).limit(1))  # fmt: skip
