@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
@@ -19,6 +19,9 @@ from manara.member.service import require_members
 from manara.outbox.service import enqueue
 from manara.settings import get_settings
 from manara.visibility import Visibility
+
+ENTITY_TABLE: Table = Entity.__table__  # type: ignore[assignment]
+SHARE_TABLE: Table = EntityShare.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,11 @@ def _insert_new(session: Session, actor: Actor, items: list[ValidEntity], place:
          "content_hash": v.content_hash, "created_at": now, "updated_at": now}
         for v in items
     ]  # fmt: skip
-    session.execute(insert(Entity), rows)
+    connection = session.connection()  # Core executemany: the ORM bulk path costs more per row
+    connection.execute(insert(ENTITY_TABLE), rows)
     shares = [{"entity_pk": r["id"], "country": c} for r in rows for c in place.shared_with]
     if shares:
-        session.execute(insert(EntityShare), shares)
+        connection.execute(insert(SHARE_TABLE), shares)
     return [str(r["id"]) for r in rows]
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +26,7 @@ ALLOWED_SCHEMATA = frozenset({
 })  # fmt: skip
 MAX_VALUES_PER_PROPERTY = 200
 MAX_ID_CHARS = 200
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")  # FtM keeps these as given when they are real dates
 FREE_TEXT_TYPES = frozenset({"name", "string", "text"})  # sanitize() is their whole cleaning
 
 
@@ -71,34 +74,49 @@ def _entity_id(raw: Any) -> str:
     return ident
 
 
+def _clean_one(type_name: str, raw: Any, max_chars: int) -> tuple[str | None, str | None]:
+    """Clean one value; return (value, None) or (None, reason)."""
+    if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+        return None, "values must be strings"
+    text = sanitize(str(raw), multiline=type_name == "text")
+    if len(text) > max_chars:
+        return None, f"value longer than {max_chars} characters"
+    if type_name in FREE_TEXT_TYPES:
+        value: str | None = text or None
+    elif type_name == "date" and ISO_DATE.match(text):
+        value = text if _valid_iso_date(text) else None
+    else:
+        value = _clean_typed(type_name, text) if text else None
+    return (value, None) if value is not None else (None, f"invalid {type_name}: {text[:80]!r}")
+
+
+def _valid_iso_date(text: str) -> bool:
+    """Tell whether YYYY, YYYY-MM or YYYY-MM-DD names a real (partial) date, as FtM's date type does."""
+    try:
+        date.fromisoformat((text + "-01-01")[:10])
+    except ValueError:
+        return False
+    return "0001" <= text[:4] <= "2999"
+
+
 def _clean_values(schema: Schema, name: str, values: Any, max_chars: int) -> tuple[list[str], list[dict[str, Any]]]:
     """Clean the values of one property; return them and any errors."""
     prop = schema.get(name)
+    field = f"properties.{name}"
     if prop is None or prop.stub:
-        return [], [{"field": f"properties.{name}", "message": f"{schema.name} has no property {name[:60]!r}"}]
+        return [], [{"field": field, "message": f"{schema.name} has no property {name[:60]!r}"}]
     if not isinstance(values, list):
         values = [values]
     if len(values) > MAX_VALUES_PER_PROPERTY:
-        return [], [{"field": f"properties.{name}", "message": "too many values"}]
+        return [], [{"field": field, "message": "too many values"}]
     cleaned: list[str] = []
     errors: list[dict[str, Any]] = []
+    type_name = prop.type.name
     for raw in values:
-        if not isinstance(raw, str | int | float) or isinstance(raw, bool):
-            errors.append({"field": f"properties.{name}", "message": "values must be strings"})
-            continue
-        text = sanitize(str(raw), multiline=prop.type.name == "text")
-        if len(text) > max_chars:
-            errors.append({"field": f"properties.{name}", "message": f"value longer than {max_chars} characters"})
-            continue
-        if not text:
-            value = None
-        elif prop.type.name in FREE_TEXT_TYPES:
-            value = text
-        else:
-            value = _clean_typed(prop.type.name, text)
-        if value is None:
-            errors.append({"field": f"properties.{name}", "message": f"invalid {prop.type.name}: {text[:80]!r}"})
-        elif value not in cleaned:
+        value, reason = _clean_one(type_name, raw, max_chars)
+        if reason is not None:
+            errors.append({"field": field, "message": reason})
+        elif value is not None and value not in cleaned:
             cleaned.append(value)
     return cleaned, errors
 
