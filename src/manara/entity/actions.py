@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
 from manara.db.base import new_id, utcnow
+from manara.db.session import is_postgres
 from manara.entity.ftm import ValidEntity
 from manara.entity.models import Entity, EntityShare
 from manara.entity.service import existing_by_ids, set_shares
@@ -72,11 +73,16 @@ def _insert_new(session: Session, actor: Actor, items: list[ValidEntity], place:
          "content_hash": v.content_hash, "created_at": now, "updated_at": now}
         for v in items
     ]  # fmt: skip
-    connection = session.connection()  # Core executemany: the ORM bulk path costs more per row
-    connection.execute(insert(ENTITY_TABLE), rows)
     shares = [{"entity_pk": r["id"], "country": c} for r in rows for c in place.shared_with]
-    if shares:
-        connection.execute(insert(SHARE_TABLE), shares)
+    if is_postgres(session):  # the ORM bulk path batches rows into multi-VALUES statements
+        session.execute(insert(Entity), rows)
+        if shares:
+            session.execute(insert(EntityShare), shares)
+    else:  # SQLite: Core executemany costs less per row than the ORM bulk path
+        connection = session.connection()
+        connection.execute(insert(ENTITY_TABLE), rows)
+        if shares:
+            connection.execute(insert(SHARE_TABLE), shares)
     return [str(r["id"]) for r in rows]
 
 

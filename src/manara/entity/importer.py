@@ -6,9 +6,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 
 import orjson
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
+from manara.db.session import is_postgres
 from manara.entity.actions import Placement, do_upsert_entities
 from manara.entity.ftm import ValidEntity, validate_entity
 from manara.entity.schemas import ImportReport
@@ -50,9 +52,16 @@ def import_lines(
     report = ImportReport()
     batch: list[ValidEntity] = []
 
+    next_analyze = [batch_size]
+
     def flush() -> None:
         with factory() as session:
             counts = do_upsert_entities(session, actor, batch, place)
+            if report.created + len(counts.created) >= next_analyze[0] and is_postgres(session):
+                # a table that grows fast keeps the planner's empty-table estimate (sequential scans for
+                # the existence checks) until statistics are refreshed: refresh them as it doubles
+                session.execute(text("ANALYZE entity"))
+                next_analyze[0] *= 2
         report.created += len(counts.created)
         report.updated += len(counts.updated)
         report.unchanged += len(counts.unchanged)
