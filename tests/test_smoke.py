@@ -16,3 +16,9 @@ def test_openapi_lists_the_api(client: TestClient) -> None:
 def test_landing_page(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200 and "Manara" in page.text and "/docs" in page.text
+
+
+def test_api_docs_need_no_network(client: TestClient) -> None:
+    page = client.get("/docs").text
+    assert "swagger-ui-bundle.js" in page and "cdn." not in page and "https://" not in page
+    assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200

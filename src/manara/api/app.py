@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi_offline import FastAPIOffline
 from fastapi.responses import HTMLResponse
 from sqlalchemy import text
 
@@ -80,7 +81,7 @@ def create_app(*, workers: bool = True) -> FastAPI:
     """
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)
-    app = FastAPI(
+    app = FastAPIOffline(  # Swagger UI and ReDoc served from the package: no CDN, works offline
         lifespan=_lifespan(workers),
         title="Manara API", version=__version__,
         description="Open platform for international police cooperation: notices, subjects (FollowTheMoney), "
