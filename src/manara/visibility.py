@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
+from typing import Any, Protocol
 
 
 class Visibility(StrEnum):
@@ -18,3 +20,17 @@ def may_see(*, owner: str, visibility: str, shared_with: list[str], country: str
     if country == owner or visibility == Visibility.ALL:
         return True
     return visibility == Visibility.COUNTRIES and country in shared_with
+
+
+class Shared(Protocol):
+    """A record with share rows (``<noun>_share`` tables) for the ``countries`` visibility."""
+
+    shares: list[Any]
+
+
+def replace_shares(record: Shared, countries: list[str], make: Callable[[str], Any]) -> None:
+    """Make ``record``'s share rows exactly ``countries``, keeping rows that stay and adding ``make(c)``."""
+    wanted = set(countries)
+    record.shares = [s for s in record.shares if s.country in wanted]
+    have = {s.country for s in record.shares}
+    record.shares.extend(make(c) for c in sorted(wanted - have))

@@ -11,6 +11,7 @@ from manara.entity.access import entity_visibility_filter
 from manara.entity.models import Entity, EntityShare
 from manara.member.roles import Actor
 from manara.pagination import Page, paginate
+from manara.visibility import replace_shares
 
 
 def get_by_natural_key(session: Session, owner: str, entity_id: str) -> Entity | None:
@@ -29,10 +30,7 @@ def existing_by_ids(session: Session, owner: str, entity_ids: Sequence[str]) -> 
 
 def set_shares(entity: Entity, countries: list[str]) -> None:
     """Replace the share rows of ``entity`` with ``countries``."""
-    wanted = set(countries)
-    entity.shares = [s for s in entity.shares if s.country in wanted]
-    have = {s.country for s in entity.shares}
-    entity.shares.extend(EntityShare(country=c) for c in sorted(wanted - have))
+    replace_shares(entity, countries, lambda c: EntityShare(country=c))
 
 
 def list_entities(

@@ -11,6 +11,7 @@ from manara.member.roles import Actor
 from manara.notice.access import notice_visibility_filter, review_queue_clause
 from manara.notice.models import Notice, NoticeShare
 from manara.pagination import Page, paginate
+from manara.visibility import replace_shares
 
 TYPE_CODES = {"red": "R", "yellow": "Y", "blue": "B", "black": "K", "green": "G", "orange": "O",
               "purple": "P", "un_special": "U", "diffusion": "D"}  # fmt: skip
@@ -23,10 +24,7 @@ def new_reference(owner: str, ntype: str, year: int) -> str:
 
 def set_shares(notice: Notice, countries: list[str]) -> None:
     """Replace the share rows of ``notice`` with ``countries``."""
-    wanted = set(countries)
-    notice.shares = [s for s in notice.shares if s.country in wanted]
-    have = {s.country for s in notice.shares}
-    notice.shares.extend(NoticeShare(country=c) for c in sorted(wanted - have))
+    replace_shares(notice, countries, lambda c: NoticeShare(country=c))
 
 
 def list_notices(
