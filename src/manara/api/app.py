@@ -8,8 +8,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi_offline import FastAPIOffline
 from fastapi.responses import HTMLResponse
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import text
 
 from manara import __version__

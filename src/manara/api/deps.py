@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from manara.db.base import utcnow
@@ -38,12 +39,8 @@ DbSession = Annotated[Session, Depends(get_session)]
 DbSessionFactory = Annotated[SessionFactory, Depends(get_session_factory)]
 
 
-def _token(authorization: str | None, x_api_key: str | None) -> str | None:
-    if x_api_key:
-        return x_api_key
-    if authorization and authorization.lower().startswith("bearer "):
-        return authorization[7:].strip()
-    return None
+BEARER = HTTPBearer(auto_error=False, description="A Manara API key: `Authorization: Bearer mnr_…`")
+API_KEY_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, description="The same API key, as a header")
 
 
 def authenticate(session: Session, token: str | None, purpose: str | None) -> Actor:
@@ -67,13 +64,14 @@ def authenticate(session: Session, token: str | None, purpose: str | None) -> Ac
 def current_actor(
     request: Request,
     factory: DbSessionFactory,
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
+    x_api_key: Annotated[str | None, Depends(API_KEY_HEADER)] = None,
     x_manara_purpose: Annotated[str | None, Header(description="Why the data is accessed (audited)")] = None,
 ) -> Actor:
     """Authenticate the request by API key (``Authorization: Bearer`` or ``X-API-Key``)."""
+    token = x_api_key or (bearer.credentials if bearer is not None else None)
     with factory() as session:  # its own short transaction: handlers may open theirs
-        actor = authenticate(session, _token(authorization, x_api_key), x_manara_purpose)
+        actor = authenticate(session, token, x_manara_purpose)
     request.state.actor = actor
     return actor
 
