@@ -28,6 +28,7 @@ from manara.screening.jobs import JobRunner
 from manara.screening.refresher import IndexRefresher
 from manara.screening.router import router as screening_router
 from manara.settings import get_settings
+from manara.web.console import install_console
 from manara.web.pages import landing_page
 
 API_PREFIX = "/api/v1"
@@ -95,6 +96,7 @@ def create_app(*, workers: bool = True) -> FastAPI:
         api.include_router(router)
     app.include_router(api)
     app.include_router(_health_router())
+    install_console(app)  # /console pages, static files, HTML error pages for console paths
     app.add_api_route("/", landing_page, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
     app.add_middleware(BodyLimit, default=settings.max_request_bytes,
                        overrides={f"{API_PREFIX}/entities/import": settings.max_import_bytes})  # fmt: skip

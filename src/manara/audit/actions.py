@@ -58,6 +58,11 @@ class AuditAction(StrEnum):
     HIT_JUDGED = "hit.judged"
     AUDIT_VIEWED = "audit.viewed"
     AUTH_FAILED = "auth.failed"
+    AUTH_SIGNED_IN = "auth.signed_in"
+    AUTH_SIGN_IN_FAILED = "auth.sign_in_failed"
+    AUTH_LOCKED = "auth.locked"
+    AUTH_SIGNED_OUT = "auth.signed_out"
+    USER_PASSWORD_SET = "user.password_set"
 
 
 def cleanse(data: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from manara.db.base import Base, TimestampMixin, new_id
@@ -44,6 +44,10 @@ class User(TimestampMixin, Base):
     agency_id: Mapped[str | None] = mapped_column(ForeignKey("agency.id"), nullable=True)
     role: Mapped[str] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Console sign-in: an argon2 hash (None: no password, console closed to this user), lockout counters.
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class ApiKey(TimestampMixin, Base):

@@ -1,0 +1,55 @@
+"""Console sign-in and sign-out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from manara.api.deps import DbSession
+from manara.audit.actions import AuditAction, record
+from manara.member.passwords import do_sign_in
+from manara.web import session as web_session
+from manara.web.deps import ConsoleActor, CsrfChecked
+from manara.web.render import page
+
+router = APIRouter()
+
+
+def safe_next(target: str | None) -> str:
+    """Return a post-sign-in target inside the console (never another site)."""
+    if target and target.startswith("/console") and "//" not in target and "\\" not in target:
+        return target
+    return "/console/"
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None) -> Response:
+    """Show the sign-in form."""
+    if web_session.read(request) is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return page(request, "login.html", next=safe_next(next), failed=False, username="")
+
+
+@router.post("/login", dependencies=[CsrfChecked])
+def login(
+    request: Request, session: DbSession, username: Annotated[str, Form(max_length=100)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "", next: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:  # fmt: skip
+    """Sign in; every failure shows the same message, whatever its cause."""
+    user = do_sign_in(session, username, password)
+    if user is None:  # the failure is committed with the request: counters and audit events persist
+        return page(request, "login.html", status=401, next=safe_next(next), failed=True, username=username)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    web_session.set_session(response, web_session.issue(user.id, user.password_hash))
+    return response
+
+
+@router.post("/logout", dependencies=[CsrfChecked])
+def logout(session: DbSession, actor: ConsoleActor) -> Response:
+    """Sign out: the session cookie is removed."""
+    record(session, actor, AuditAction.AUTH_SIGNED_OUT, target_type="user", target_ids=[actor.user_id])
+    response = RedirectResponse("/console/login", status_code=303)
+    web_session.clear_session(response)
+    return response

@@ -1,0 +1,45 @@
+"""The console dashboard: counts of what the user may see, and hits awaiting an answer with deadlines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from manara.api.deps import DbSession
+from manara.db.base import utcnow
+from manara.hit import service as hit_service
+from manara.member.roles import Actor, Perm
+from manara.notice import service as notice_service
+from manara.web.deps import ConsoleActor
+from manara.web.render import page
+
+router = APIRouter()
+POLL_SECONDS = 10
+
+
+def _counts(session: Session, actor: Actor) -> dict[str, Any]:
+    """Return the dashboard figures; only what the actor's role may see (no personal data: not audited)."""
+    counts: dict[str, Any] = {"now": utcnow(), "poll": POLL_SECONDS}
+    if actor.can(Perm.NOTICE_READ):
+        counts["notices"] = notice_service.list_notices(session, actor, page_size=1).total
+    if actor.can(Perm.NOTICE_REVIEW):
+        counts["review"] = notice_service.list_notices(session, actor, review_queue=True, page_size=1).total
+    if actor.can(Perm.HIT_ANSWER):
+        open_hits = hit_service.list_hits(session, actor, side="owner", open_only=True, page_size=10)
+        counts["open_hits"], counts["hits"] = open_hits.total, open_hits.items
+    return counts
+
+
+@router.get("/")
+def dashboard(request: Request, session: DbSession, actor: ConsoleActor) -> Response:
+    """Show the dashboard."""
+    return page(request, "dashboard.html", **_counts(session, actor))
+
+
+@router.get("/dashboard/counts")
+def dashboard_counts(request: Request, session: DbSession, actor: ConsoleActor) -> Response:
+    """Return the counters fragment that the dashboard polls (htmx, every 10 s)."""
+    return page(request, "_counts.html", **_counts(session, actor))

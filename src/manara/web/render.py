@@ -1,0 +1,71 @@
+"""Render console pages: one Jinja2 environment per language, with Babel formatting filters."""
+
+from __future__ import annotations
+
+from functools import lru_cache, partial
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from manara import __version__
+from manara.member.roles import Actor, Perm
+from manara.web import i18n, session
+from manara.web.pages import TEMPLATES
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "mark for extraction only"
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+# (path, label msgid, permission needed; None: every signed-in user). Labels are translated in the template.
+NAV = (("/console/", N_("Dashboard"), None), ("/console/notices", N_("Notices"), Perm.NOTICE_READ),
+       ("/console/screen", N_("Screening"), Perm.SCREEN),
+       ("/console/hits", N_("Hits inbox"), Perm.HIT_ANSWER))  # fmt: skip
+
+
+@lru_cache
+def environment(lang: str) -> Environment:
+    """Return the environment of ``lang``: autoescaping, gettext catalog, locale filters."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
+                      extensions=["jinja2.ext.i18n"], auto_reload=False)  # fmt: skip
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(datetime=partial(i18n.fmt_datetime, lang=lang), date=partial(i18n.fmt_date, lang=lang),
+                       number=partial(i18n.fmt_number, lang=lang), percent=partial(i18n.fmt_percent, lang=lang))
+    return env
+
+
+def gettext(request: Request, message: str) -> str:
+    """Translate a message of Python code into the request's language."""
+    return str(i18n.translations(i18n.choose_language(request)).gettext(message))
+
+
+def nav_for(actor: Actor | None) -> list[tuple[str, str]]:
+    """Return the navigation entries the actor's role may use."""
+    if actor is None:
+        return []
+    return [(path, label) for path, label, perm in NAV if perm is None or actor.can(perm)]
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a console page in the request's language, with the CSRF token of its forms."""
+    lang = i18n.choose_language(request)
+    actor: Actor | None = getattr(request.state, "console_actor", None)
+    nonce: str | None = getattr(request.state, "console_nonce", None)
+    new_anon = False
+    if nonce is None:
+        nonce, new_anon = session.anon_nonce(request)
+    html = environment(lang).get_template(f"console/{template}").render(
+        request=request, lang=lang, dir=i18n.text_direction(lang), languages=i18n.NAMES, actor=actor,
+        nav=nav_for(actor), csrf_token=session.csrf_token(nonce), version=__version__, path=request.url.path,
+        **context,
+    )  # fmt: skip
+    response = HTMLResponse(html, status_code=status)
+    if new_anon:
+        session.set_anon_nonce(response, nonce)
+    if request.query_params.get("lang") in i18n.LOCALES:
+        response.set_cookie(i18n.LANG_COOKIE, request.query_params["lang"], max_age=365 * 86400, samesite="lax",
+                            httponly=True, path="/")  # fmt: skip
+    return response

@@ -1,0 +1,92 @@
+"""Console sessions in a signed cookie, and CSRF tokens bound to the session (or to a pre-sign-in nonce)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from fastapi import Request, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from manara.settings import get_settings
+
+SESSION_COOKIE = "manara_session"
+ANON_COOKIE = "manara_csrf"  # a random nonce for forms shown before sign-in (double-submit)
+MAX_AGE_SECONDS = 12 * 3600
+
+
+@dataclass(frozen=True)
+class ConsoleSession:
+    """What the session cookie holds: the user, a nonce for CSRF, and a stamp of the password."""
+
+    user_id: str
+    nonce: str
+    stamp: str
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(get_settings().secret_key.get_secret_value(), salt="manara.console.session")
+
+
+def password_stamp(password_hash: str | None) -> str:
+    """Return a short digest of the password hash: changing the password ends every session."""
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
+
+
+def issue(user_id: str, password_hash: str | None) -> str:
+    """Return a new signed session cookie value."""
+    return _serializer().dumps({"u": user_id, "n": secrets.token_urlsafe(16), "s": password_stamp(password_hash)})
+
+
+def read(request: Request) -> ConsoleSession | None:
+    """Return the request's session if its cookie is authentic and younger than 12 hours."""
+    value = request.cookies.get(SESSION_COOKIE)
+    if not value:
+        return None
+    try:
+        data = _serializer().loads(value, max_age=MAX_AGE_SECONDS)
+    except BadSignature:  # includes SignatureExpired
+        return None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("u", "n", "s")):
+        return None
+    return ConsoleSession(user_id=data["u"], nonce=data["n"], stamp=data["s"])
+
+
+def _cookie_flags() -> dict[str, bool | str]:
+    return {"httponly": True, "samesite": "lax", "secure": get_settings().env == "prod", "path": "/"}
+
+
+def set_session(response: Response, value: str) -> None:
+    """Attach the session cookie (HttpOnly, SameSite=Lax, Secure in prod, 12 hours)."""
+    response.set_cookie(SESSION_COOKIE, value, max_age=MAX_AGE_SECONDS, **_cookie_flags())  # type: ignore[arg-type]
+
+
+def clear_session(response: Response) -> None:
+    """Remove the session cookie."""
+    response.delete_cookie(SESSION_COOKIE, **_cookie_flags())  # type: ignore[arg-type]
+
+
+def anon_nonce(request: Request) -> tuple[str, bool]:
+    """Return the pre-sign-in nonce and whether it is new (then the caller must set the cookie)."""
+    value = request.cookies.get(ANON_COOKIE)
+    if value and 16 <= len(value) <= 64:
+        return value, False
+    return secrets.token_urlsafe(24), True
+
+
+def set_anon_nonce(response: Response, nonce: str) -> None:
+    """Attach the pre-sign-in nonce cookie."""
+    response.set_cookie(ANON_COOKIE, nonce, max_age=MAX_AGE_SECONDS, **_cookie_flags())  # type: ignore[arg-type]
+
+
+def csrf_token(nonce: str) -> str:
+    """Return the CSRF token of a session (or pre-sign-in) nonce."""
+    key = get_settings().secret_key.get_secret_value().encode()
+    return hmac.new(key, f"csrf:{nonce}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_valid(nonce: str | None, token: str | None) -> bool:
+    """Tell whether a submitted token belongs to the nonce, in constant time."""
+    return bool(nonce and token) and hmac.compare_digest(csrf_token(nonce or ""), token or "")
