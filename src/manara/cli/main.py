@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from manara.cli import admin, data, screen
+from manara.cli import admin, data, screen, xref
 from manara.cli.common import console
 from manara.settings import get_settings
 
@@ -25,6 +25,7 @@ app.add_typer(data.audit, name="audit")
 app.add_typer(data.jobs, name="jobs")
 app.command("screen")(screen.screen)
 app.command("match")(screen.match)
+app.command("xref")(xref.xref)
 
 
 @db.command("upgrade")

@@ -1,5 +1,6 @@
 """Import every model so ``Base.metadata`` is complete (migrations, tests)."""
 
+from manara.analysis.models import SuggestedLink, XrefState
 from manara.audit.models import AuditEvent, AuditHead
 from manara.db.base import Base
 from manara.document.models import DocumentReport
@@ -14,5 +15,5 @@ from manara.screening.models import ScreeningJob
 __all__ = [
     "Agency", "ApiKey", "AuditEvent", "AuditHead", "Base", "DocumentReport", "Entity", "EntityShare", "Hit",
     "IdempotencyRecord",
-    "Member", "Notice", "NoticeReview", "NoticeShare", "OutboxEvent", "ScreeningJob", "User",
+    "Member", "Notice", "NoticeReview", "NoticeShare", "OutboxEvent", "ScreeningJob", "SuggestedLink", "User", "XrefState",
 ]  # fmt: skip

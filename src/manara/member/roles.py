@@ -31,16 +31,18 @@ class Perm(StrEnum):
     SCREEN = "screen"
     HIT_ANSWER = "hit:answer"
     DOCUMENT_WRITE = "document:write"
+    ANALYSIS_JUDGE = "analysis:judge"
 
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.FRONTLINE_OFFICER: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.MEMBER_READ, Perm.SCREEN}),
     Role.BUREAU_OFFICER: frozenset(
         {Perm.NOTICE_READ, Perm.NOTICE_WRITE, Perm.ENTITY_READ, Perm.ENTITY_WRITE, Perm.MEMBER_READ, Perm.SCREEN,
-         Perm.HIT_ANSWER, Perm.DOCUMENT_WRITE}
+         Perm.HIT_ANSWER, Perm.DOCUMENT_WRITE, Perm.ANALYSIS_JUDGE}
     ),  # fmt: skip
     Role.REVIEWER: frozenset({Perm.NOTICE_READ, Perm.NOTICE_REVIEW, Perm.ENTITY_READ, Perm.MEMBER_READ}),
-    Role.ANALYST: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.ENTITY_WRITE, Perm.MEMBER_READ, Perm.SCREEN}),
+    Role.ANALYST: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.ENTITY_WRITE, Perm.MEMBER_READ, Perm.SCREEN,
+                           Perm.ANALYSIS_JUDGE}),  # fmt: skip
     Role.DUTY_OFFICER: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.MEMBER_READ, Perm.SCREEN,
                                   Perm.HIT_ANSWER}),  # fmt: skip
     Role.ADMINISTRATOR: frozenset({Perm.MEMBER_READ, Perm.MEMBER_ADMIN, Perm.AUDIT_READ}),

@@ -1,0 +1,1 @@
+"""Analysis: cross-matching between members, suggested links, judgements and the entity graph."""

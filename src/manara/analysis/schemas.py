@@ -1,0 +1,82 @@
+"""Pydantic shapes of the analysis API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EntityRef(BaseModel):
+    """An entity as it appears in a link, a cluster or a graph."""
+
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+
+    id: str
+    entity_id: str
+    schema_: str = Field(alias="schema")
+    caption: str
+    owner_country: str
+
+
+class LinkOut(BaseModel):
+    """A suggested pair of entities of two members, with the evidence and its judgement."""
+
+    id: str
+    left: EntityRef
+    right: EntityRef
+    kind: str
+    algorithm: str
+    score: float
+    features: dict[str, Any]
+    explanation: str
+    status: str
+    judged_at: datetime | None
+    judged_country: str | None
+    created_at: datetime
+
+
+class LinkJudgeIn(BaseModel):
+    """An analyst's judgement of a suggested pair."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    judgement: Literal["same", "not_same", "unsure"]
+
+
+class ClusterOut(BaseModel):
+    """The identity cluster of an entity: everything joined to it by "same" links one may see."""
+
+    entity_id: str
+    members: list[EntityRef]
+    links: list[str]
+
+
+class EdgeOut(BaseModel):
+    """An edge of the entity graph: a relationship entity, a reference property or a "same" link."""
+
+    source: str
+    target: str
+    kind: str
+    label: str
+    via: str | None = Field(None, description="primary key of the relationship entity or link")
+
+
+class GraphOut(BaseModel):
+    """A neighbourhood of the entity graph, restricted to what the viewer may see."""
+
+    root: str
+    depth: int
+    nodes: list[EntityRef]
+    edges: list[EdgeOut]
+
+
+class PathOut(BaseModel):
+    """A shortest path between two entities (empty when none within the search depth)."""
+
+    source: str
+    target: str
+    found: bool
+    nodes: list[EntityRef]
+    edges: list[EdgeOut]

@@ -1,0 +1,136 @@
+"""The in-memory cross-matching index: every active entity, its identifiers and (for persons) the engine.
+
+A pair qualifies when the two entities belong to different members and at least one owner may see the
+other's entity; visibility is applied inside the engine *before* ranking, as in screening. Who may
+then see the suggested link is decided at read time (whoever may see both entities).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from manara.analysis.identifiers import identifier_keys
+from manara.matching import ALGORITHM, Matcher, record_from_ftm
+from manara.visibility import may_see
+
+IDENTIFIER_ALGORITHM = "identifier-exact-v1"
+PERSON_SCHEMATA = frozenset({"Person"})
+MAX_SHARING = 50  # an identifier carried by more entities (a switchboard, a hotel) is not evidence
+PERSON_CANDIDATES = 10
+
+
+@dataclass(frozen=True)
+class Node:
+    """What the index keeps of an entity to decide who may pair with it."""
+
+    pk: str
+    owner: str
+    visibility: str
+    shared_with: frozenset[str]
+    schema: str
+
+    def visible_to(self, country: str) -> bool:
+        """Tell whether members of ``country`` may see this (active) entity."""
+        return may_see(owner=self.owner, visibility=self.visibility, shared_with=list(self.shared_with),
+                       country=country)  # fmt: skip
+
+
+@dataclass
+class Candidate:
+    """A suggested pair as found by the index, before it is stored."""
+
+    pk: str
+    other_pk: str
+    kind: str
+    algorithm: str
+    score: float
+    features: dict[str, Any] = field(default_factory=dict)
+    explanation: str = ""
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        """The pair in storage order (smaller primary key first)."""
+        return (self.pk, self.other_pk) if self.pk < self.other_pk else (self.other_pk, self.pk)
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    """The columns of an entity the index reads."""
+
+    pk: str
+    owner: str
+    visibility: str
+    shared_with: list[str]
+    schema: str
+    properties: dict[str, Any]
+
+
+class XrefIndex:
+    """Active entities of every member, indexed by identifiers and (persons) by the screening engine."""
+
+    def __init__(self, threshold: float | None = None) -> None:
+        self.matcher = Matcher() if threshold is None else Matcher(threshold=threshold)
+        self.nodes: dict[str, Node] = {}
+        self.by_key: dict[tuple[str, str], list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def add_all(self, rows: Iterable[EntityRow]) -> None:
+        """Index many entities."""
+        for row in rows:
+            self.add(row)
+
+    def add(self, row: EntityRow) -> None:
+        """Index one active entity (added once per build)."""
+        self.nodes[row.pk] = Node(row.pk, row.owner, row.visibility, frozenset(row.shared_with), row.schema)
+        for key in identifier_keys(row.schema, row.properties, row.owner):
+            self.by_key.setdefault(key, []).append(row.pk)
+        if row.schema in PERSON_SCHEMATA:
+            self.matcher.add(record_from_ftm({"id": row.pk, "properties": row.properties}))
+
+    def pairable(self, node: Node, other_pk: str) -> bool:
+        """Tell whether ``node`` may pair with ``other_pk``: another member, one side visible to the other."""
+        other = self.nodes.get(other_pk)
+        if other is None or other.owner == node.owner:
+            return False
+        return other.visible_to(node.owner) or node.visible_to(other.owner)
+
+    def candidates(self, row: EntityRow) -> list[Candidate]:
+        """Return the suggested pairs of an indexed entity, one per other entity, best evidence merged."""
+        node = self.nodes.get(row.pk)
+        if node is None:
+            return []
+        found = self._identifiers(node, row)
+        if row.schema in PERSON_SCHEMATA:
+            for cand in self._persons(node, row):
+                same = found.get(cand.other_pk)
+                if same is None:
+                    found[cand.other_pk] = cand
+                else:  # both: keep the exact identifier's score and add the engine's evidence
+                    same.features.update(cand.features)
+                    same.explanation = f"{same.explanation}; {cand.explanation}"
+        return list(found.values())
+
+    def _identifiers(self, node: Node, row: EntityRow) -> dict[str, Candidate]:
+        found: dict[str, Candidate] = {}
+        for kind, value in sorted(identifier_keys(row.schema, row.properties, row.owner)):
+            sharing = self.by_key.get((kind, value), [])
+            if len(sharing) > MAX_SHARING:
+                continue
+            for other in sharing:
+                if not self.pairable(node, other):
+                    continue
+                cand = found.setdefault(other, Candidate(node.pk, other, "identifier", IDENTIFIER_ALGORITHM, 1.0))
+                cand.features[kind] = 1.0
+                cand.explanation = "; ".join(filter(None, [cand.explanation, f"same {kind} {value}"]))
+        return found
+
+    def _persons(self, node: Node, row: EntityRow) -> list[Candidate]:
+        record = record_from_ftm({"id": row.pk, "properties": row.properties})
+        results = self.matcher.search(record, limit=PERSON_CANDIDATES,
+                                      allowed=lambda pk: self.pairable(node, pk))  # fmt: skip
+        return [Candidate(node.pk, r.id, "person", ALGORITHM, round(r.score, 4), dict(r.features), r.explanation)
+                for r in results if r.match]  # fmt: skip
