@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from manara.cli.common import cli_actor, console, handle_errors, session_scope
-from manara.member import actions, service
+from manara.member import actions, passwords, service
 from manara.member.models import ApiKey
 from manara.member.roles import Role
 
@@ -57,6 +57,19 @@ def user_create(
         user = actions.do_create_user(session, username, country=country, role=role, acting=cli_actor(),
                                       full_name=full_name)  # fmt: skip
         typer.echo(f"user {user.id} {user.username} {user.country} {user.role}")
+
+
+@users.command("set-password")
+@handle_errors
+def user_set_password(username: str) -> None:
+    """Set a user's web console password (asked twice, never echoed)."""
+    password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with session_scope() as session:
+        user = service.get_user_by_username(session, username)
+        if user is None:
+            raise typer.BadParameter(f"no user {username!r}", param_hint="USERNAME")
+        passwords.do_set_password(session, user, password, acting=cli_actor())
+        typer.echo(f"password set for {user.username}")
 
 
 @users.command("list")

@@ -19,6 +19,7 @@ from manara.entity.actions import Placement, do_upsert_entities
 from manara.entity.ftm import validate_entity
 from manara.entity.service import get_by_natural_key
 from manara.member import actions as member_actions
+from manara.member import passwords
 from manara.member.keys import KEY_PREFIX, digest
 from manara.member.models import ApiKey, Member
 from manara.member.roles import ALL_SCOPES, Actor, Role
@@ -54,6 +55,11 @@ def demo_token(country: str, role: Role) -> tuple[str, str, str]:
     return prefix, secret, f"{KEY_PREFIX}_{prefix}_{secret}"
 
 
+def demo_password(country: str, role: Role) -> str:
+    """Return the documented console password of a demo user, e.g. ``demo-ma-bo`` (demo only)."""
+    return f"demo-{country.lower()}-{ROLE_ABBR[role]}"
+
+
 def _create_users(session: Session, country: str) -> list[DemoUser]:
     agency = member_actions.do_create_agency(session, country, f"NCB {DEMO_MEMBERS[country]}", acting=DEMO_ACTOR)
     users = []
@@ -63,6 +69,7 @@ def _create_users(session: Session, country: str) -> list[DemoUser]:
                                              full_name=f"Demo {role.value.replace('_', ' ')} ({country})",
                                              agency_id=agency.id)  # fmt: skip
         prefix, secret, token = demo_token(country, role)
+        passwords.do_set_password(session, user, demo_password(country, role), acting=DEMO_ACTOR, min_length=0)
         session.add(ApiKey(prefix=prefix, digest=digest(secret), user_id=user.id, name="demo",
                            scopes=sorted(ALL_SCOPES), expires_at=utcnow() + timedelta(days=365)))  # fmt: skip
         users.append(DemoUser(username, country, role, token))
