@@ -10,6 +10,7 @@ from conftest import Net, person
 from manara.analysis.models import SuggestedLink
 from manara.analysis.run import build_index
 from manara.analysis.xref import EntityRow
+from manara.matching import DEFAULT_THRESHOLD
 from manara.member.roles import Role
 from manara.outbox.models import OutboxEvent
 
@@ -31,7 +32,7 @@ def test_persons_pair_across_members_only_where_one_side_may_see_the_other(sessi
     pairs = {frozenset((link.left_pk, link.right_pk)) for link in links(session)}
     assert pairs == {frozenset((a.id, b.id)), frozenset((own.id, b.id)), frozenset((c.id, b.id))}
     link = next(x for x in links(session) if {x.left_pk, x.right_pk} == {a.id, b.id})
-    assert link.kind == "person" and link.score >= 0.7 and link.features and link.explanation
+    assert link.kind == "person" and link.score >= DEFAULT_THRESHOLD and link.features and link.explanation
 
 
 def test_identifiers_match_exactly_after_normalisation(session: Session, net: Net) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from typing import Annotated, Literal
 
+import orjson
+from fastapi import APIRouter, Depends, Query, Response
+
+from manara.analysis import graph
 from manara.analysis import service as analysis_service
 from manara.analysis.access import access_link_by_id, access_link_for_judge
 from manara.analysis.actions import do_judge_link
 from manara.analysis.models import LinkStatus
-from manara.analysis.schemas import ClusterOut, EntityRef, LinkJudgeIn, LinkOut
+from manara.analysis.schemas import ClusterOut, EdgeOut, EntityRef, GraphOut, LinkJudgeIn, LinkOut, PathOut
 from manara.api.deps import CurrentActor, DbSession, PageParams, require
 from manara.audit.actions import AuditAction, record
 from manara.entity.access import access_entity_by_id
@@ -16,6 +20,7 @@ from manara.member.roles import Perm
 from manara.pagination import PageOut
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
+Depth = Annotated[int, Query(ge=1, le=3, description="hops from the entity")]
 
 
 @router.get("/links", response_model=PageOut[LinkOut])
@@ -57,3 +62,55 @@ def get_cluster(entity_pk: str, session: DbSession, actor: CurrentActor) -> Clus
     record(session, actor, AuditAction.ANALYSIS_VIEWED, target_type="entity", target_ids=sorted(entities))
     ordered = sorted(entities.values(), key=lambda e: (e.id != root.id, e.owner_country, e.caption))
     return ClusterOut(entity_id=root.id, members=[EntityRef.model_validate(e) for e in ordered], links=sorted(links))
+
+
+def _graph_out(hood: graph.Neighbourhood, root: str, depth: int) -> GraphOut:
+    edges = [EdgeOut(source=u, target=v, kind=d["kind"], label=d["label"], via=d["via"] or None)
+             for u, v, d in hood.graph.edges(data=True)]  # fmt: skip
+    nodes = [EntityRef.model_validate(e) for e in hood.entities.values()]
+    return GraphOut(root=root, depth=depth, nodes=nodes, edges=edges)
+
+
+@router.get("/entities/{entity_pk}/neighbours", response_model=GraphOut)
+def neighbours(entity_pk: str, session: DbSession, actor: CurrentActor, depth: Depth = 1) -> GraphOut:
+    """Expand an entity's relationships, references and "same" links, keeping only what you may see."""
+    root = access_entity_by_id(session, actor, entity_pk)
+    hood = graph.expand(session, actor, root, depth)
+    record(session, actor, AuditAction.ANALYSIS_VIEWED, target_type="entity", target_ids=sorted(hood.entities))
+    return _graph_out(hood, root.id, depth)
+
+
+@router.get("/path", response_model=PathOut)
+def path(
+    session: DbSession, actor: CurrentActor, source: Annotated[str, Query(alias="from")],
+    target: Annotated[str, Query(alias="to")], depth: Annotated[int, Query(ge=1, le=6)] = 4,
+) -> PathOut:  # fmt: skip
+    """Return a shortest path between two entities you may see, within ``depth`` hops."""
+    start, end = access_entity_by_id(session, actor, source), access_entity_by_id(session, actor, target)
+    hood = graph.expand(session, actor, start, depth)
+    pks = graph.shortest_path(session, actor, start, end, depth) if end.id in hood.graph else []
+    record(session, actor, AuditAction.ANALYSIS_VIEWED, target_type="entity", target_ids=pks)
+    edges = [EdgeOut(source=u, target=v, **{k: hood.graph.edges[u, v][k] or None for k in ("kind", "label", "via")})
+             for u, v in zip(pks, pks[1:], strict=False)]  # fmt: skip
+    return PathOut(source=start.id, target=end.id, found=bool(pks),
+                   nodes=[EntityRef.model_validate(hood.entities[pk]) for pk in pks], edges=edges)  # fmt: skip
+
+
+@router.get("/entities/{entity_pk}/export")
+def export(
+    entity_pk: str, session: DbSession, actor: CurrentActor, depth: Depth = 1,
+    fmt: Annotated[Literal["ftm", "graphml"], Query(alias="format")] = "ftm",
+) -> Response:  # fmt: skip
+    """Export a neighbourhood as FtM JSON lines (relationship entities included) or GraphML; audited."""
+    root = access_entity_by_id(session, actor, entity_pk)
+    hood = graph.expand(session, actor, root, depth)
+    vias = {d["via"] for _, _, d in hood.graph.edges(data=True) if d["kind"] == "relationship"}
+    extra = analysis_service.refs(session, actor, vias)
+    record(session, actor, AuditAction.ANALYSIS_EXPORTED, target_type="entity",
+           target_ids=sorted(set(hood.entities) | set(extra)), extra={"format": fmt, "depth": depth})  # fmt: skip
+    if fmt == "graphml":
+        return Response(graph.graphml(hood), media_type="application/graphml+xml")
+    entities = [*hood.entities.values(), *extra.values()]
+    body = b"".join(orjson.dumps({"id": e.entity_id, "schema": e.schema, "properties": e.properties}) + b"\n"
+                    for e in entities)  # fmt: skip
+    return Response(body, media_type="application/x-ndjson")
