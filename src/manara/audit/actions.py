@@ -67,7 +67,7 @@ class AuditAction(StrEnum):
     AUTH_SIGN_IN_FAILED = "auth.sign_in_failed"
     AUTH_LOCKED = "auth.locked"
     AUTH_SIGNED_OUT = "auth.signed_out"
-    USER_PASSWORD_SET = "user.password_set"
+    USER_PASSWORD_SET = "user.password_set"  # noqa: S105 - an audit action name, not a password
 
 
 def cleanse(data: Any) -> Any:
