@@ -41,7 +41,8 @@ def test_romanize_hebrew_with_geresh() -> None:
 
 def test_romanize_korean_drops_epenthetic_vowel_and_splits_korean_names() -> None:
     assert romanize("스미스") == ["smis"]
-    assert romanize("김문호") == ["gim", "munho"]
+    assert romanize("김문호") == ["kim", "munho"]
+    assert romanize("이영하") == ["lee", "yongha"]
     assert romanize("니시하라 다카시") == ["nishihara", "dakashi"]
 
 

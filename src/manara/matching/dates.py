@@ -2,12 +2,14 @@
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
 Date = tuple[int, int | None, int | None]
 
 
+@lru_cache(maxsize=65_536)
 def parse_date(text: str) -> Date | None:
     """Parse 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' (longer ISO strings are cut); None if invalid."""
     m = _ISO.match(text or "")

@@ -10,6 +10,7 @@ from pathlib import Path
 from manara.matching import snapshot
 from manara.matching.keys import (
     DOC_PREFIX,
+    PAIR_SEP,
     date_keys,
     deletions,
     joined_keys,
@@ -19,14 +20,16 @@ from manara.matching.keys import (
 )
 from manara.matching.names import token_key
 from manara.matching.record import MatchResult, PersonRecord
-from manara.matching.scorer import DEFAULT_THRESHOLD, Prepared, prepare, score
+from manara.matching.scorer import DEFAULT_THRESHOLD, Prepared, extract, prepare, probability, result
 
 FUZZY_FACTOR = 0.6
 DATE_FACTOR = 0.5
+DATE_NATIONALITY_FACTOR = 1.5
 DOC_WEIGHT = 30.0
 RARE_COST = 1_000
 COMMON_CAP = 20_000
-BOOST_POOL = 150
+BOOST_POOL = 40
+CANDIDATE_RATIO = 0.5
 BOOST_ALTERNATIVES = 2
 MIN_FUZZY_LEN = 3
 
@@ -39,7 +42,7 @@ def _has(postings: "array[int]", slot: int) -> bool:
 class Matcher:
     """Index person records by id and screen a query against them."""
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD, candidates: int = 40) -> None:
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD, candidates: int = 20) -> None:
         self.threshold = threshold
         self.candidates = candidates
         self._records: list[Prepared | None] = []
@@ -140,9 +143,10 @@ class Matcher:
             if self.frequency(DOC_PREFIX + doc):
                 units[DOC_PREFIX + doc] = [(DOC_PREFIX + doc, DOC_WEIGHT)]
         swapped = tuple(f"{d[:4]}-{d[8:10]}-{d[5:7]}" for d in query.birth_dates if len(d) >= 10)
-        for key in date_keys(query.birth_dates + swapped):
+        for key in date_keys(query.birth_dates + swapped, query.countries):
             if self.frequency(key):
-                units[key] = [(key, DATE_FACTOR * self.idf(key))]
+                factor = DATE_NATIONALITY_FACTOR if PAIR_SEP in key else DATE_FACTOR
+                units[key] = [(key, factor * self.idf(key))]
         return [alts for alts in units.values() if alts]
 
     def _cost(self, alts: list[tuple[str, float]]) -> int:
@@ -186,14 +190,20 @@ class Matcher:
         if allowed is not None:
             acc = {slot: w for slot, w in acc.items() if self._visible(slot, allowed)}
         ranked = heapq.nlargest(max(self.candidates, limit), acc, key=acc.__getitem__)
-        results: list[MatchResult] = []
+        if len(ranked) > limit:
+            # Candidates far behind the leader in key evidence are rarely the answer: stop there.
+            floor = acc[ranked[0]] * CANDIDATE_RATIO
+            ranked = ranked[:limit] + [s for s in ranked[limit:] if acc[s] >= floor]
         weight = self._memo_weight()
+        scored = []
         for slot in ranked:
             record = self._records[slot]
             if record is not None:
-                results.append(score(prepared, record, weight, self.threshold))
-        results.sort(key=lambda r: -r.score)
-        return results[:limit]
+                features, explanation = extract(prepared, record, weight)
+                scored.append((probability(features), record.id, features, explanation))
+        scored.sort(key=lambda item: -item[0])
+        return [result(rid, value, features, explanation, self.threshold)
+                for value, rid, features, explanation in scored[:limit]]
 
     def _visible(self, slot: int, allowed: Callable[[str], bool]) -> bool:
         record = self._records[slot]

@@ -43,9 +43,12 @@ def name_keys(form: NameForm) -> set[str]:
     return token_keys(form) | joined_keys(form) | pair_keys(form)
 
 
-def date_keys(dates: tuple[str, ...]) -> set[str]:
-    """Return keys of full birth dates (YYYY-MM-DD)."""
-    return {DATE_PREFIX + d[:10] for d in dates if len(d) >= 10 and d[4] == "-" and d[7] == "-"}
+def date_keys(dates: tuple[str, ...], countries: frozenset[str] = frozenset()) -> set[str]:
+    """Return keys of full birth dates (YYYY-MM-DD), alone and combined with each nationality."""
+    full = {d[:10] for d in dates if len(d) >= 10 and d[4] == "-" and d[7] == "-"}
+    keys = {DATE_PREFIX + d for d in full}
+    keys |= {f"{DATE_PREFIX}{d}{PAIR_SEP}{c}" for d in full for c in sorted(countries)[:8]}
+    return keys
 
 
 def record_keys(record: Prepared) -> set[str]:
@@ -54,7 +57,7 @@ def record_keys(record: Prepared) -> set[str]:
     for form in record.names:
         keys |= name_keys(form)
     keys |= {DOC_PREFIX + d for d in record.documents}
-    keys |= date_keys(record.birth_dates)
+    keys |= date_keys(record.birth_dates, record.countries)
     return set(sorted(keys)[:MAX_KEYS])
 
 

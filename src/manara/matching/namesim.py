@@ -14,7 +14,7 @@ MINOR_WEIGHT = 0.15
 Weight = Callable[[str], float]
 # A unit is a run of adjacent tokens: (start, end, fine form, skeleton, is one token, length).
 Unit = tuple[int, int, str, str, bool, int]
-MAX_FORM_PAIRS = 2
+MAX_FORM_PAIRS = 1
 SHORT_SKELETON_TRUST = (0.0, 0.8, 0.88, 0.94, 0.97)
 
 
