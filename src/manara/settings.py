@@ -66,6 +66,22 @@ class Settings(BaseSettings):
         "the outbox) instead of a full build; written there after a full build.",
     )
     batch_max_rows: int = Field(1_000_000, description="Most passengers accepted in one batch screening job.")
+    biometric_max_image_bytes: int = Field(
+        8 * 1024 * 1024, description="Largest accepted biometric image (face photo, fingerprint), in bytes."
+    )
+    biometric_max_pixels: int = Field(
+        40_000_000, description="Largest accepted biometric image in pixels (width × height): decompression bombs "
+        "and huge dimensions are refused before decoding.",
+    )
+    biometric_min_face_pixels: int = Field(40, description="Smallest accepted face (shorter side of its box), in px.")
+    biometric_min_sharpness: float = Field(
+        15.0, description="Laplacian variance of the face crop below which a face is reported `blurry`."
+    )
+    biometric_store_originals: bool = Field(
+        False, description="Allow owners to keep enrolled original images (under `MANARA_DATA_DIR/biometrics`); "
+        "off by default: only templates are stored.",
+    )
+    biometric_search_limit: int = Field(20, description="Default length of a biometric candidate list (at most 100).")
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Self:

@@ -13,11 +13,12 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy import text
 
 from manara import __version__
+from manara.analysis.router import router as analysis_router
 from manara.api.deps import DbSession
 from manara.api.errors import install_error_handlers
 from manara.api.middleware import BodyLimit, RequestContext
-from manara.analysis.router import router as analysis_router
 from manara.audit.router import router as audit_router
+from manara.biometric.router import router as biometric_router
 from manara.db.session import unit_of_work
 from manara.document.router import router as document_router
 from manara.entity.router import router as entity_router
@@ -93,7 +94,7 @@ def create_app(*, workers: bool = True) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     app.state.screening_index = ScreeningIndex(lazy_build=not workers)
     for router in (member_router, entity_router, notice_router, screening_router, document_router, hit_router,
-                   audit_router, analysis_router):  # fmt: skip
+                   audit_router, analysis_router, biometric_router):  # fmt: skip
         api.include_router(router)
     app.include_router(api)
     app.include_router(_health_router())

@@ -2,6 +2,7 @@
 
 from manara.analysis.models import SuggestedLink, XrefState
 from manara.audit.models import AuditEvent, AuditHead
+from manara.biometric.models import BiometricTemplate, BiometricVerification
 from manara.db.base import Base
 from manara.document.models import DocumentReport
 from manara.entity.models import Entity, EntityShare
@@ -13,7 +14,9 @@ from manara.outbox.models import OutboxEvent
 from manara.screening.models import ScreeningJob
 
 __all__ = [
-    "Agency", "ApiKey", "AuditEvent", "AuditHead", "Base", "DocumentReport", "Entity", "EntityShare", "Hit",
+    "Agency", "ApiKey", "AuditEvent", "AuditHead", "Base",
+    "BiometricTemplate", "BiometricVerification", "DocumentReport", "Entity", "EntityShare", "Hit",
     "IdempotencyRecord",
-    "Member", "Notice", "NoticeReview", "NoticeShare", "OutboxEvent", "ScreeningJob", "SuggestedLink", "User", "XrefState",
+    "Member", "Notice", "NoticeReview", "NoticeShare", "OutboxEvent", "ScreeningJob", "SuggestedLink", "User",
+    "XrefState",
 ]  # fmt: skip

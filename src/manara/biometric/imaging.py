@@ -1,0 +1,56 @@
+"""Safe image decoding: size limits, decompression-bomb protection, corrupt and truncated input refused."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, UnidentifiedImageError
+
+from manara.errors import ErrorCode, ManaraError, PayloadTooLarge
+
+ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "TIFF", "BMP", "WEBP"})
+
+
+class ImageRejected(ManaraError):
+    """The upload is not a usable image, or no usable biometric template can be made from it."""
+
+    code, http_status = ErrorCode.VALIDATION, 422
+
+    def __init__(self, message: str, reasons: list[str]) -> None:
+        super().__init__(message, reasons=reasons)
+        self.reasons = reasons
+
+
+def decode_rgb(data: bytes, *, max_bytes: int, max_pixels: int) -> NDArray[np.uint8]:
+    """Decode an image to an RGB array, refusing oversized, bomb, corrupt, truncated or unknown input."""
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(f"image larger than {max_bytes} bytes", limit=max_bytes)
+    if not data:
+        raise ImageRejected("empty upload", ["empty"])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+            _check_header(probe, max_pixels)
+            probe.verify()  # checks structure and CRCs; the object is unusable afterwards
+            image = Image.open(io.BytesIO(data))
+            image.load()  # a truncated file fails here (LOAD_TRUNCATED_IMAGES stays False)
+            return np.asarray(image.convert("RGB"), dtype=np.uint8)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageRejected("image dimensions too large", ["too_many_pixels"]) from exc
+    except UnidentifiedImageError as exc:
+        raise ImageRejected("not an image in a supported format", ["not_an_image"]) from exc
+    except (OSError, SyntaxError, ValueError) as exc:  # Pillow's errors for broken or truncated data
+        raise ImageRejected("corrupt or truncated image", ["corrupt"]) from exc
+
+
+def _check_header(image: Image.Image, max_pixels: int) -> None:
+    """Refuse unknown formats and huge dimensions before any pixel is decoded."""
+    if image.format not in ACCEPTED_FORMATS:
+        raise ImageRejected(f"unsupported image format {image.format}", ["unsupported_format"])
+    width, height = image.size
+    if width * height > max_pixels or width < 1 or height < 1:
+        raise ImageRejected(f"image of {width}x{height} pixels exceeds the limit", ["too_many_pixels"])

@@ -1,0 +1,71 @@
+"""Request and response bodies of the biometric API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from manara.biometric.models import Decision
+
+
+class TemplateOut(BaseModel):
+    """An enrolled template (its vector is never returned)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    owner_country: str
+    subject_pk: str
+    notice_id: str | None
+    modality: str
+    engine: str
+    template_version: str
+    quality: float
+    warnings: list[str]
+    visibility: str
+    original_kept: bool = False
+    created_at: datetime
+
+
+class Candidate(BaseModel):
+    """One candidate of a 1:N search, for a trained examiner to verify."""
+
+    rank: int
+    template_id: str
+    subject_pk: str
+    notice_id: str | None
+    owner_country: str
+    score: float = Field(description="Similarity in [0, 1]; higher is more alike.")
+    above_threshold: bool = Field(description="Score at or above the gallery-size threshold.")
+
+
+class SearchOut(BaseModel):
+    """A ranked candidate list; the probe itself is not kept anywhere."""
+
+    modality: str
+    engine: str
+    template_version: str
+    gallery_size: int
+    threshold: float
+    probe_quality: float
+    probe_warnings: list[str]
+    candidates: list[Candidate]
+
+
+class VerifyIn(BaseModel):
+    """An examiner's decision on one candidate."""
+
+    template_id: str = Field(min_length=1, max_length=36)
+    decision: Decision
+    score: float | None = Field(None, ge=0.0, le=1.0, description="The candidate's score in the search.")
+    note: str = Field("", max_length=2000)
+
+
+class VerifyOut(BaseModel):
+    """The recorded decision, and the hit it raised (potential candidates of other members)."""
+
+    id: str
+    template_id: str
+    decision: Decision
+    hit_id: str | None

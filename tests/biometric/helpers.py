@@ -1,0 +1,90 @@
+"""Shared helpers of the biometric tests: generated images and a fake engine registered like a plugin.
+
+The fake engine reads an image's mean colour as its "face", so tests control which images are alike
+without shipping face photographs; it still decodes through the real safe decoder.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from numpy.typing import NDArray
+from PIL import Image
+
+from conftest import Net, person
+from manara.biometric.engines import Modality, Template, register_engine, unregister_engine
+from manara.biometric.imaging import ImageRejected, decode_rgb
+from manara.member.roles import Role
+from manara.settings import get_settings
+
+
+def image_bytes(colour: tuple[int, int, int], size: tuple[int, int] = (48, 48), fmt: str = "PNG") -> bytes:
+    """Return an encoded image of one colour."""
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format=fmt)
+    return out.getvalue()
+
+
+class ColourEngine:
+    """A fake face engine: the template is the mean colour; black images have 'no face'."""
+
+    name = "test-colour"
+    modality = Modality.FACE
+    template_version = "1"
+
+    def extract(self, image: bytes) -> Template:
+        """Return the mean colour as a 3-d template."""
+        settings = get_settings()
+        rgb = decode_rgb(image, max_bytes=settings.biometric_max_image_bytes, max_pixels=settings.biometric_max_pixels)
+        vector = rgb.reshape(-1, 3).mean(axis=0).astype(np.float32) / 255
+        if float(vector.sum()) < 0.05:
+            raise ImageRejected("no face found in the image", ["no_face"])
+        return Template(vector=vector, quality=1.0)
+
+    def compare(self, a: NDArray[np.float32], b: NDArray[np.float32]) -> float:
+        """Return 1 - Euclidean distance, floored at 0."""
+        return self.similarity(float(np.sum((a - b) ** 2)))
+
+    def similarity(self, distance: float) -> float:
+        """Map a squared distance to [0, 1]."""
+        return max(0.0, 1.0 - math.sqrt(distance))
+
+
+@pytest.fixture
+def colour_engine() -> Iterator[ColourEngine]:
+    """Register the fake engine as the default face engine for one test."""
+    engine = ColourEngine()
+    register_engine(engine, default=True)
+    yield engine
+    unregister_engine(Modality.FACE, engine.name)
+
+
+def subject(client: TestClient, net: Net, owner: str, name: str, visibility: str = "all",
+            shared: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+    """Create a person entity owned by ``owner``; return it."""
+    bo = net.user(owner, Role.BUREAU_OFFICER)
+    body = {**person(f"p-{name}", name), "visibility": visibility, "shared_with": shared or []}
+    response = client.post("/api/v1/entities", json=body, headers=bo.headers)
+    assert response.status_code in (200, 201), response.text
+    return dict(response.json())
+
+
+def enrol(client: TestClient, net: Net, owner: str, subject_pk: str, colour: tuple[int, int, int],
+          **form: str) -> Any:  # fmt: skip
+    """Enrol an image of ``colour`` for a subject; return the response."""
+    return client.post("/api/v1/biometrics/enrolments", data={"subject_pk": subject_pk, **form},
+                       files={"image": ("face.png", image_bytes(colour), "image/png")},
+                       headers=net.user(owner, Role.BUREAU_OFFICER).headers)  # fmt: skip
+
+
+def search(client: TestClient, net: Net, country: str, colour: tuple[int, int, int], limit: int = 10) -> Any:
+    """Search an image of ``colour`` as a frontline officer of ``country``."""
+    return client.post("/api/v1/biometrics/search", data={"limit": str(limit)},
+                       files={"image": ("probe.png", image_bytes(colour), "image/png")},
+                       headers=net.user(country, Role.FRONTLINE_OFFICER).headers)  # fmt: skip
