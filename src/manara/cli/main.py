@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from manara.cli import admin, data, screen, xref
+from manara.cli import admin, biometrics, data, screen, xref
 from manara.cli.common import console
 from manara.settings import get_settings
 
@@ -23,6 +23,7 @@ app.add_typer(admin.keys, name="keys")
 app.add_typer(data.entities, name="entities")
 app.add_typer(data.audit, name="audit")
 app.add_typer(data.jobs, name="jobs")
+app.add_typer(biometrics.biometrics, name="biometrics")
 app.command("screen")(screen.screen)
 app.command("match")(screen.match)
 app.command("xref")(xref.xref)

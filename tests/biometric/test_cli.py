@@ -1,0 +1,32 @@
+"""``manara biometrics verify``: one output line per pair, empty score and a reason when no template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from biometric.helpers import image_bytes
+from manara.cli.main import app
+
+
+def test_verify_writes_every_pair_and_reasons(tmp_path: Path) -> None:
+    pytest.importorskip("dlib")
+    blank, broken = tmp_path / "blank.png", tmp_path / "broken.jpg"
+    blank.write_bytes(image_bytes((200, 200, 200), size=(120, 120)))
+    broken.write_bytes(image_bytes((1, 2, 3), fmt="JPEG")[:80])
+    pairs, out = tmp_path / "pairs.tsv", tmp_path / "out.tsv"
+    pairs.write_text(f"{blank}\t{broken}\n{blank}\t{blank}\n")
+    result = CliRunner().invoke(app, ["biometrics", "verify", "--pairs", str(pairs), "--output", str(out),
+                                      "--workers", "1"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert out.read_text().splitlines() == [f"{blank}\t{broken}\t", f"{blank}\t{blank}\t"]
+    assert "no_face" in result.output and "corrupt" in result.output and "templates 2/2" in result.output
+
+
+def test_verify_refuses_malformed_lines(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("only-one-path\n")
+    result = CliRunner().invoke(app, ["biometrics", "verify", "--pairs", str(pairs)])
+    assert result.exit_code == 2 and "[1]" in result.output
