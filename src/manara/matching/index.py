@@ -19,6 +19,7 @@ from manara.matching.keys import (
     token_keys,
 )
 from manara.matching.names import token_key
+from manara.matching.namesim import TokenWeights
 from manara.matching.record import MatchResult, PersonRecord
 from manara.matching.scorer import DEFAULT_THRESHOLD, Prepared, extract, prepare, probability, result
 
@@ -42,7 +43,7 @@ def _has(postings: "array[int]", slot: int) -> bool:
 class Matcher:
     """Index person records by id and screen a query against them."""
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD, candidates: int = 20) -> None:
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD, candidates: int = 15) -> None:
         self.threshold = threshold
         self.candidates = candidates
         self._records: list[Prepared | None] = []
@@ -156,7 +157,8 @@ class Matcher:
         """Sum key weights per record: rare keys add candidates, common keys only boost the best."""
         acc: dict[int, float] = {}
         boost: list[list[tuple[str, float]]] = []
-        for cost, alts in sorted((self._cost(alts), alts) for alts in self._query_units(query)):
+        units = sorted(((self._cost(alts), alts) for alts in self._query_units(query)), key=lambda ca: ca[0])
+        for cost, alts in units:
             if acc and cost > RARE_COST:
                 boost.append(sorted(alts, key=lambda kw: -kw[1])[:BOOST_ALTERNATIVES])
                 continue
@@ -194,7 +196,7 @@ class Matcher:
             # Candidates far behind the leader in key evidence are rarely the answer: stop there.
             floor = acc[ranked[0]] * CANDIDATE_RATIO
             ranked = ranked[:limit] + [s for s in ranked[limit:] if acc[s] >= floor]
-        weight = self._memo_weight()
+        weight = TokenWeights(self.idf)
         scored = []
         for slot in ranked:
             record = self._records[slot]
@@ -208,17 +210,6 @@ class Matcher:
     def _visible(self, slot: int, allowed: Callable[[str], bool]) -> bool:
         record = self._records[slot]
         return record is not None and allowed(record.id)
-
-    def _memo_weight(self) -> Callable[[str], float]:
-        memo: dict[str, float] = {}
-
-        def weight(key: str) -> float:
-            value = memo.get(key)
-            if value is None:
-                value = memo[key] = self.idf(key)
-            return value
-
-        return weight
 
     def _weight(self, key: str) -> float:
         return self.idf(key)

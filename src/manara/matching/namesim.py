@@ -64,9 +64,37 @@ def _units(toks: tuple[str, ...], skels: tuple[str, ...]) -> tuple[Unit, ...]:
     return tuple(units)
 
 
-def _weights(form: NameForm, weight: Weight) -> list[float]:
+class TokenWeights:
+    """Memoised token weights for one search: per key, and per name form of the query."""
+
+    def __init__(self, idf: Weight) -> None:
+        self._idf = idf
+        self._keys: dict[str, float] = {}
+        self._forms: dict[int, tuple[NameForm, list[float]]] = {}
+
+    def __call__(self, key: str) -> float:
+        value = self._keys.get(key)
+        if value is None:
+            value = self._keys[key] = self._idf(key)
+        return value
+
+    def of(self, form: NameForm) -> list[float]:
+        """Return the weights of a form's tokens, computed once per form object."""
+        hit = self._forms.get(id(form))
+        if hit is None or hit[0] is not form:
+            hit = self._forms[id(form)] = (form, _compute_weights(form, self))
+        return hit[1]
+
+
+def _compute_weights(form: NameForm, weight: Weight) -> list[float]:
     return [weight(token_key(t, s)) * (MINOR_WEIGHT if m else 1.0)
             for t, s, m in zip(form.tokens, form.skels, form.minor, strict=True)]
+
+
+def _weights(form: NameForm, weight: Weight) -> list[float]:
+    if isinstance(weight, TokenWeights):
+        return weight.of(form)
+    return _compute_weights(form, weight)
 
 
 def _candidates(q: NameForm, r: NameForm) -> list[tuple[float, Unit, Unit]]:
@@ -88,7 +116,7 @@ def _candidates(q: NameForm, r: NameForm) -> list[tuple[float, Unit, Unit]]:
 
 def compare_names(q: NameForm, r: NameForm, weight: Weight) -> NameMatch:
     """Align the tokens of two names greedily and return weighted coverage both ways."""
-    qw, rw = _weights(q, weight), _weights(r, weight)
+    qw, rw = _weights(q, weight), _compute_weights(r, weight)
     qused, rused = [False] * len(qw), [False] * len(rw)
     qgot = rgot = 0.0
     pairs: list[tuple[str, str, float]] = []

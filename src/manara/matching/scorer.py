@@ -107,22 +107,23 @@ def extract(query: Prepared, record: Prepared, weight: Weight = _uniform) -> tup
 
 def probability(features: dict[str, float]) -> float:
     """Combine feature values into a match probability with the fitted logistic weights."""
-    z = BIAS + sum(COEFFICIENTS.get(k, 0.0) * v for k, v in features.items())
-    value = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    z = BIAS
+    for key, value in features.items():
+        z += COEFFICIENTS.get(key, 0.0) * value
+    chance = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
     if features.get("name", 0.0) < NAME_GATE:
         # Birth date and nationality alone must not alert: at scale many people share them.
-        value *= NO_NAME_FACTOR
+        chance *= NO_NAME_FACTOR
     if features.get("document_match"):
-        value = max(value, DOCUMENT_FLOOR)
-    return value
+        chance = max(chance, DOCUMENT_FLOOR)
+    return chance
 
 
 def result(record_id: str, value: float, features: dict[str, float], explanation: str,
            threshold: float = DEFAULT_THRESHOLD) -> MatchResult:
-    """Build the public result: rounded score, alert flag, rounded features."""
+    """Build the public result: score rounded to 4 decimals, alert flag, features."""
     final = round(value, 4)
-    rounded = {k: round(v, 4) for k, v in features.items()}
-    return MatchResult(record_id, final, final >= threshold, rounded, explanation)
+    return MatchResult(record_id, final, final >= threshold, features, explanation)
 
 
 def score(query: Prepared, record: Prepared, weight: Weight = _uniform,
