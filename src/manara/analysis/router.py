@@ -7,15 +7,26 @@ from typing import Annotated, Literal
 import orjson
 from fastapi import APIRouter, Depends, Query, Response
 
-from manara.analysis import graph
+from manara.analysis import graph, network
 from manara.analysis import service as analysis_service
 from manara.analysis.access import access_link_by_id, access_link_for_judge
 from manara.analysis.actions import do_judge_link
 from manara.analysis.models import LinkStatus
-from manara.analysis.schemas import ClusterOut, EdgeOut, EntityRef, GraphOut, LinkJudgeIn, LinkOut, PathOut
+from manara.analysis.schemas import (
+    CentralOut,
+    ClusterOut,
+    EdgeOut,
+    EntityRef,
+    GraphOut,
+    LinkJudgeIn,
+    LinkOut,
+    NetworkOut,
+    PathOut,
+)
 from manara.api.deps import CurrentActor, DbSession, PageParams, require
 from manara.audit.actions import AuditAction, record
 from manara.entity.access import access_entity_by_id
+from manara.errors import ValidationFailed
 from manara.member.roles import Perm
 from manara.pagination import PageOut
 
@@ -78,6 +89,25 @@ def neighbours(entity_pk: str, session: DbSession, actor: CurrentActor, depth: D
     hood = graph.expand(session, actor, root, depth)
     record(session, actor, AuditAction.ANALYSIS_VIEWED, target_type="entity", target_ids=sorted(hood.entities))
     return _graph_out(hood, root.id, depth)
+
+
+@router.get("/network", response_model=NetworkOut)
+def get_network(
+    session: DbSession, actor: CurrentActor,
+    ids: Annotated[list[str], Query(description="entity primary keys (repeat, or comma-separate)")],
+    depth: Depth = 1,
+) -> NetworkOut:  # fmt: skip
+    """Return the network around entities you may see: nodes, edges, connected components, central nodes."""
+    pks = list(dict.fromkeys(pk.strip() for value in ids for pk in value.split(",") if pk.strip()))
+    if not pks or len(pks) > network.MAX_ROOTS:
+        raise ValidationFailed("bad ids", [{"field": "ids", "message": f"1 to {network.MAX_ROOTS} entities"}])
+    roots = [access_entity_by_id(session, actor, pk) for pk in pks]  # any hidden or missing one: 404
+    hood = network.expand_many(session, actor, roots, depth)
+    record(session, actor, AuditAction.ANALYSIS_VIEWED, target_type="entity", target_ids=sorted(hood.entities))
+    out = _graph_out(hood, roots[0].id, depth)
+    central = [CentralOut(id=c.pk, degree=c.degree, betweenness=c.betweenness) for c in network.central(hood)]
+    return NetworkOut(roots=[r.id for r in roots], depth=depth, nodes=out.nodes, edges=out.edges,
+                      components=network.components(hood), central=central)  # fmt: skip
 
 
 @router.get("/path", response_model=PathOut)

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from manara.analysis.actions import do_suggest_links
 from manara.analysis.models import XrefState
-from manara.analysis.xref import EntityRow, XrefIndex
+from manara.analysis.parallel import matching_pool
+from manara.analysis.xref import Candidate, EntityRow, XrefIndex
 from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
 from manara.entity.models import Entity
@@ -62,18 +63,24 @@ def changed(session: Session, country: str | None, since: datetime | None) -> li
     return list(session.scalars(stmt.order_by(Entity.id)))
 
 
-def _match_chunk(session: Session, actor: Actor, index: XrefIndex, pks: list[str]) -> int:
-    stmt = select(*COLUMNS).where(Entity.id.in_(pks))
-    candidates = [c for row in _rows(session, stmt, len(pks)) for c in index.candidates(row)]
+def _rows_of(session: Session, pks: list[str]) -> list[EntityRow]:
+    return list(_rows(session, select(*COLUMNS).where(Entity.id.in_(pks)), len(pks)))
+
+
+def _store(session: Session, actor: Actor, index: XrefIndex, candidates: list[Candidate]) -> int:
     owners = {pk: index.nodes[pk].owner for c in candidates for pk in c.pair}
     return len(do_suggest_links(session, actor, candidates, owners))
 
 
 def run_xref(
     factory: SessionFactory, actor: Actor, *, country: str | None = None, full: bool = False,
-    progress: Progress | None = None, chunk: int = 500, threshold: float | None = None,
+    progress: Progress | None = None, chunk: int = 500, threshold: float | None = None, workers: int = 1,
 ) -> XrefReport:  # fmt: skip
-    """Cross-match the scope's changed entities (all of them with ``full``); commit once per chunk."""
+    """Cross-match the scope's changed entities (all of them with ``full``); commit once per chunk.
+
+    With ``workers`` > 1 the matching runs in forked processes sharing the index; reads and writes
+    stay in this process, a slice of ``workers * 4`` chunks at a time.
+    """
     scope = country or "*"
     started = utcnow()
     with factory() as session:
@@ -82,12 +89,18 @@ def run_xref(
         index = build_index(session, threshold=threshold)
         pks = changed(session, country, report.since)
     report.indexed, total = len(index), len(pks)
-    for start in range(0, total, chunk):
-        with factory() as session:
-            report.links += _match_chunk(session, actor, index, pks[start : start + chunk])
-        report.matched = min(start + chunk, total)
-        if progress:
-            progress(report.matched, total)
+    step = chunk * max(1, workers) * 4
+    with matching_pool(index, workers) as match_many:
+        for start in range(0, total, step):
+            with factory() as session:
+                rows = _rows_of(session, pks[start : start + step])
+            found = match_many([rows[i : i + chunk] for i in range(0, len(rows), chunk)])
+            for candidates in found:
+                with factory() as session:
+                    report.links += _store(session, actor, index, candidates)
+            report.matched = min(start + step, total)
+            if progress:
+                progress(report.matched, total)
     with factory() as session:
         _finish(session, actor, report, started)
     return report

@@ -80,3 +80,22 @@ class PathOut(BaseModel):
     found: bool
     nodes: list[EntityRef]
     edges: list[EdgeOut]
+
+
+class CentralOut(BaseModel):
+    """A central node of a network: degree and betweenness centrality (networkx, normalised to 0..1)."""
+
+    id: str
+    degree: float
+    betweenness: float
+
+
+class NetworkOut(BaseModel):
+    """The network around several entities, as the viewer may see it, with its structure."""
+
+    roots: list[str]
+    depth: int
+    nodes: list[EntityRef]
+    edges: list[EdgeOut]
+    components: list[list[str]] = Field(description="connected components, largest first")
+    central: list[CentralOut] = Field(description="most central nodes, by betweenness then degree")

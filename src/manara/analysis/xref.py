@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from manara.analysis import orgs
 from manara.analysis.identifiers import identifier_keys
 from manara.matching import ALGORITHM, Matcher, record_from_ftm
 from manara.visibility import may_see
@@ -19,6 +20,13 @@ IDENTIFIER_ALGORITHM = "identifier-exact-v1"
 PERSON_SCHEMATA = frozenset({"Person"})
 MAX_SHARING = 50  # an identifier carried by more entities (a switchboard, a hotel) is not evidence
 PERSON_CANDIDATES = 10
+# A suggestion costs an analyst's time, and at a million records many people share a birth year and a
+# common name: stricter than screening's alert threshold, calibrated with benchmarks/xref.py (see
+# docs/analysis.md). A birth year alone (no full date, no shared document) needs an exact, rare name.
+PERSON_THRESHOLD = 0.9
+NAME_FLOOR = 0.8
+YEAR_ONLY_NAME_FLOOR = 0.95
+YEAR_ONLY_RARITY_FLOOR = 0.8
 
 
 @dataclass(frozen=True)
@@ -67,13 +75,26 @@ class EntityRow:
     properties: dict[str, Any]
 
 
+def person_qualifies(features: dict[str, float]) -> bool:
+    """Tell whether the engine's evidence on a pair above the threshold is enough to suggest it."""
+    name = features.get("name", 0.0)
+    if name < NAME_FLOOR:
+        return False
+    if features.get("dob_exact") or features.get("document_match") or not features.get("dob_partial"):
+        return True
+    return name >= YEAR_ONLY_NAME_FLOOR and features.get("name_x_rare", 0.0) >= YEAR_ONLY_RARITY_FLOOR
+
+
 class XrefIndex:
     """Active entities of every member, indexed by identifiers and (persons) by the screening engine."""
 
     def __init__(self, threshold: float | None = None) -> None:
-        self.matcher = Matcher() if threshold is None else Matcher(threshold=threshold)
+        self.threshold = PERSON_THRESHOLD if threshold is None else threshold
+        self.matcher = Matcher(threshold=self.threshold)
         self.nodes: dict[str, Node] = {}
         self.by_key: dict[tuple[str, str], list[str]] = {}
+        self.by_org_name: dict[str, list[str]] = {}
+        self.org_countries: dict[str, frozenset[str]] = {}
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -90,6 +111,9 @@ class XrefIndex:
             self.by_key.setdefault(key, []).append(row.pk)
         if row.schema in PERSON_SCHEMATA:
             self.matcher.add(record_from_ftm({"id": row.pk, "properties": row.properties}))
+        for name_key in orgs.org_name_keys(row.schema, row.properties):
+            self.by_org_name.setdefault(name_key, []).append(row.pk)
+            self.org_countries[row.pk] = frozenset(orgs.org_countries(row.properties))
 
     def pairable(self, node: Node, other_pk: str) -> bool:
         """Tell whether ``node`` may pair with ``other_pk``: another member, one side visible to the other."""
@@ -104,14 +128,32 @@ class XrefIndex:
         if node is None:
             return []
         found = self._identifiers(node, row)
-        if row.schema in PERSON_SCHEMATA:
-            for cand in self._persons(node, row):
-                same = found.get(cand.other_pk)
-                if same is None:
-                    found[cand.other_pk] = cand
-                else:  # both: keep the exact identifier's score and add the engine's evidence
-                    same.features.update(cand.features)
-                    same.explanation = f"{same.explanation}; {cand.explanation}"
+        by_name = self._persons(node, row) if row.schema in PERSON_SCHEMATA else self._organizations(node, row)
+        for cand in by_name:
+            same = found.get(cand.other_pk)
+            if same is None:
+                found[cand.other_pk] = cand
+            else:  # both: keep the exact identifier's score and add the name evidence
+                same.features.update(cand.features)
+                same.explanation = f"{same.explanation}; {cand.explanation}"
+        return list(found.values())
+
+    def _organizations(self, node: Node, row: EntityRow) -> list[Candidate]:
+        countries = orgs.org_countries(row.properties)
+        found: dict[str, Candidate] = {}
+        for name_key in sorted(orgs.org_name_keys(row.schema, row.properties)):
+            sharing = self.by_org_name.get(name_key, [])
+            if len(sharing) > MAX_SHARING:
+                continue
+            for other in sharing:
+                if other in found or not self.pairable(node, other):
+                    continue
+                theirs = self.org_countries.get(other, frozenset())
+                abroad = bool(countries and theirs and not countries & theirs)
+                score = orgs.OTHER_COUNTRY_SCORE if abroad else orgs.SAME_COUNTRY_SCORE
+                features = {"org_name": 1.0, "country_mismatch": 1.0 if abroad else 0.0}
+                found[other] = Candidate(node.pk, other, "organization", orgs.ORG_ALGORITHM, score, features,
+                                         f"same organisation name without legal form: {name_key}")  # fmt: skip
         return list(found.values())
 
     def _identifiers(self, node: Node, row: EntityRow) -> dict[str, Candidate]:
@@ -133,4 +175,4 @@ class XrefIndex:
         results = self.matcher.search(record, limit=PERSON_CANDIDATES,
                                       allowed=lambda pk: self.pairable(node, pk))  # fmt: skip
         return [Candidate(node.pk, r.id, "person", ALGORITHM, round(r.score, 4), dict(r.features), r.explanation)
-                for r in results if r.match]  # fmt: skip
+                for r in results if r.match and person_qualifies(r.features)]  # fmt: skip
