@@ -55,8 +55,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_suggested_link_right_pk'), ['right_pk'], unique=False)
         batch_op.create_index('ix_suggested_link_status_score', ['status', 'score'], unique=False)
 
-        batch_op.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('locked_until', manara.db.base.UTCDateTime(timezone=True), nullable=True))
 
     # ### end Alembic commands ###
 
