@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -110,6 +111,7 @@ def main() -> int:
     ap.add_argument("--per-track-cap", type=int, default=0)
     ap.add_argument("--no-anchors", action="store_true")
     ap.add_argument("--anchors", default=ANCHORS, help="comma-separated anchors of namebench/anchors.py")
+    ap.add_argument("--reuse-anchors", type=Path, help="take reference results (*.json) from an earlier run's folder")
     args = ap.parse_args()
     if not (DATA / "gallery.tsv").exists() or not (HARNESS / "bench.py").exists():
         print(f"names benchmark skipped: no data in {DATA} or no harness in {HARNESS}")
@@ -118,7 +120,11 @@ def main() -> int:
     results = Path(tempfile.mkdtemp(prefix="manara-names-"))
     here = str(Path(__file__).resolve().parent)
     _run(sys.executable, ["names:make"], extra, results, os.pathsep.join([here, str(ROOT / "src")]))
-    if not args.no_anchors:
+    if args.reuse_anchors:
+        for path in args.reuse_anchors.glob("*.json"):
+            if not path.name.startswith("manara_"):
+                shutil.copy(path, results)
+    elif not args.no_anchors:
         if Path(ANCHOR_PYTHON).exists():
             anchors = [f"anchors:{a}" for a in args.anchors.split(",") if a]
             _run(ANCHOR_PYTHON, anchors, extra, results, str(HARNESS))
@@ -129,6 +135,7 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|---|---|---|")
     for path in sorted(results.glob("*.json")):
         print(_row(path))
+    print(f"(results in {results})")
     return 0
 
 

@@ -86,3 +86,13 @@ def test_snapshot_of_another_version_is_refused(tmp_path: Path) -> None:
     path.write_text("not json\n")
     with pytest.raises(SnapshotError):
         Matcher().load(path)
+
+
+def test_invisible_records_do_not_crowd_out_visible_ones() -> None:
+    m = Matcher()
+    for i in range(600):  # more than RARE_COST: the candidate pool is cut before scoring
+        m.add(PersonRecord(f"hidden-{i}", ("Aleksandr Kuzin",), ("1980-06-05",), ("ru",)))
+    m.add(PersonRecord("visible", ("Alexandre Kouzine",), ("1980-06-05",), ("ru",)))
+    query = PersonRecord("q", ("Aleksandr Kuzin",), ("1980-06-05",), ("ru",))
+    results = m.search(query, allowed=lambda record_id: record_id == "visible")
+    assert [r.id for r in results] == ["visible"]

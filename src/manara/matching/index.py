@@ -153,8 +153,8 @@ class Matcher:
     def _cost(self, alts: list[tuple[str, float]]) -> int:
         return sum(map(len, (self._postings[k] for k, _ in alts)))
 
-    def _accumulate(self, query: Prepared) -> dict[int, float]:
-        """Sum key weights per record: rare keys add candidates, common keys only boost the best."""
+    def _accumulate(self, query: Prepared, allowed: Callable[[str], bool] | None = None) -> dict[int, float]:
+        """Sum key weights per visible record: rare keys add candidates, common keys boost the best."""
         acc: dict[int, float] = {}
         boost: list[list[tuple[str, float]]] = []
         units = sorted(((self._cost(alts), alts) for alts in self._query_units(query)), key=lambda ca: ca[0])
@@ -171,6 +171,8 @@ class Matcher:
             get = acc.get
             for slot, weight in best.items():
                 acc[slot] = get(slot, 0.0) + weight
+        if allowed is not None:
+            acc = {slot: w for slot, w in acc.items() if self._visible(slot, allowed)}
         if boost and len(acc) > self.candidates:
             pool = heapq.nlargest(BOOST_POOL, acc, key=acc.__getitem__) if len(acc) > BOOST_POOL else list(acc)
             acc = {slot: acc[slot] for slot in pool}
@@ -188,9 +190,7 @@ class Matcher:
                allowed: Callable[[str], bool] | None = None) -> list[MatchResult]:
         """Return up to limit best-scoring records the caller may see, best first."""
         prepared = prepare(query)
-        acc = self._accumulate(prepared)
-        if allowed is not None:
-            acc = {slot: w for slot, w in acc.items() if self._visible(slot, allowed)}
+        acc = self._accumulate(prepared, allowed)
         ranked = heapq.nlargest(max(self.candidates, limit), acc, key=acc.__getitem__)
         if len(ranked) > limit:
             # Candidates far behind the leader in key evidence are rarely the answer: stop there.
