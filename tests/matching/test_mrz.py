@@ -43,3 +43,13 @@ def test_birth_century_is_inferred() -> None:
 def test_malformed_zones_are_rejected(text: str) -> None:
     with pytest.raises(MRZError):
         parse_td3(text)
+
+
+def test_holder_becomes_a_screening_query() -> None:
+    line2 = "L898902C36IRQ7408122F1204159ZE184226B<<<<<10"
+    person = parse_td3(SPECIMEN.splitlines()[0] + "\n" + line2).person("q1")
+    assert person.names == ("ANNA MARIA ERIKSSON",)
+    assert person.birth_dates == ("1974-08-12",)
+    assert person.nationalities == ("iq",)
+    assert person.gender == "female"
+    assert person.documents == ("L898902C3",)

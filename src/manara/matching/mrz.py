@@ -3,6 +3,9 @@
 import re
 from dataclasses import dataclass
 
+from manara.matching.identifiers import normalize_country
+from manara.matching.record import PersonRecord
+
 _WEIGHTS = (7, 3, 1)
 _LINE = re.compile(r"^[A-Z0-9<]{44}$")
 
@@ -31,6 +34,17 @@ class PassportMRZ:
     def valid(self) -> bool:
         """Tell whether every check digit verified."""
         return all(self.checks.values())
+
+    def person(self, record_id: str) -> PersonRecord:
+        """Return the holder as a PersonRecord to screen (name, birth date, nationality, sex, number)."""
+        name = f"{self.given_names} {self.surname}".strip()
+        nationality = normalize_country(self.nationality) if self.nationality else None
+        return PersonRecord(
+            id=record_id, names=(name,) if name else (),
+            birth_dates=(self.birth_date,) if self.birth_date else (),
+            nationalities=(nationality,) if nationality else (), gender=self.sex,
+            documents=(self.number,) if self.number else (),
+        )
 
 
 def char_value(char: str) -> int:
