@@ -158,13 +158,15 @@ class Matcher:
         acc: dict[int, float] = {}
         boost: list[list[tuple[str, float]]] = []
         units = sorted(((self._cost(alts), alts) for alts in self._query_units(query)), key=lambda ca: ca[0])
+        if len(units) > 1 and units[0][0] > RARE_COST:
+            # Only common keys: seed with the records that carry both of the two rarest ones.
+            acc = self._intersect(units[0][1], units[1][1])
+            units = units[2:] if acc else units
         for cost, alts in units:
             if acc and cost > RARE_COST:
                 boost.append(sorted(alts, key=lambda kw: -kw[1])[:BOOST_ALTERNATIVES])
                 continue
-            best: dict[int, float] = {}
-            for key, weight in sorted(alts, key=lambda kw: kw[1]):
-                best.update(dict.fromkeys(self._postings[key][:COMMON_CAP], weight))
+            best = self._best_weights(alts)
             if not acc:
                 acc = best
                 continue
@@ -185,6 +187,16 @@ class Matcher:
                             acc[slot] += weight
                             break
         return acc
+
+    def _best_weights(self, alts: list[tuple[str, float]]) -> dict[int, float]:
+        best: dict[int, float] = {}
+        for key, weight in sorted(alts, key=lambda kw: kw[1]):
+            best.update(dict.fromkeys(self._postings[key][:COMMON_CAP], weight))
+        return best
+
+    def _intersect(self, a: list[tuple[str, float]], b: list[tuple[str, float]]) -> dict[int, float]:
+        first, second = self._best_weights(a), self._best_weights(b)
+        return {slot: first[slot] + second[slot] for slot in first.keys() & second.keys()}
 
     def search(self, query: PersonRecord, limit: int = 10,
                allowed: Callable[[str], bool] | None = None) -> list[MatchResult]:
