@@ -143,3 +143,16 @@ def test_enrol_by_notice_and_delete_only_by_owner(
     assert client.delete(url, headers=net.user("MA", Role.BUREAU_OFFICER).headers).status_code == 404
     assert client.delete(url, headers=net.user("FR", Role.BUREAU_OFFICER).headers).status_code == 204
     assert _templates(session) == 0
+
+
+def test_deleting_the_subject_removes_templates_and_kept_originals(
+    client: TestClient, net: Net, session: Session, colour_engine: ColourEngine, originals: Path
+) -> None:
+    entity = subject(client, net, "FR", "Jean Dupont")
+    kept = enrol(client, net, "FR", entity["id"], (10, 200, 10), keep_original="true").json()
+    files = [p for p in (originals / "biometrics").rglob("*") if p.is_file()]
+    assert [p.name for p in files] == [kept["id"]]
+    owner = net.user("FR", Role.BUREAU_OFFICER).headers
+    assert client.delete(f"/api/v1/entities/{entity['id']}", headers=owner).status_code == 204
+    session.expire_all()
+    assert _templates(session) == 0 and not files[0].exists()
