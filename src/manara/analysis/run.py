@@ -7,15 +7,18 @@ run's start, so an entity changed during a run is matched again by the next one.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from manara.analysis import snapshot as xref_snapshot
 from manara.analysis.actions import do_suggest_links
 from manara.analysis.models import XrefState
 from manara.analysis.parallel import matching_pool
@@ -39,6 +42,8 @@ class XrefReport:
     indexed: int = 0
     matched: int = 0
     links: int = 0
+    index_seconds: float = 0.0
+    match_seconds: float = 0.0
 
 
 def _rows(session: Session, stmt: Select[Any], batch: int) -> Iterator[EntityRow]:
@@ -46,10 +51,31 @@ def _rows(session: Session, stmt: Select[Any], batch: int) -> Iterator[EntityRow
         yield EntityRow(pk, owner, visibility, list(shared or []), schema, dict(props))
 
 
-def build_index(session: Session, *, batch: int = 5000, threshold: float | None = None) -> XrefIndex:
-    """Index every active entity of every member."""
-    index = XrefIndex(threshold)
-    index.add_all(_rows(session, select(*COLUMNS).where(Entity.status == "active"), batch))
+def build_index(
+    session: Session, *, batch: int = 5000, threshold: float | None = None, snapshot: Path | None = None
+) -> XrefIndex:
+    """Index every active entity of every member, from ``snapshot`` if it exists (and then save it)."""
+    started = utcnow()
+    active = select(*COLUMNS).where(Entity.status == "active")
+    index = _from_snapshot(session, snapshot, threshold) if snapshot and snapshot.exists() else None
+    if index is None:
+        index = XrefIndex(threshold)
+        index.add_all(_rows(session, active, batch))
+    if snapshot:
+        xref_snapshot.save(index, snapshot, started)
+    return index
+
+
+def _from_snapshot(session: Session, path: Path, threshold: float | None) -> XrefIndex | None:
+    try:
+        index, watermark = xref_snapshot.load(path, threshold)
+    except (OSError, ValueError):  # unreadable, or of another version: rebuild from the database
+        return None
+    current = set(session.scalars(select(Entity.id).where(Entity.status == "active")))
+    for pk in set(index.nodes) - current:
+        index.remove(pk)
+    changed_rows = select(*COLUMNS).where(Entity.status == "active", Entity.updated_at > watermark)
+    index.add_all(_rows(session, changed_rows, 5000))
     return index
 
 
@@ -75,6 +101,7 @@ def _store(session: Session, actor: Actor, index: XrefIndex, candidates: list[Ca
 def run_xref(
     factory: SessionFactory, actor: Actor, *, country: str | None = None, full: bool = False,
     progress: Progress | None = None, chunk: int = 500, threshold: float | None = None, workers: int = 1,
+    snapshot: Path | None = None,
 ) -> XrefReport:  # fmt: skip
     """Cross-match the scope's changed entities (all of them with ``full``); commit once per chunk.
 
@@ -82,13 +109,14 @@ def run_xref(
     stay in this process, a slice of ``workers * 4`` chunks at a time.
     """
     scope = country or "*"
-    started = utcnow()
+    started, clock = utcnow(), time.perf_counter()
     with factory() as session:
         state = session.get(XrefState, scope)
         report = XrefReport(scope, None if full or state is None else state.watermark)
-        index = build_index(session, threshold=threshold)
+        index = build_index(session, threshold=threshold, snapshot=snapshot)
         pks = changed(session, country, report.since)
     report.indexed, total = len(index), len(pks)
+    report.index_seconds, clock = time.perf_counter() - clock, time.perf_counter()
     step = chunk * max(1, workers) * 4
     with matching_pool(index, workers) as match_many:
         for start in range(0, total, step):
@@ -101,6 +129,7 @@ def run_xref(
             report.matched = min(start + step, total)
             if progress:
                 progress(report.matched, total)
+    report.match_seconds = time.perf_counter() - clock
     with factory() as session:
         _finish(session, actor, report, started)
     return report

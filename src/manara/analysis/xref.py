@@ -95,6 +95,8 @@ class XrefIndex:
         self.by_key: dict[tuple[str, str], list[str]] = {}
         self.by_org_name: dict[str, list[str]] = {}
         self.org_countries: dict[str, frozenset[str]] = {}
+        self.keys_of: dict[str, tuple[tuple[str, str], ...]] = {}  # to remove an entity (only if it has any)
+        self.org_names_of: dict[str, tuple[str, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -105,15 +107,38 @@ class XrefIndex:
             self.add(row)
 
     def add(self, row: EntityRow) -> None:
-        """Index one active entity (added once per build)."""
-        self.nodes[row.pk] = Node(row.pk, row.owner, row.visibility, frozenset(row.shared_with), row.schema)
-        for key in identifier_keys(row.schema, row.properties, row.owner):
-            self.by_key.setdefault(key, []).append(row.pk)
+        """Index one active entity, replacing an earlier version of it."""
+        self.remove(row.pk)
+        node = Node(row.pk, row.owner, row.visibility, frozenset(row.shared_with), row.schema)
+        keys = tuple(sorted(identifier_keys(row.schema, row.properties, row.owner)))
+        names = tuple(sorted(orgs.org_name_keys(row.schema, row.properties)))
+        self.add_node(node, keys, names, frozenset(orgs.org_countries(row.properties)) if names else frozenset())
         if row.schema in PERSON_SCHEMATA:
             self.matcher.add(record_from_ftm({"id": row.pk, "properties": row.properties}))
-        for name_key in orgs.org_name_keys(row.schema, row.properties):
-            self.by_org_name.setdefault(name_key, []).append(row.pk)
-            self.org_countries[row.pk] = frozenset(orgs.org_countries(row.properties))
+
+    def add_node(self, node: Node, keys: tuple[tuple[str, str], ...], names: tuple[str, ...],
+                 countries: frozenset[str]) -> None:  # fmt: skip
+        """Index an entity's node, identifiers and organisation names (not its person record)."""
+        self.nodes[node.pk] = node
+        for key in keys:
+            self.by_key.setdefault(key, []).append(node.pk)
+        for name_key in names:
+            self.by_org_name.setdefault(name_key, []).append(node.pk)
+        if keys:
+            self.keys_of[node.pk] = keys
+        if names:
+            self.org_names_of[node.pk], self.org_countries[node.pk] = names, countries
+
+    def remove(self, pk: str) -> None:
+        """Forget an entity (no-op if it is not indexed)."""
+        if self.nodes.pop(pk, None) is None:
+            return
+        for key in self.keys_of.pop(pk, ()):
+            self.by_key[key].remove(pk)
+        for name_key in self.org_names_of.pop(pk, ()):
+            self.by_org_name[name_key].remove(pk)
+        self.org_countries.pop(pk, None)
+        self.matcher.remove(pk)
 
     def pairable(self, node: Node, other_pk: str) -> bool:
         """Tell whether ``node`` may pair with ``other_pk``: another member, one side visible to the other."""
