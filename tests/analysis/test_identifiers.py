@@ -74,3 +74,9 @@ def test_identifier_keys_of_entities() -> None:
     assert identifier_keys("Vehicle", car) == {("plate", "12345A6")}
     account = {"iban": ["MA64011519000001205000534921"]}
     assert identifier_keys("BankAccount", account) == {("iban", "MA64011519000001205000534921")}
+
+
+def test_document_numbers_are_qualified_by_issuing_country() -> None:
+    assert identifier_keys("Person", {"passportNumber": ["L246297"], "nationality": ["tn"]}, "FR") == {
+        ("document", "tn:L246297")}  # fmt: skip
+    assert identifier_keys("Passport", {"number": ["L246297"], "country": ["jo"]}) == {("document", "jo:L246297")}

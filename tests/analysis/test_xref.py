@@ -91,3 +91,14 @@ def test_index_skips_identifiers_shared_by_too_many(session: Session, net: Net) 
     index.add_all(rows)
     assert index.candidates(rows[0]) == []
     assert len(index.candidates(EntityRow("x", "EG", "all", [], "Person", {"phone": ["+33612345678"]}))) == 0
+
+
+def test_namesakes_with_other_passports_and_a_birth_year_are_not_suggested(session: Session, net: Net) -> None:
+    ma, fr = net.user("MA", Role.ANALYST).actor, net.user("FR", Role.ANALYST).actor
+    put(session, ma, person("k1", "Emma Vincent", birthDate="1974-11-19", nationality="fr",
+                            passportNumber="69CA47968"), visibility="all")  # fmt: skip
+    put(session, fr, person("k9", "Emma Vincent", birthDate="1974", nationality="fr", passportNumber="55SL74763"))
+    put(session, fr, person("k8", "Emma Vincent", birthDate="1974-11-19", nationality="fr",
+                            passportNumber="55SL74763"))  # fmt: skip
+    xref(session)
+    assert len(links(session)) == 1  # the full birth date still pairs: a passport may have been renewed

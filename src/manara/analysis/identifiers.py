@@ -122,7 +122,10 @@ def identifier_keys(schema: str, props: dict[str, Any], owner: str | None = None
     keys |= _keys("email", map(normalize_email, _values(props, "email")))
     keys |= _keys("iban", map(normalize_iban, _values(props, "iban", "accountNumber")))
     documents = ("passportNumber", "idNumber", "number") if schema != "BankAccount" else ()
-    keys |= _keys("document", map(normalize_document, _values(props, *documents)))
+    # A document number is unique only within its issuing country: qualify it when the entity names one.
+    issuer = _region(props, None)
+    numbers = (normalize_document(v) for v in _values(props, *documents))
+    keys |= _keys("document", (f"{issuer}:{n}" if issuer and n else n for n in numbers))
     if schema == "CryptoWallet":
         chains = _values(props, "currencySymbol", "currency")
         chain = chains[0] if chains else None

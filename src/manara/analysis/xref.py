@@ -199,5 +199,15 @@ class XrefIndex:
         record = record_from_ftm({"id": row.pk, "properties": row.properties})
         results = self.matcher.search(record, limit=PERSON_CANDIDATES,
                                       allowed=lambda pk: self.pairable(node, pk))  # fmt: skip
+        mine = self._documents(row.pk)
         return [Candidate(node.pk, r.id, "person", ALGORITHM, round(r.score, 4), dict(r.features), r.explanation)
-                for r in results if r.match and person_qualifies(r.features)]  # fmt: skip
+                for r in results if r.match and person_qualifies(r.features)
+                and not self._other_documents(mine, r.id, r.features)]  # fmt: skip
+
+    def _documents(self, pk: str) -> set[str]:
+        return {value for kind, value in self.keys_of.get(pk, ()) if kind == "document"}
+
+    def _other_documents(self, mine: set[str], other: str, features: dict[str, float]) -> bool:
+        """Tell whether both carry documents, none shared, and only a partial birth date agrees."""
+        theirs = self._documents(other)
+        return bool(mine and theirs and not mine & theirs and not features.get("dob_exact"))
