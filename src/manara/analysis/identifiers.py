@@ -124,8 +124,8 @@ def identifier_keys(schema: str, props: dict[str, Any], owner: str | None = None
     documents = ("passportNumber", "idNumber", "number") if schema != "BankAccount" else ()
     # A document number is unique only within its issuing country: qualify it when the entity names one.
     issuer = _region(props, None)
-    numbers = (normalize_document(v) for v in _values(props, *documents))
-    keys |= _keys("document", (f"{issuer}:{n}" if issuer and n else n for n in numbers))
+    doc_numbers = (normalize_document(v) for v in _values(props, *documents))
+    keys |= _keys("document", (f"{issuer}:{n}" if issuer and n else n for n in doc_numbers))
     if schema == "CryptoWallet":
         chains = _values(props, "currencySymbol", "currency")
         chain = chains[0] if chains else None
