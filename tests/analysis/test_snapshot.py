@@ -52,4 +52,4 @@ def test_a_snapshot_of_another_version_is_rebuilt(session: Session, net: Net, tm
     path = tmp_path / "xref.snapshot"
     path.write_text('{"format": "something-else"}\n')
     assert len(build_index(session, snapshot=path)) == 1
-    assert path.read_text().startswith('{"format":"manara-xref-snapshot/1"')
+    assert path.read_text().startswith('{"format":"manara-xref-snapshot/2"')

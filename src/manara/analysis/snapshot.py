@@ -20,7 +20,7 @@ from manara.analysis.xref import Node, XrefIndex
 from manara.matching import ALGORITHM
 from manara.matching.snapshot import SnapshotError
 
-FORMAT = "manara-xref-snapshot/1"
+FORMAT = "manara-xref-snapshot/2"  # bump whenever identifier or organisation keys change
 MARGIN = timedelta(minutes=10)
 
 
