@@ -43,7 +43,7 @@ def _has(postings: "array[int]", slot: int) -> bool:
 class Matcher:
     """Index person records by id and screen a query against them."""
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD, candidates: int = 15) -> None:
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD, candidates: int = 10) -> None:
         self.threshold = threshold
         self.candidates = candidates
         self._records: list[Prepared | None] = []
