@@ -16,6 +16,7 @@ DEFAULT_THRESHOLD = 0.5
 DOCUMENT_FLOOR = 0.95
 NAME_GATE = 0.5
 NO_NAME_FACTOR = 0.75
+NO_NAME_CAP = DEFAULT_THRESHOLD - 0.01  # without name agreement a record stays a candidate, never an alert
 # Logistic weights of the features, fitted on the development split (see docs/matching.md).
 BIAS = -10.551
 COEFFICIENTS: dict[str, float] = {
@@ -113,7 +114,7 @@ def probability(features: dict[str, float]) -> float:
     chance = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
     if features.get("name", 0.0) < NAME_GATE:
         # Birth date and nationality alone must not alert: at scale many people share them.
-        chance *= NO_NAME_FACTOR
+        chance = min(chance * NO_NAME_FACTOR, NO_NAME_CAP)
     if features.get("document_match"):
         chance = max(chance, DOCUMENT_FLOOR)
     return chance
