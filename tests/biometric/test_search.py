@@ -70,18 +70,21 @@ def test_probe_is_never_stored(
     client: TestClient, net: Net, session: Session, colour_engine: ColourEngine, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
-    monkeypatch.setenv("MANARA_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MANARA_DATA_DIR", str(tmp_path / "data"))
+    scratch = tmp_path / "tmp"  # the process's temporary directory, private to this test (other tests run in parallel)
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     get_settings.cache_clear()
     _gallery(client, net)
     search(client, net, "MA", GREEN)  # build the index first
-    rows, files = _counts(session), _files(tmp_path, Path(tempfile.gettempdir()))
+    rows, files = _counts(session), _files(tmp_path)
     probe = (123, 45, 67)
     with caplog.at_level(logging.DEBUG):
         response = search(client, net, "MA", probe)
     assert response.status_code == 200
     after = _counts(session)
     assert {k: after[k] - rows[k] for k in rows if after[k] != rows[k]} == {"audit_event": 1}
-    assert _files(tmp_path, Path(tempfile.gettempdir())) <= files
+    assert _files(tmp_path) <= files
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
     assert event.action == "biometric.searched" and event.extra == {"modality": "face"} and event.query is None
     probe_values = [f"{v / 255:.4f}"[:5] for v in probe]
