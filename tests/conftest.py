@@ -133,6 +133,7 @@ def app(session: Session) -> Any:
 
     application.dependency_overrides[deps.get_session] = get_session
     application.dependency_overrides[deps.get_session_factory] = lambda: (lambda: _uow(session))
+    application.dependency_overrides[deps.get_read_session_factory] = lambda: (lambda: _uow(session))
     return application
 
 

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from conftest import Net
-from manara.api import deps
 from manara.api.app import create_app
 from manara.entity.models import Entity
 from manara.member.roles import Role
@@ -113,8 +112,7 @@ def small_app(app: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]
         raise RuntimeError("secret internal detail")
 
     application.add_api_route("/api/v1/boom", boom, methods=["GET"])
-    application.dependency_overrides[deps.get_session] = app.dependency_overrides[deps.get_session]
-    application.dependency_overrides[deps.get_session_factory] = app.dependency_overrides[deps.get_session_factory]
+    application.dependency_overrides.update(app.dependency_overrides)
     with TestClient(application, raise_server_exceptions=False) as c:
         yield c
 

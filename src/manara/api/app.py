@@ -19,7 +19,7 @@ from manara.api.errors import install_error_handlers
 from manara.api.middleware import BodyLimit, RequestContext
 from manara.audit.router import router as audit_router
 from manara.biometric.router import router as biometric_router
-from manara.db.session import unit_of_work
+from manara.db.session import read_only_unit, unit_of_work
 from manara.document.router import router as document_router
 from manara.entity.router import router as entity_router
 from manara.hit.router import router as hit_router
@@ -65,7 +65,7 @@ def _lifespan(workers: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[
             yield
             return
         settings = get_settings()
-        refresher = IndexRefresher(unit_of_work, app.state.screening_index, settings.screening_refresh_seconds,
+        refresher = IndexRefresher(read_only_unit, app.state.screening_index, settings.screening_refresh_seconds,
                                    settings.screening_snapshot)  # fmt: skip
         runner = JobRunner(unit_of_work, app.state.screening_index, settings.data_dir)
         refresher.start()

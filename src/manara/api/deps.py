@@ -12,7 +12,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 
 from manara.db.base import utcnow
-from manara.db.session import unit_of_work
+from manara.db.session import read_only_unit, unit_of_work
 from manara.errors import Forbidden, Unauthenticated
 from manara.member import keys
 from manara.member.models import User
@@ -35,8 +35,14 @@ def get_session_factory() -> SessionFactory:
     return unit_of_work
 
 
+def get_read_session_factory() -> SessionFactory:
+    """Return a factory of read-only units (no write lock on SQLite) for authentication."""
+    return read_only_unit
+
+
 DbSession = Annotated[Session, Depends(get_session)]
 DbSessionFactory = Annotated[SessionFactory, Depends(get_session_factory)]
+ReadSessionFactory = Annotated[SessionFactory, Depends(get_read_session_factory)]
 
 
 BEARER = HTTPBearer(auto_error=False, description="A Manara API key: `Authorization: Bearer mnr_…`")
@@ -63,7 +69,7 @@ def authenticate(session: Session, token: str | None, purpose: str | None) -> Ac
 
 def current_actor(
     request: Request,
-    factory: DbSessionFactory,
+    factory: ReadSessionFactory,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
     x_api_key: Annotated[str | None, Depends(API_KEY_HEADER)] = None,
     x_manara_purpose: Annotated[str | None, Header(description="Why the data is accessed (audited)")] = None,

@@ -29,7 +29,9 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the lock up front (no deadlocking lock upgrades); read-only units use a deferred
+        # BEGIN, which in WAL mode reads a snapshot without blocking or being blocked by the writer.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("read_only") else "BEGIN IMMEDIATE")
 
 
 def _json_dumps(value: Any) -> str:
@@ -62,6 +64,19 @@ def get_sessionmaker() -> sessionmaker[Session]:
 def unit_of_work() -> Iterator[Session]:
     """Open a session in a transaction: commit on success, roll back on any exception."""
     with get_sessionmaker().begin() as session:
+        yield session
+
+
+@lru_cache
+def get_read_sessionmaker() -> sessionmaker[Session]:
+    """Return the session factory of read-only units of work."""
+    return sessionmaker(bind=get_engine().execution_options(read_only=True), expire_on_commit=False)
+
+
+@contextmanager
+def read_only_unit() -> Iterator[Session]:
+    """Open a session for reads only (authentication, index refresh); it must not write."""
+    with get_read_sessionmaker().begin() as session:
         yield session
 
 
