@@ -43,6 +43,9 @@ bench: $(STAMP)
 	scripts/with-postgres.sh $(BIN)/python benchmarks/import_ftm.py --postgres
 	$(BIN)/python benchmarks/names.py
 	$(BIN)/python benchmarks/screening_engine.py
+	$(BIN)/python benchmarks/screening.py
+	$(BIN)/python benchmarks/biometrics.py
+	$(BIN)/python benchmarks/xref.py
 
 clean:
 	rm -rf $(VENV) var manara.db manara.db-wal manara.db-shm
