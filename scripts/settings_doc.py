@@ -1,5 +1,7 @@
 """Regenerate docs/settings.md from the Settings class: `python scripts/settings_doc.py > docs/settings.md`."""
 
+import sys
+
 from manara.settings import Settings
 
 HEADER = """# Settings
@@ -20,7 +22,7 @@ def main() -> None:
         if hasattr(default, "get_secret_value"):
             default = "(development value; required in prod)"
         lines.append(f"| `MANARA_{name.upper()}` | `{default}` | {field.description} |")
-    print("\n".join(lines))
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

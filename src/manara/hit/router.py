@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter
-from sqlalchemy import select
 
 from manara.api.deps import CurrentActor, DbSession, PageParams
 from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
 from manara.hit import actions
-from manara.hit.access import access_hit_by_id, access_hit_for_owner, hit_visibility_filter
+from manara.hit import service as hit_service
+from manara.hit.access import access_hit_by_id, access_hit_for_owner
 from manara.hit.models import Hit, HitStatus
-from manara.pagination import PageOut, paginate
+from manara.pagination import PageOut
 from manara.screening.schemas import HitOut, JudgeIn
 
 router = APIRouter(prefix="/hits", tags=["hits"])
@@ -32,14 +32,8 @@ def list_hits(
     side: Literal["owner", "querying", "any"] = "owner", status: HitStatus | None = None,
 ) -> PageOut[HitOut]:  # fmt: skip
     """List hits: on your country's records (``side=owner``, your inbox) or raised by your searches."""
-    stmt = select(Hit).where(hit_visibility_filter(actor))
-    if side == "owner":
-        stmt = stmt.where(Hit.owner_country == actor.country)
-    elif side == "querying":
-        stmt = stmt.where(Hit.querying_country == actor.country)
-    if status:
-        stmt = stmt.where(Hit.status == status)
-    page = paginate(session, stmt.order_by(Hit.deadline_at, Hit.id), page=paging.page, page_size=paging.page_size)
+    page = hit_service.list_hits(session, actor, side=side, status=status, page=paging.page,
+                                 page_size=paging.page_size)  # fmt: skip
     record(session, actor, AuditAction.HIT_VIEWED, target_type="hit", target_ids=[h.id for h in page.items],
            query={"side": side, "status": status})  # fmt: skip
     return PageOut(items=[hit_out(h) for h in page.items], total=page.total, page=page.page, page_size=page.page_size)
