@@ -11,22 +11,19 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import faiss
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manara.biometric.access import template_visible_to
 from manara.biometric.engines import vector_from_bytes
 from manara.biometric.models import BiometricTemplate
-from manara.db.base import utcnow
 from manara.entity.models import Entity
-from manara.outbox.models import OutboxEvent
-from manara.screening.index import LATE_COMMIT_WINDOW
+from manara.outbox.cursor import OutboxCursor
 
 RELEVANT_TOPICS = ("biometric.", "entity.")
 EngineKey = tuple[str, str]  # (engine name, template version)
@@ -73,8 +70,7 @@ class BiometricIndex:
         self.by_subject: dict[str, set[str]] = {}
         self.next_id = 1
         self.built = False
-        self.low_water = 0
-        self.seen: set[int] = set()
+        self.cursor = OutboxCursor(RELEVANT_TOPICS)
         self.lock = threading.RLock()
         self._allowed: dict[str, NDArray[np.int64]] = {}
 
@@ -89,26 +85,20 @@ class BiometricIndex:
 
     def build(self, session: Session) -> None:
         """Load every enrolled template."""
-        low_water = session.scalar(select(func.max(OutboxEvent.id))) or 0
+        self.cursor.start_at_end(session)  # before reading: later changes are replayed
         stmt = select(BiometricTemplate, Entity).join(Entity, BiometricTemplate.subject_pk == Entity.id)
         rows = session.execute(stmt)
         loaded = [_entry(t, e) for t, e in rows]
         with self.lock:
             for entry, vector in loaded:
                 self.put(entry, vector)
-            self.low_water, self.built = max(self.low_water, low_water), True
+            self.built = True
 
     def refresh(self, session: Session) -> int:
         """Apply outbox events not applied yet; return how many templates were re-read."""
-        heads = session.execute(
-            select(OutboxEvent.id, OutboxEvent.topic, OutboxEvent.created_at).where(OutboxEvent.id > self.low_water)
-        ).all()
-        fresh = [h for h in heads if h.id not in self.seen and h.topic.startswith(RELEVANT_TOPICS)]
         template_ids: set[str] = set()
-        if fresh:
-            stmt = select(OutboxEvent.topic, OutboxEvent.payload).where(OutboxEvent.id.in_([h.id for h in fresh]))
-            for topic, payload in session.execute(stmt):
-                template_ids |= self._affected(topic, payload)
+        for topic, payload in self.cursor.pull(session):
+            template_ids |= self._affected(topic, payload)
         changes = {tid: _load(session, tid) for tid in sorted(template_ids)}
         with self.lock:
             for template_id, loaded in changes.items():
@@ -116,16 +106,7 @@ class BiometricIndex:
                     self.drop(template_id)
                 else:
                     self.put(*loaded)
-            self.seen.update(h.id for h in heads)
-            self._advance([(h.id, h.created_at) for h in heads])
         return len(changes)
-
-    def _advance(self, heads: list[tuple[int, datetime]]) -> None:
-        horizon = utcnow() - LATE_COMMIT_WINDOW
-        old = [event_id for event_id, created in heads if created < horizon]
-        if old:
-            self.low_water = max(self.low_water, max(old))
-            self.seen = {k for k in self.seen if k > self.low_water}
 
     def _affected(self, topic: str, payload: dict[str, Any]) -> set[str]:
         if topic.startswith("biometric."):

@@ -1,6 +1,7 @@
 """The in-process screening index: built from the database, kept fresh from the outbox.
 
-Each API process holds one. Before every search the index pulls the outbox events it has not seen,
+Each API process holds one. Before every search the index pulls the outbox events it has not seen
+(through `manara.outbox.cursor.OutboxCursor`),
 so a notice published, changed or cancelled in any process is searchable (or gone) on the next
 query; a background refresher also pulls every ``screening_refresh_seconds``. The index is a cache:
 the database stays the source of truth and access is re-checked on every result.
@@ -10,20 +11,18 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from manara.db.base import utcnow
 from manara.entity.models import Entity
 from manara.errors import ErrorCode, ManaraError
 from manara.matching import Matcher, MatchResult, PersonRecord, record_from_ftm
 from manara.notice.models import Notice, NoticeStatus
-from manara.outbox.models import OutboxEvent
+from manara.outbox.cursor import OutboxCursor
 from manara.visibility import may_see
 
 
@@ -33,7 +32,6 @@ class IndexWarmingUp(ManaraError):
     code, http_status = ErrorCode.UNAVAILABLE, 503
 
 
-LATE_COMMIT_WINDOW = timedelta(seconds=30)  # outbox ids may commit out of order within this window
 SCREENABLE_SCHEMATA = ("Person",)
 RELEVANT_TOPICS = ("notice.", "entity.")
 
@@ -66,8 +64,7 @@ class ScreeningIndex:
         self.targets: dict[str, Target] = {}
         self.by_subject: dict[str, set[str]] = {}
         self.built = False
-        self.low_water = 0
-        self.seen: dict[int, object] = {}
+        self.cursor = OutboxCursor(RELEVANT_TOPICS)
         self.lock = threading.RLock()
 
     def __len__(self) -> int:
@@ -87,7 +84,7 @@ class ScreeningIndex:
 
     def build(self, session: Session) -> None:
         """Load every published notice about a person."""
-        low_water = session.scalar(select(func.max(OutboxEvent.id))) or 0
+        self.cursor.start_at_end(session)  # before reading: later changes are replayed
         stmt = (
             select(Notice, Entity)
             .join(Entity, Notice.subject_id == Entity.id)
@@ -97,20 +94,13 @@ class ScreeningIndex:
         with self.lock:
             for target, record in loaded:
                 self.put(target, record)
-            self.low_water, self.built = max(self.low_water, low_water), True
+            self.built = True
 
     def refresh(self, session: Session) -> int:
         """Apply outbox events not applied yet; return how many notices were re-read."""
-        heads = session.execute(
-            select(OutboxEvent.id, OutboxEvent.topic, OutboxEvent.created_at).where(OutboxEvent.id > self.low_water)
-        ).all()
-        fresh = [h for h in heads if h.id not in self.seen]
-        relevant = [h.id for h in fresh if h.topic.startswith(RELEVANT_TOPICS)]
         notice_ids: set[str] = set()
-        if relevant:
-            stmt = select(OutboxEvent.topic, OutboxEvent.payload).where(OutboxEvent.id.in_(relevant))
-            for topic, payload in session.execute(stmt):
-                notice_ids |= self._affected(topic, payload)
+        for topic, payload in self.cursor.pull(session):
+            notice_ids |= self._affected(topic, payload)
         changes = {nid: _load(session, nid) for nid in sorted(notice_ids)}
         with self.lock:
             for notice_id, entry in changes.items():
@@ -118,17 +108,7 @@ class ScreeningIndex:
                     self._drop(notice_id)
                 else:
                     self.put(*entry)
-            self.seen.update((h.id, None) for h in fresh)
-            self._advance([(h.id, h.created_at) for h in heads])
         return len(changes)
-
-    def _advance(self, heads: list[tuple[int, datetime]]) -> None:
-        """Move the low-water mark past events old enough that no earlier id can still commit."""
-        horizon = utcnow() - LATE_COMMIT_WINDOW
-        old = [event_id for event_id, created in heads if created < horizon]
-        if old:
-            self.low_water = max(self.low_water, max(old))
-            self.seen = {k: v for k, v in self.seen.items() if k > self.low_water}
 
     def _affected(self, topic: str, payload: dict[str, Any]) -> set[str]:
         """Return the ids of notices an outbox event may have changed."""
@@ -153,7 +133,7 @@ class ScreeningIndex:
         with self.lock:
             folder.mkdir(parents=True, exist_ok=True)
             self.matcher.save(folder / "matcher.jsonl")
-            meta = {"low_water": self.low_water, "targets": [
+            meta = {"low_water": self.cursor.low_water, "targets": [
                 {**asdict(t), "shared_with": sorted(t.shared_with)} for t in self.targets.values()]}  # fmt: skip
             tmp = folder / "targets.json.tmp"
             tmp.write_bytes(orjson.dumps(meta))
@@ -169,7 +149,8 @@ class ScreeningIndex:
             self.by_subject = {}
             for t in self.targets.values():
                 self.by_subject.setdefault(t.subject_pk, set()).add(t.notice_id)
-            self.low_water, self.seen, self.built = int(meta["low_water"]), {}, True
+            self.cursor.reset(int(meta["low_water"]))
+            self.built = True
 
     def _drop(self, notice_id: str) -> None:
         target = self.targets.pop(notice_id, None)
