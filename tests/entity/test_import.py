@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -12,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from conftest import Net, person
+from conftest import Net, _uow, person
 from manara.entity.actions import make_placement
 from manara.entity.importer import import_lines
 from manara.entity.models import Entity
@@ -35,15 +34,7 @@ def state(session: Session, owner: str) -> list[tuple[str, str, str, Any]]:
     return [(e.entity_id, e.caption, e.content_hash, e.properties) for e in rows]
 
 
-@contextmanager
-def unit(session: Session) -> Iterator[Session]:
-    """A unit of work on the test session: commit (to the SAVEPOINT) or roll back."""
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+unit = _uow  # a unit of work on the test session: commit (to the SAVEPOINT) or roll back
 
 
 def _run(session: Session, actor: Actor, data: Any, batch: int = 1000) -> Any:
