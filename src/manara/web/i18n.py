@@ -1,13 +1,16 @@
-"""Console languages: gettext catalogs compiled by Babel, locale choice, locale-aware formatting."""
+"""Console languages: gettext catalogs read by Babel, locale choice, locale-aware formatting."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 from fastapi import Request
@@ -22,8 +25,20 @@ NAMES = {"en": "English", "ar": "العربية", "fr": "Français", "es": "Espa
 
 @lru_cache
 def translations(lang: str) -> NullTranslations:
-    """Return the compiled catalog of ``lang`` (English uses the msgids themselves)."""
-    return Translations.load(str(TRANSLATIONS), [lang], domain="messages")
+    """Return the catalog of ``lang``, compiled in memory from its ``.po`` source once per process.
+
+    English uses the msgids themselves. No ``.mo`` file is kept: the source is the only copy, so a
+    stale compiled catalog cannot exist and catalogs merge as text.
+    """
+    source = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+    if lang == DEFAULT or not source.exists():
+        return NullTranslations()
+    with source.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain="messages")
 
 
 def _accepted(header: str) -> str | None:
@@ -37,7 +52,8 @@ def _accepted(header: str) -> str | None:
             continue
         wanted.append((weight, tag.strip().replace("_", "-")))
     prefs = [tag for _, tag in sorted(wanted, key=lambda w: -w[0]) if tag]
-    return Locale.negotiate(prefs, list(LOCALES), sep="-") if prefs else None  # type: ignore[return-value]
+    chosen = Locale.negotiate(prefs, list(LOCALES), sep="-") if prefs else None
+    return str(chosen) if chosen is not None else None
 
 
 def choose_language(request: Request) -> str:
