@@ -82,6 +82,17 @@ class Settings(BaseSettings):
         "off by default: only templates are stored.",
     )
     biometric_search_limit: int = Field(20, description="Default length of a biometric candidate list (at most 100).")
+    case_response_minutes: dict[str, int] = Field(
+        default_factory=lambda: {"urgent": 60, "high": 240, "normal": 1440, "low": 4320},
+        description="Minutes an invited member has to give a case its first response, per case priority "
+        "(JSON object).",
+    )
+    case_attachment_max_bytes: int = Field(
+        8 * 1024 * 1024, description="Largest accepted case attachment, in bytes (under MANARA_MAX_REQUEST_BYTES)."
+    )
+    search_scan_limit: int = Field(
+        20_000, description="Most recent visible records of each kind that one unified search examines."
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Self:

@@ -19,6 +19,7 @@ from manara.api.errors import install_error_handlers
 from manara.api.middleware import BodyLimit, RequestContext
 from manara.audit.router import router as audit_router
 from manara.biometric.router import router as biometric_router
+from manara.case.router import router as case_router
 from manara.db.session import read_only_unit, unit_of_work
 from manara.document.router import router as document_router
 from manara.entity.router import router as entity_router
@@ -29,6 +30,7 @@ from manara.screening.index import IndexWarmingUp, ScreeningIndex
 from manara.screening.jobs import JobRunner
 from manara.screening.refresher import IndexRefresher
 from manara.screening.router import router as screening_router
+from manara.search.router import router as search_router
 from manara.settings import get_settings
 from manara.web.console import install_console
 from manara.web.pages import landing_page
@@ -94,7 +96,7 @@ def create_app(*, workers: bool = True) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     app.state.screening_index = ScreeningIndex(lazy_build=not workers)
     for router in (member_router, entity_router, notice_router, screening_router, document_router, hit_router,
-                   audit_router, analysis_router, biometric_router):  # fmt: skip
+                   audit_router, analysis_router, biometric_router, case_router, search_router):  # fmt: skip
         api.include_router(router)
     app.include_router(api)
     app.include_router(_health_router())

@@ -73,6 +73,22 @@ class AuditAction(StrEnum):
     AUTH_LOCKED = "auth.locked"
     AUTH_SIGNED_OUT = "auth.signed_out"
     USER_PASSWORD_SET = "user.password_set"  # noqa: S105 - an audit action name, not a password
+    CASE_OPENED = "case.opened"
+    CASE_VIEWED = "case.viewed"
+    CASE_LISTED = "case.listed"
+    CASE_INVITED = "case.invited"
+    CASE_ACCEPTED = "case.accepted"
+    CASE_LINKED = "case.linked"
+    CASE_CLOSED = "case.closed"
+    CASE_MESSAGE_POSTED = "case.message_posted"
+    CASE_ATTACHMENT_ADDED = "case.attachment_added"
+    CASE_ATTACHMENT_DOWNLOADED = "case.attachment_downloaded"
+    CASE_TASK_ASSIGNED = "case.task_assigned"
+    CASE_TASK_UPDATED = "case.task_updated"
+    HANDOVER_WRITTEN = "handover.written"
+    HANDOVER_VIEWED = "handover.viewed"
+    HANDOVER_ACKNOWLEDGED = "handover.acknowledged"
+    SEARCHED = "search.searched"
 
 
 def cleanse(data: Any) -> Any:

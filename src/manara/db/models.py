@@ -3,6 +3,7 @@
 from manara.analysis.models import SuggestedLink, XrefState
 from manara.audit.models import AuditEvent, AuditHead
 from manara.biometric.models import BiometricTemplate, BiometricVerification
+from manara.case.models import Case, CaseAttachment, CaseEvent, CaseMember, CaseMessage, CaseTask, HandoverNote
 from manara.db.base import Base
 from manara.document.models import DocumentReport
 from manara.entity.models import Entity, EntityShare
@@ -19,4 +20,5 @@ __all__ = [
     "IdempotencyRecord",
     "Member", "Notice", "NoticeReview", "NoticeShare", "OutboxEvent", "ScreeningJob", "SuggestedLink", "User",
     "XrefState",
+    "Case", "CaseAttachment", "CaseEvent", "CaseMember", "CaseMessage", "CaseTask", "HandoverNote",
 ]  # fmt: skip

@@ -32,6 +32,9 @@ class Perm(StrEnum):
     HIT_ANSWER = "hit:answer"
     DOCUMENT_WRITE = "document:write"
     ANALYSIS_JUDGE = "analysis:judge"
+    CASE_READ = "case:read"
+    CASE_WRITE = "case:write"
+    CASE_HANDOVER = "case:handover"
 
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
@@ -47,6 +50,16 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
                                   Perm.HIT_ANSWER}),  # fmt: skip
     Role.ADMINISTRATOR: frozenset({Perm.MEMBER_READ, Perm.MEMBER_ADMIN, Perm.AUDIT_READ}),
 }
+
+# Cross-border cases: bureau officers, analysts and duty officers take part in cases; bureau and duty desks
+# keep the shift handover. Frontline officers, reviewers and administrators do not read case content.
+CASE_PERMS: dict[Role, frozenset[Perm]] = {
+    Role.BUREAU_OFFICER: frozenset({Perm.CASE_READ, Perm.CASE_WRITE, Perm.CASE_HANDOVER}),
+    Role.ANALYST: frozenset({Perm.CASE_READ, Perm.CASE_WRITE}),
+    Role.DUTY_OFFICER: frozenset({Perm.CASE_READ, Perm.CASE_WRITE, Perm.CASE_HANDOVER}),
+}
+for _role, _perms in CASE_PERMS.items():
+    ROLE_PERMS[_role] = ROLE_PERMS[_role] | _perms
 
 ALL_SCOPES: frozenset[str] = frozenset(p.value for p in Perm)
 

@@ -1,0 +1,1 @@
+"""Cross-border cases: members, threaded messages with attachments, tasks, timeline and shift handover."""
