@@ -73,6 +73,9 @@ class AuditAction(StrEnum):
     AUTH_LOCKED = "auth.locked"
     AUTH_SIGNED_OUT = "auth.signed_out"
     USER_PASSWORD_SET = "user.password_set"  # noqa: S105 - an audit action name, not a password
+    HIT_ESCALATED = "hit.escalated"
+    NOTICE_ESCALATED = "notice.escalated"
+    QUEUE_ACKNOWLEDGED = "queue.acknowledged"
 
 
 def cleanse(data: Any) -> Any:
