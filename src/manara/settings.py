@@ -93,6 +93,26 @@ class Settings(BaseSettings):
     search_scan_limit: int = Field(
         20_000, description="Most recent visible records of each kind that one unified search examines."
     )
+    notice_review_hours: int = Field(
+        24, description="Hours reviewers have to decide on a submitted notice before it is escalated."
+    )
+    live_poll_seconds: float = Field(
+        0.2, description="How often each process's live-feed tailer reads new outbox events (one reader per process)."
+    )
+    live_heartbeat_seconds: float = Field(15.0, description="Seconds between heartbeats on an idle live-feed stream.")
+    live_replay_limit: int = Field(
+        1000, description="Most outbox events a reconnecting live feed replays after its `Last-Event-ID`; beyond "
+        "that the browser is told to reload the page.",
+    )
+    live_connection_seconds: float = Field(
+        600.0, description="A live-feed stream ends after this many seconds; the browser reconnects with "
+        "`Last-Event-ID` and its session is checked again.",
+    )
+    live_client_buffer: int = Field(
+        256, description="Events buffered per live-feed connection; a client that falls further behind is "
+        "disconnected and replays on reconnect.",
+    )
+    escalation_every_seconds: float = Field(30.0, description="How often the job runner escalates overdue items.")
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Self:

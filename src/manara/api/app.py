@@ -69,7 +69,8 @@ def _lifespan(workers: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[
         settings = get_settings()
         refresher = IndexRefresher(read_only_unit, app.state.screening_index, settings.screening_refresh_seconds,
                                    settings.screening_snapshot)  # fmt: skip
-        runner = JobRunner(unit_of_work, app.state.screening_index, settings.data_dir)
+        runner = JobRunner(unit_of_work, app.state.screening_index, settings.data_dir,
+                           escalate_every=settings.escalation_every_seconds)
         refresher.start()
         runner.start()
         yield

@@ -89,6 +89,9 @@ class AuditAction(StrEnum):
     HANDOVER_VIEWED = "handover.viewed"
     HANDOVER_ACKNOWLEDGED = "handover.acknowledged"
     SEARCHED = "search.searched"
+    HIT_ESCALATED = "hit.escalated"
+    NOTICE_ESCALATED = "notice.escalated"
+    QUEUE_ACKNOWLEDGED = "queue.acknowledged"
 
 
 def cleanse(data: Any) -> Any:

@@ -9,6 +9,7 @@ from manara.document.models import DocumentReport
 from manara.entity.models import Entity, EntityShare
 from manara.hit.models import Hit
 from manara.idempotency import IdempotencyRecord
+from manara.live.models import QueueAcknowledgement, QueueEscalation
 from manara.member.models import Agency, ApiKey, Member, User
 from manara.notice.models import Notice, NoticeReview, NoticeShare
 from manara.outbox.models import OutboxEvent
@@ -19,6 +20,6 @@ __all__ = [
     "BiometricTemplate", "BiometricVerification", "DocumentReport", "Entity", "EntityShare", "Hit",
     "IdempotencyRecord",
     "Member", "Notice", "NoticeReview", "NoticeShare", "OutboxEvent", "ScreeningJob", "SuggestedLink", "User",
-    "XrefState",
+    "XrefState", "QueueAcknowledgement", "QueueEscalation",
     "Case", "CaseAttachment", "CaseEvent", "CaseMember", "CaseMessage", "CaseTask", "HandoverNote",
 ]  # fmt: skip

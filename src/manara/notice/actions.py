@@ -28,7 +28,8 @@ def _emit(session: Session, actor: Actor, action: AuditAction, notice: Notice, *
     record(session, actor, action, target_type="notice", target_ids=[notice.id],
            extra={"status": notice.status, **extra})  # fmt: skip
     payload = {"id": notice.id, "owner": notice.owner_country, "type": notice.type, "status": notice.status,
-               "under_review": notice.under_review, "reference": notice.reference}  # fmt: skip
+               "under_review": notice.under_review, "reference": notice.reference,
+               "visibility": notice.visibility, "shared_with": list(notice.shared_with)}  # fmt: skip
     enqueue(session, str(action), payload, country=notice.owner_country)
 
 

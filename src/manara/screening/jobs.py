@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from manara.db.base import utcnow
 from manara.errors import NotFound
 from manara.jobs import expire_due
+from manara.live.escalation import escalate_overdue
 from manara.member.roles import Actor, Perm, Role
 from manara.screening.batch import BatchCounts, SessionFactory, open_rows, run_batch
 from manara.screening.index import ScreeningIndex
@@ -70,13 +72,15 @@ def run_job(factory: SessionFactory, index: ScreeningIndex, data_dir: Path, job_
 
 
 class JobRunner:
-    """A background thread that runs queued jobs, re-runs jobs a restart interrupted, and expires records
-    past their review date every ``expiry_every`` seconds."""
+    """A background thread that runs queued jobs, re-runs jobs a restart interrupted, expires records past
+    their review date every ``expiry_every`` seconds and escalates overdue queue items every
+    ``escalate_every`` seconds."""
 
     def __init__(self, factory: SessionFactory, index: ScreeningIndex, data_dir: Path, interval: float = 1.0,
-                 expiry_every: float = 3600.0) -> None:  # fmt: skip
+                 expiry_every: float = 3600.0, escalate_every: float = 30.0) -> None:  # fmt: skip
         self.factory, self.index, self.data_dir, self.interval = factory, index, data_dir, interval
         self.expiry_every, self.next_expiry = expiry_every, 0.0
+        self.escalate_every, self.next_escalation = escalate_every, 0.0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="manara-jobs", daemon=True)
 
@@ -86,22 +90,43 @@ class JobRunner:
             session.execute(update(ScreeningJob).where(ScreeningJob.status == "running").values(status="queued"))
         self.thread.start()
 
-    def _expire(self) -> None:
-        """Run the review-date expiry job when it is due."""
-        if time.monotonic() < self.next_expiry:
+    def _drain(self, every: float, attr: str, step: Callable[[Session], str | None]) -> None:
+        """Run ``step`` in units of work until it has nothing left, if ``every`` seconds passed since last time."""
+        if time.monotonic() < getattr(self, attr):
             return
-        self.next_expiry = time.monotonic() + self.expiry_every
+        setattr(self, attr, time.monotonic() + every)
         while True:
             with self.factory() as session:
-                report = expire_due(session, utcnow().date())
-            if report.notices == 0 and report.entities == 0:
+                done = step(session)
+            if done is None:
                 return
-            log.info("expired %d notices and %d entities", report.notices, report.entities)
+            log.info(done)
+
+    def _expire(self) -> None:
+        """Run the review-date expiry job when it is due."""
+
+        def step(session: Session) -> str | None:
+            report = expire_due(session, utcnow().date())
+            if report.notices == 0 and report.entities == 0:
+                return None
+            return f"expired {report.notices} notices and {report.entities} entities"
+
+        self._drain(self.expiry_every, "next_expiry", step)
+
+    def _escalate(self) -> None:
+        """Escalate overdue queue items when due (hits past their deadline, notices waiting for review)."""
+
+        def step(session: Session) -> str | None:
+            escalated = escalate_overdue(session, utcnow())
+            return f"escalated {escalated} overdue items" if escalated else None
+
+        self._drain(self.escalate_every, "next_escalation", step)
 
     def _loop(self) -> None:
         while not self.stop.is_set():
             try:
                 self._expire()
+                self._escalate()
                 with self.factory() as session:
                     job_id = session.scalar(select(ScreeningJob.id).where(ScreeningJob.status == "queued")
                                             .order_by(ScreeningJob.created_at).limit(1))  # fmt: skip

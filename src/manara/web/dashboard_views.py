@@ -1,4 +1,4 @@
-"""The console dashboard: counts of what the user may see, and hits awaiting an answer with deadlines."""
+"""The console dashboard: counts of what the user may see, the live feed and the work queues."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from manara.db.base import utcnow
 from manara.hit import service as hit_service
 from manara.member.roles import Actor, Perm
 from manara.notice import service as notice_service
+from manara.web import live_views
 from manara.web.deps import ConsoleActor
 from manara.web.render import page
 
@@ -28,18 +29,18 @@ def _counts(session: Session, actor: Actor) -> dict[str, Any]:
     if actor.can(Perm.NOTICE_REVIEW):
         counts["review"] = notice_service.list_notices(session, actor, review_queue=True, page_size=1).total
     if actor.can(Perm.HIT_ANSWER):
-        open_hits = hit_service.list_hits(session, actor, side="owner", open_only=True, page_size=10)
-        counts["open_hits"], counts["hits"] = open_hits.total, open_hits.items
+        counts["open_hits"] = hit_service.count_open_for_owner(session, actor)
     return counts
 
 
 @router.get("/")
 def dashboard(request: Request, session: DbSession, actor: ConsoleActor) -> Response:
     """Show the dashboard."""
-    return page(request, "dashboard.html", **_counts(session, actor))
+    live = live_views.live_context(request, session, actor)
+    return page(request, "dashboard.html", **_counts(session, actor), **live)
 
 
 @router.get("/dashboard/counts")
 def dashboard_counts(request: Request, session: DbSession, actor: ConsoleActor) -> Response:
-    """Return the counters fragment that the dashboard polls (htmx, every 10 s)."""
+    """Return the counters fragment that the dashboard refreshes (on live-feed news, and every 10 s)."""
     return page(request, "_counts.html", **_counts(session, actor))

@@ -1,0 +1,57 @@
+"""Who may see a live-feed event, decided from the outbox payload alone (default deny).
+
+The payload is what the action wrote in its transaction, so a replayed event is judged exactly as it was
+live. A payload without the fields a rule needs is shown to nobody.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from manara.member.roles import Actor, Perm
+from manara.visibility import may_see
+
+Payload = dict[str, Any]
+
+
+def hit_parties(actor: Actor, payload: Payload) -> bool:
+    """The two members of a hit: the record's owner and the querying member (as ``can_view_hit``)."""
+    return actor.can(Perm.NOTICE_READ) and actor.country in (payload.get("owner"), payload.get("querying"))
+
+
+def notice_owner(actor: Actor, payload: Payload) -> bool:
+    """The member that owns the notice."""
+    return actor.can(Perm.NOTICE_READ) and actor.country == payload.get("owner")
+
+
+def notice_review_parties(actor: Actor, payload: Payload) -> bool:
+    """The owner, and reviewers of other members while the notice awaits review (as ``can_view_notice``)."""
+    awaiting = payload.get("status") == "submitted" or (
+        payload.get("status") == "published" and payload.get("under_review") is True
+    )
+    return notice_owner(actor, payload) or (awaiting and actor.can(Perm.NOTICE_REVIEW))
+
+
+def notice_published_scope(actor: Actor, payload: Payload) -> bool:
+    """Every member the published notice is distributed to (owner, all members, or the named countries)."""
+    if notice_owner(actor, payload):
+        return True
+    if payload.get("status") != "published" or not actor.can(Perm.NOTICE_READ):
+        return False
+    visibility, shared = payload.get("visibility"), payload.get("shared_with")
+    if not isinstance(visibility, str) or not isinstance(shared, list):
+        return False  # an event written before the payload carried its distribution: owner only
+    owner = payload.get("owner")
+    return isinstance(owner, str) and may_see(owner=owner, visibility=visibility, shared_with=shared,
+                                              country=actor.country)  # fmt: skip
+
+
+def case_participants(actor: Actor, payload: Payload) -> bool:
+    """Members taking part in a case: ``payload["countries"]`` (contract for ``case.*`` events)."""
+    countries = payload.get("countries")
+    return actor.can(Perm.NOTICE_READ) and isinstance(countries, list) and actor.country in countries
+
+
+def same_country(actor: Actor, payload: Payload) -> bool:
+    """Users of the member named in ``payload["country"]`` (a duty desk's own acknowledgements)."""
+    return actor.can(Perm.NOTICE_READ) and actor.country == payload.get("country")
