@@ -7,14 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
 
 from manara.api.deps import DbSession, PageParams, require
+from manara.audit import service
 from manara.audit.actions import AuditAction, record
 from manara.audit.chain import verify_chain
-from manara.audit.models import AuditEvent
 from manara.member.roles import Actor, Perm
-from manara.pagination import PageOut, paginate
+from manara.pagination import PageOut
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 Auditor = Annotated[Actor, Depends(require(Perm.AUDIT_READ))]
@@ -55,20 +54,18 @@ def list_events(
     session: DbSession, actor: Auditor, paging: PageParams,
     action: Annotated[str | None, Query(max_length=60)] = None,
     user_id: Annotated[str | None, Query(max_length=36)] = None,
-    since: datetime | None = None,
+    username: Annotated[str | None, Query(max_length=100)] = None,
+    since: datetime | None = None, until: datetime | None = None,
+    target: Annotated[str | None, Query(max_length=100, description="target type, or (part of) a target id")] = None,
 ) -> PageOut[AuditEventOut]:  # fmt: skip
-    """List audit events of your country's users, newest first."""
-    stmt = select(AuditEvent).where(AuditEvent.country == actor.country)
-    if action:
-        stmt = stmt.where(AuditEvent.action == action)
-    if user_id:
-        stmt = stmt.where(AuditEvent.user_id == user_id)
-    if since:
-        stmt = stmt.where(AuditEvent.occurred_at >= since)
-    page = paginate(session, stmt.order_by(AuditEvent.seq.desc()), page=paging.page, page_size=paging.page_size)
+    """List audit events of your country's users, newest first (``since`` inclusive, ``until`` exclusive)."""
+    page = service.list_events(session, actor, action=action, user_id=user_id, username=username, since=since,
+                               until=until, target=target, page=paging.page, page_size=paging.page_size)  # fmt: skip
     items = [AuditEventOut.model_validate(e) for e in page.items]
     record(session, actor, AuditAction.AUDIT_VIEWED, target_type="audit",
-           query={"action": action, "user_id": user_id, "since": since.isoformat() if since else None})  # fmt: skip
+           query={"action": action, "user_id": user_id, "username": username, "target": target,
+                  "since": since.isoformat() if since else None,
+                  "until": until.isoformat() if until else None})  # fmt: skip
     return PageOut(items=items, total=page.total, page=page.page, page_size=page.page_size)
 
 

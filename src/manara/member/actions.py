@@ -81,6 +81,28 @@ def do_create_user(
     return user
 
 
+def do_update_user(
+    session: Session, user: User, *, acting: Actor, role: Role | None = None, active: bool | None = None
+) -> User:
+    """Change a user's role or (de)activate them; a disabled user can neither sign in nor use a key."""
+    if user.id == acting.user_id and (active is False or (role is not None and role != user.role)):
+        raise ValidationFailed("cannot demote or disable yourself",
+                               [{"field": "role" if active is not False else "active",
+                                 "message": "another administrator must do this"}])  # fmt: skip
+    changes: dict[str, dict[str, object]] = {}
+    if role is not None and role != user.role:
+        changes["role"] = {"old": user.role, "new": Role(role).value}
+        user.role = Role(role).value
+    if active is not None and active != user.active:
+        changes["active"] = {"old": user.active, "new": active}
+        user.active = active
+    if changes:
+        record(session, acting, AuditAction.USER_UPDATED, target_type="user", target_ids=[user.id], extra=changes)
+        enqueue(session, "user.updated", {"id": user.id, "role": user.role, "active": user.active},
+                country=user.country)  # fmt: skip
+    return user
+
+
 def do_create_api_key(
     session: Session, user: User, *, acting: Actor, name: str = "", days: int | None = None,
     scopes: list[str] | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -58,6 +59,13 @@ def do_set_password(
     user.failed_logins, user.locked_until = 0, None
     record(session, acting, AuditAction.USER_PASSWORD_SET, target_type="user", target_ids=[user.id])
     return user
+
+
+def do_reset_password(session: Session, user: User, *, acting: Actor) -> str:
+    """Give a user a new random password (ending their sessions); return it to be shown this once."""
+    password = secrets.token_urlsafe(15)  # 20 characters, about 120 bits
+    do_set_password(session, user, password, acting=acting)
+    return password
 
 
 def _fail(session: Session, user: User, username: str) -> None:

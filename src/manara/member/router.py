@@ -7,11 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from manara.api.deps import CurrentActor, DbSession, require
-from manara.errors import NotFound
 from manara.member import actions, service
-from manara.member.models import ApiKey, User
+from manara.member.access import access_api_key_for_revoke, access_user_for_admin
 from manara.member.roles import Actor, Perm
-from manara.member.schemas import ApiKeyIn, ApiKeyOut, MemberOut, MeOut, NewApiKeyOut, UserIn, UserOut
+from manara.member.schemas import ApiKeyIn, ApiKeyOut, MemberOut, MeOut, NewApiKeyOut, UserIn, UserOut, UserPatch
 from manara.pagination import PageOut
 
 router = APIRouter(tags=["members"])
@@ -32,13 +31,6 @@ def list_members(session: DbSession, actor: Annotated[Actor, Depends(require(Per
     return PageOut(items=members, total=len(members), page=1, page_size=max(len(members), 1))
 
 
-def _own_user(session: DbSession, actor: Actor, user_id: str) -> User:
-    user = session.get(User, user_id)
-    if user is None or user.country != actor.country:
-        raise NotFound("user", user_id)
-    return user
-
-
 @router.get("/users", response_model=PageOut[UserOut])
 def list_users(session: DbSession, actor: Admin) -> PageOut[UserOut]:
     """List the users of your country."""
@@ -54,17 +46,25 @@ def create_user(body: UserIn, session: DbSession, actor: Admin) -> UserOut:
     return UserOut.model_validate(user)
 
 
+@router.patch("/users/{user_id}", response_model=UserOut)
+def update_user(user_id: str, body: UserPatch, session: DbSession, actor: Admin) -> UserOut:
+    """Change a user's role or disable (``active: false``) or re-enable them; disabling ends their sessions."""
+    user = access_user_for_admin(session, actor, user_id)
+    return UserOut.model_validate(actions.do_update_user(session, user, acting=actor, role=body.role,
+                                                         active=body.active))  # fmt: skip
+
+
 @router.get("/users/{user_id}/api-keys", response_model=list[ApiKeyOut])
 def list_keys(user_id: str, session: DbSession, actor: Admin) -> list[ApiKeyOut]:
     """List a user's API keys (metadata only)."""
-    user = _own_user(session, actor, user_id)
+    user = access_user_for_admin(session, actor, user_id)
     return [ApiKeyOut.model_validate(k) for k in service.list_api_keys(session, user.id)]
 
 
 @router.post("/users/{user_id}/api-keys", response_model=NewApiKeyOut, status_code=201)
 def create_key(user_id: str, body: ApiKeyIn, session: DbSession, actor: Admin) -> NewApiKeyOut:
     """Create an API key for a user of your country; the token is shown only in this response."""
-    user = _own_user(session, actor, user_id)
+    user = access_user_for_admin(session, actor, user_id)
     key, token = actions.do_create_api_key(session, user, acting=actor, name=body.name, days=body.days,
                                            scopes=body.scopes)  # fmt: skip
     return NewApiKeyOut(**ApiKeyOut.model_validate(key).model_dump(), token=token)
@@ -73,10 +73,5 @@ def create_key(user_id: str, body: ApiKeyIn, session: DbSession, actor: Admin) -
 @router.post("/api-keys/{key_id}/revoke", response_model=ApiKeyOut)
 def revoke_key(key_id: str, session: DbSession, actor: CurrentActor) -> ApiKeyOut:
     """Revoke an API key: your own, or any of your country's as administrator."""
-    key = session.get(ApiKey, key_id)
-    owner = session.get(User, key.user_id) if key is not None else None
-    own = owner is not None and owner.id == actor.user_id
-    admin = owner is not None and owner.country == actor.country and actor.can(Perm.MEMBER_ADMIN)
-    if key is None or not (own or admin):
-        raise NotFound("api_key", key_id)
+    key = access_api_key_for_revoke(session, actor, key_id)
     return ApiKeyOut.model_validate(actions.do_revoke_api_key(session, key, acting=actor))

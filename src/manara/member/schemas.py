@@ -30,6 +30,15 @@ class UserIn(BaseModel):
     role: Role
 
 
+class UserPatch(BaseModel):
+    """Changes to a user of the administrator's country; absent fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    active: bool | None = None
+
+
 class UserOut(BaseModel):
     """A user."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
@@ -11,7 +12,9 @@ from manara.db.base import utcnow
 from manara.entity.access import access_entity_for_write
 from manara.entity.actions import Placement, make_placement
 from manara.errors import ChecksFailed, Forbidden, InvalidTransition, ValidationFailed
+from manara.idempotency import remember, replay
 from manara.member.roles import Actor, Perm
+from manara.notice.access import access_notice_by_id
 from manara.notice.checks import neutrality_flags, required_failures
 from manara.notice.models import Notice, NoticeReview, NoticeStatus, NoticeType
 from manara.notice.schemas import NoticeIn, NoticePatch
@@ -61,6 +64,26 @@ def do_create_notice(session: Session, actor: Actor, data: NoticeIn) -> Notice:
     session.add(notice)
     session.flush()
     _emit(session, actor, AuditAction.NOTICE_CREATED, notice)
+    return notice
+
+
+def do_create_notice_once(session: Session, actor: Actor, data: NoticeIn, idempotency_key: str | None) -> Notice:
+    """Create a draft notice; a retry with the same idempotency key returns the first one unchanged."""
+    if not idempotency_key:
+        return do_create_notice(session, actor, data)
+    body = data.model_dump(mode="json")
+    previous = replay(session, actor, idempotency_key, body)
+    if previous is not None:
+        return access_notice_by_id(session, actor, previous)
+    try:
+        with session.begin_nested():  # a concurrent retry that wins the key undoes this creation
+            notice = do_create_notice(session, actor, data)
+            remember(session, actor, idempotency_key, body, notice.id)
+    except IntegrityError:
+        winner = replay(session, actor, idempotency_key, body)
+        if winner is None:
+            raise
+        return access_notice_by_id(session, actor, winner)
     return notice
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
-from sqlalchemy.exc import IntegrityError
 
 from manara.api.deps import CurrentActor, DbSession, PageParams
 from manara.audit.actions import AuditAction, record
 from manara.entity.schemas import EntityOut
-from manara.idempotency import remember, replay
 from manara.notice import actions, service
 from manara.notice.access import access_notice_by_id, access_notice_for_owner, access_notice_for_review
 from manara.notice.models import Notice, NoticeStatus, NoticeType
@@ -40,22 +39,7 @@ def create_notice(
     body: NoticeIn, session: DbSession, actor: CurrentActor, idempotency_key: IdempotencyKey = None
 ) -> NoticeOut:
     """Create a draft notice or diffusion owned by your country (``Idempotency-Key`` makes retries safe)."""
-    if idempotency_key:
-        previous = replay(session, actor, idempotency_key, body.model_dump(mode="json"))
-        if previous is not None:
-            return notice_out(access_notice_by_id(session, actor, previous))
-    if not idempotency_key:
-        return notice_out(actions.do_create_notice(session, actor, body))
-    try:
-        with session.begin_nested():  # a concurrent retry that wins the key undoes this creation
-            notice = actions.do_create_notice(session, actor, body)
-            remember(session, actor, idempotency_key, body.model_dump(mode="json"), notice.id)
-    except IntegrityError:
-        winner = replay(session, actor, idempotency_key, body.model_dump(mode="json"))
-        if winner is None:
-            raise
-        return notice_out(access_notice_by_id(session, actor, winner))
-    return notice_out(notice)
+    return notice_out(actions.do_create_notice_once(session, actor, body, idempotency_key))
 
 
 @router.get("", response_model=PageOut[NoticeOut])
@@ -64,13 +48,20 @@ def list_notices(
     type: NoticeType | None = None, status: NoticeStatus | None = None,
     owner: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-    review_queue: bool = False,
+    review_queue: bool = False, review_from: date | None = None, review_to: date | None = None,
 ) -> PageOut[NoticeOut]:  # fmt: skip
-    """List notices you may see (``review_queue=true``: those awaiting your review)."""
+    """List notices you may see (``review_queue=true``: those awaiting your review).
+
+    ``q`` searches titles, references and subjects' names in any script; ``review_from``/``review_to``
+    bound the review date.
+    """
     page = service.list_notices(session, actor, type_=type, status=status, owner=owner, q=q,
-                                review_queue=review_queue, page=paging.page, page_size=paging.page_size)  # fmt: skip
+                                review_queue=review_queue, review_from=review_from, review_to=review_to,
+                                page=paging.page, page_size=paging.page_size)  # fmt: skip
     record(session, actor, AuditAction.NOTICE_SEARCHED, target_type="notice", target_ids=[n.id for n in page.items],
-           query={"type": type, "status": status, "owner": owner, "q": q, "review_queue": review_queue})  # fmt: skip
+           query={"type": type, "status": status, "owner": owner, "q": q, "review_queue": review_queue,
+                  "review_from": review_from and review_from.isoformat(),
+                  "review_to": review_to and review_to.isoformat()})  # fmt: skip
     items = [notice_out(n, with_subject=False) for n in page.items]
     return PageOut(items=items, total=page.total, page=page.page, page_size=page.page_size)
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from manara.entity.models import Entity
 from manara.member.roles import Actor
 from manara.notice.access import notice_visibility_filter, review_queue_clause
 from manara.notice.models import Notice, NoticeShare
@@ -30,9 +32,13 @@ def set_shares(notice: Notice, countries: list[str]) -> None:
 def list_notices(
     session: Session, actor: Actor, *, type_: str | None = None, status: str | None = None,
     owner: str | None = None, q: str | None = None, review_queue: bool = False,
-    page: int = 1, page_size: int = 50,
+    review_from: date | None = None, review_to: date | None = None, page: int = 1, page_size: int = 50,
 ) -> Page[Notice]:  # fmt: skip
-    """Return a page of notices the actor may see, newest first."""
+    """Return a page of notices the actor may see, newest first.
+
+    ``q`` looks in the title, the reference and the subject's name, in any script (case-folded where
+    the script has case); ``review_from``/``review_to`` bound the review date (inclusive).
+    """
     stmt = select(Notice).where(notice_visibility_filter(actor))
     if review_queue:
         stmt = stmt.where(review_queue_clause(), Notice.owner_country != actor.country)
@@ -43,6 +49,14 @@ def list_notices(
     if owner:
         stmt = stmt.where(Notice.owner_country == owner.upper())
     if q:
-        stmt = stmt.where(func.lower(Notice.title).contains(q.lower(), autoescape=True))
+        needle = q.lower()
+        subjects = select(Entity.id).where(func.lower(Entity.caption).contains(needle, autoescape=True))
+        stmt = stmt.where(or_(func.lower(Notice.title).contains(needle, autoescape=True),
+                              func.lower(Notice.reference).contains(needle, autoescape=True),
+                              Notice.subject_id.in_(subjects)))  # fmt: skip
+    if review_from:
+        stmt = stmt.where(Notice.review_date >= review_from)
+    if review_to:
+        stmt = stmt.where(Notice.review_date <= review_to)
     return paginate(session, stmt.order_by(Notice.updated_at.desc(), Notice.id), page=page, page_size=page_size)
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from manara.api.deps import DbSession
 from manara.audit.actions import AuditAction, record
+from manara.errors import NotFound
+from manara.member.roles import Actor, Perm
+from manara.notice import actions as notice_actions
 from manara.notice import service as notice_service
-from manara.notice.access import access_notice_by_id
-from manara.notice.models import NoticeStatus, NoticeType
+from manara.notice.access import access_notice_by_id, access_notice_for_owner, access_notice_for_review, in_review_queue
+from manara.notice.models import Notice, NoticeStatus, NoticeType
 from manara.notice.router import notice_out
 from manara.web.deps import ConsoleActor
 from manara.web.render import page
@@ -20,11 +25,20 @@ router = APIRouter()
 PAGE_SIZE = 25
 TYPES = [t.value for t in NoticeType]
 STATUSES = [s.value for s in NoticeStatus]
+REVALIDATABLE = {NoticeStatus.PUBLISHED, NoticeStatus.EXPIRED}
 
 
 def _choice(value: str | None, allowed: list[str]) -> str | None:
     """Return ``value`` if it is one of ``allowed``; an empty or unknown filter means 'any'."""
     return value if value in allowed else None
+
+
+def _date(value: str | None) -> date | None:
+    """Return a filter date, or None (any) when empty or not a date."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 @router.get("/notices")
@@ -34,26 +48,62 @@ def notices(
     status: Annotated[str | None, Query(max_length=20)] = None,
     owner: Annotated[str | None, Query(max_length=2)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
+    review_from: Annotated[str | None, Query(max_length=10)] = None,
+    review_to: Annotated[str | None, Query(max_length=10)] = None,
     page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:  # fmt: skip
     """List the notices the user may see, with filters and pages."""
-    filters = {"type": _choice(type, TYPES), "status": _choice(status, STATUSES),
-               "owner": owner.upper() if owner and len(owner) == 2 and owner.isalpha() else None,
-               "q": (q or "").strip() or None}  # fmt: skip
+    filters: dict[str, Any] = {
+        "type": _choice(type, TYPES), "status": _choice(status, STATUSES),
+        "owner": owner.upper() if owner and len(owner) == 2 and owner.isalpha() else None,
+        "q": (q or "").strip() or None, "review_from": _date(review_from), "review_to": _date(review_to),
+    }  # fmt: skip
     result = notice_service.list_notices(session, actor, type_=filters["type"], status=filters["status"],
-                                         owner=filters["owner"], q=filters["q"], page=page_no,
-                                         page_size=PAGE_SIZE)  # fmt: skip
+                                         owner=filters["owner"], q=filters["q"], review_from=filters["review_from"],
+                                         review_to=filters["review_to"], page=page_no, page_size=PAGE_SIZE)  # fmt: skip
+    query = {k: v.isoformat() if isinstance(v, date) else v for k, v in filters.items()}
     record(session, actor, AuditAction.NOTICE_SEARCHED, target_type="notice",
-           target_ids=[n.id for n in result.items], query={**filters, "console": True})  # fmt: skip
+           target_ids=[n.id for n in result.items], query={**query, "console": True})  # fmt: skip
     pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    return page(request, "notices.html", result=result, filters=filters, pages=pages, types=TYPES,
-                statuses=STATUSES)  # fmt: skip
+    links = {k: v for k, v in query.items() if v}
+    return page(request, "notices.html", result=result, filters=query, links=links, pages=pages, types=TYPES,
+                statuses=STATUSES, may_create=actor.can(Perm.NOTICE_WRITE))  # fmt: skip
+
+
+def _allowed(session: Session, actor: Actor, notice: Notice) -> set[str]:
+    """Return the lifecycle steps the actor may take now, decided by the API's access functions."""
+    allowed: set[str] = set()
+    try:
+        access_notice_for_owner(session, actor, notice.id)
+    except NotFound:
+        pass
+    else:
+        status = NoticeStatus(notice.status)
+        allowed |= {"edit", "submit"} if status in notice_actions.EDITABLE else set()
+        allowed |= {"cancel"} if status in notice_actions.CANCELLABLE else set()
+        allowed |= {"revalidate"} if status in REVALIDATABLE else set()
+    try:
+        access_notice_for_review(session, actor, notice.id)
+    except NotFound:
+        pass
+    else:
+        allowed |= {"review"} if in_review_queue(notice) else set()
+    return allowed
+
+
+def detail_page(
+    request: Request, session: DbSession, actor: Actor, notice: Notice, *, status: int = 200,
+    errors: dict[str, str] | None = None, form: dict[str, str] | None = None,
+) -> Response:  # fmt: skip
+    """Render a notice the actor may see, with the buttons of the steps they may take (the read is audited)."""
+    record(session, actor, AuditAction.NOTICE_VIEWED, target_type="notice",
+           target_ids=[notice.id, *([notice.subject_id] if notice.subject_id else [])])  # fmt: skip
+    return page(request, "notice.html", status=status, notice=notice_out(notice),
+                allowed=_allowed(session, actor, notice), errors=errors or {}, form=form or {},
+                stale=request.query_params.get("stale") == "1")  # fmt: skip
 
 
 @router.get("/notices/{notice_id}")
 def notice_detail(notice_id: str, request: Request, session: DbSession, actor: ConsoleActor) -> Response:
     """Show a notice the user may see, with its subject; anything else is the 404 page."""
-    notice = access_notice_by_id(session, actor, notice_id)
-    record(session, actor, AuditAction.NOTICE_VIEWED, target_type="notice",
-           target_ids=[notice.id, *([notice.subject_id] if notice.subject_id else [])])  # fmt: skip
-    return page(request, "notice.html", notice=notice_out(notice))
+    return detail_page(request, session, actor, access_notice_by_id(session, actor, notice_id))
