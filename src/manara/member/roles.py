@@ -32,6 +32,7 @@ class Perm(StrEnum):
     HIT_ANSWER = "hit:answer"
     DOCUMENT_WRITE = "document:write"
     ANALYSIS_JUDGE = "analysis:judge"
+    XREF_RUN = "analysis:xref"
 
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
@@ -42,10 +43,10 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     ),  # fmt: skip
     Role.REVIEWER: frozenset({Perm.NOTICE_READ, Perm.NOTICE_REVIEW, Perm.ENTITY_READ, Perm.MEMBER_READ}),
     Role.ANALYST: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.ENTITY_WRITE, Perm.MEMBER_READ, Perm.SCREEN,
-                           Perm.ANALYSIS_JUDGE}),  # fmt: skip
+                           Perm.ANALYSIS_JUDGE, Perm.XREF_RUN}),  # fmt: skip
     Role.DUTY_OFFICER: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.MEMBER_READ, Perm.SCREEN,
                                   Perm.HIT_ANSWER}),  # fmt: skip
-    Role.ADMINISTRATOR: frozenset({Perm.MEMBER_READ, Perm.MEMBER_ADMIN, Perm.AUDIT_READ}),
+    Role.ADMINISTRATOR: frozenset({Perm.MEMBER_READ, Perm.MEMBER_ADMIN, Perm.AUDIT_READ, Perm.XREF_RUN}),
 }
 
 ALL_SCOPES: frozenset[str] = frozenset(p.value for p in Perm)
