@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from manara.db.base import Base, TimestampMixin, new_id
+from manara.db.base import Base, TimestampMixin, new_id, utcnow
 
 
 class LinkStatus(StrEnum):
@@ -61,3 +61,32 @@ class XrefState(Base):
     watermark: Mapped[datetime]
     entities: Mapped[int] = mapped_column(default=0)
     links: Mapped[int] = mapped_column(default=0)
+
+
+class XrefRun(Base):
+    """A cross-matching run requested through the API and run by the server's job runner.
+
+    ``active`` is 1 while the run is queued or running and NULL after: its unique constraint lets only
+    one run be active per deployment, even when two requests race (NULLs never collide).
+    """
+
+    __tablename__ = "xref_run"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    scope: Mapped[str] = mapped_column(String(8))  # "*" or a country
+    full: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    active: Mapped[int | None] = mapped_column(nullable=True, unique=True, default=1)
+    country: Mapped[str] = mapped_column(String(2), index=True)  # the requester's
+    user_id: Mapped[str] = mapped_column(String(36))
+    username: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(40))
+    indexed: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    matched: Mapped[int] = mapped_column(default=0)
+    links: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -99,3 +99,34 @@ class NetworkOut(BaseModel):
     edges: list[EdgeOut]
     components: list[list[str]] = Field(description="connected components, largest first")
     central: list[CentralOut] = Field(description="most central nodes, by betweenness then degree")
+
+
+class XrefRunIn(BaseModel):
+    """A request to cross-match: your country's changed entities (analysts), or everyone's (administrators)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scope: Literal["own", "all"] = Field("own", description='"own": your country\'s entities; "all": every member\'s')
+    full: bool = Field(False, description="match every entity again, not only those changed since the last run")
+
+
+class XrefRunOut(BaseModel):
+    """A cross-matching run: queued, running (with progress), done or failed."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    scope: str
+    full: bool
+    status: str
+    country: str
+    username: str
+    indexed: int
+    total: int
+    matched: int
+    links: int
+    attempts: int
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None

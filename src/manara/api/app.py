@@ -13,7 +13,9 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy import text
 
 from manara import __version__
+from manara.analysis.jobs import XrefRunner
 from manara.analysis.router import router as analysis_router
+from manara.analysis.runs_router import router as xref_router
 from manara.api.deps import DbSession
 from manara.api.errors import install_error_handlers
 from manara.api.middleware import BodyLimit, RequestContext
@@ -71,11 +73,14 @@ def _lifespan(workers: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[
                                    settings.screening_snapshot)  # fmt: skip
         runner = JobRunner(unit_of_work, app.state.screening_index, settings.data_dir,
                            escalate_every=settings.escalation_every_seconds)
+        xref_runner = XrefRunner(unit_of_work, settings.data_dir)
         refresher.start()
         runner.start()
+        xref_runner.start()
         yield
         refresher.stop.set()
         runner.stop.set()
+        xref_runner.stop.set()
 
     return lifespan
 
@@ -97,7 +102,8 @@ def create_app(*, workers: bool = True) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     app.state.screening_index = ScreeningIndex(lazy_build=not workers)
     for router in (member_router, entity_router, notice_router, screening_router, document_router, hit_router,
-                   audit_router, analysis_router, biometric_router, case_router, search_router):  # fmt: skip
+                   audit_router, analysis_router, biometric_router, case_router, search_router,
+                   xref_router):  # fmt: skip
         api.include_router(router)
     app.include_router(api)
     app.include_router(_health_router())

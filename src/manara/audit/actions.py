@@ -66,6 +66,7 @@ class AuditAction(StrEnum):
     ANALYSIS_VIEWED = "analysis.viewed"
     ANALYSIS_EXPORTED = "analysis.exported"
     XREF_RUN = "analysis.xref_run"
+    XREF_REQUESTED = "analysis.xref_requested"
     AUDIT_VIEWED = "audit.viewed"
     AUTH_FAILED = "auth.failed"
     AUTH_SIGNED_IN = "auth.signed_in"

@@ -35,6 +35,7 @@ class Perm(StrEnum):
     CASE_READ = "case:read"
     CASE_WRITE = "case:write"
     CASE_HANDOVER = "case:handover"
+    XREF_RUN = "analysis:xref"
 
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
@@ -45,10 +46,10 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     ),  # fmt: skip
     Role.REVIEWER: frozenset({Perm.NOTICE_READ, Perm.NOTICE_REVIEW, Perm.ENTITY_READ, Perm.MEMBER_READ}),
     Role.ANALYST: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.ENTITY_WRITE, Perm.MEMBER_READ, Perm.SCREEN,
-                           Perm.ANALYSIS_JUDGE}),  # fmt: skip
+                           Perm.ANALYSIS_JUDGE, Perm.XREF_RUN}),  # fmt: skip
     Role.DUTY_OFFICER: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.MEMBER_READ, Perm.SCREEN,
                                   Perm.HIT_ANSWER}),  # fmt: skip
-    Role.ADMINISTRATOR: frozenset({Perm.MEMBER_READ, Perm.MEMBER_ADMIN, Perm.AUDIT_READ}),
+    Role.ADMINISTRATOR: frozenset({Perm.MEMBER_READ, Perm.MEMBER_ADMIN, Perm.AUDIT_READ, Perm.XREF_RUN}),
 }
 
 # Cross-border cases: bureau officers, analysts and duty officers take part in cases; bureau and duty desks

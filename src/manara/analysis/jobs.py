@@ -1,0 +1,138 @@
+"""Cross-matching as a server job: one run at a time per deployment, progress in the database.
+
+The run is the same ``run_xref`` that ``manara xref`` calls. A run a restart interrupted is queued
+again and resumes from the scope's watermark (links already stored are kept; the watermark moves
+only when a run finishes). A run that fails ``MAX_ATTEMPTS`` times is marked failed, never retried
+forever.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from manara.analysis.models import XrefRun
+from manara.analysis.parallel import default_workers
+from manara.analysis.run import SessionFactory, run_xref
+from manara.audit.actions import AuditAction, record
+from manara.db.base import utcnow
+from manara.errors import Conflict, NotFound
+from manara.member.roles import Actor, Perm, Role
+
+log = logging.getLogger("manara.xref")
+MAX_ATTEMPTS = 3
+SNAPSHOT_NAME = "xref.snapshot"
+
+
+def access_run(session: Session, actor: Actor, run_id: str) -> XrefRun:
+    """Return a run the actor may follow (its own country's, or any for an administrator); else NotFound."""
+    run = session.get(XrefRun, run_id)
+    if run is None or not actor.can(Perm.XREF_RUN) or not _sees(actor, run):
+        raise NotFound("xref_run", run_id)
+    return run
+
+
+def _sees(actor: Actor, run: XrefRun) -> bool:
+    return actor.role == Role.ADMINISTRATOR or run.country == actor.country
+
+
+def list_runs(session: Session, actor: Actor, limit: int = 20) -> list[XrefRun]:
+    """Return the latest runs the actor may follow, newest first."""
+    stmt = select(XrefRun).order_by(XrefRun.created_at.desc()).limit(limit)
+    if actor.role != Role.ADMINISTRATOR:
+        stmt = stmt.where(XrefRun.country == actor.country)
+    return list(session.scalars(stmt))
+
+
+def do_request_run(session: Session, actor: Actor, *, scope: str, full: bool) -> XrefRun:
+    """Queue a run of ``scope`` ("*" or a country); Conflict if a run is already queued or running."""
+    if session.scalar(select(XrefRun.id).where(XrefRun.active.is_not(None))) is not None:
+        raise Conflict("a cross-matching run is already queued or running")
+    run = XrefRun(scope=scope, full=full, country=actor.country, user_id=actor.user_id, username=actor.username,
+                  role=actor.role.value, active=1)  # fmt: skip
+    try:
+        with session.begin_nested():  # a concurrent request won the race: the unique ``active`` refuses us
+            session.add(run)
+    except IntegrityError as exc:
+        raise Conflict("a cross-matching run is already queued or running") from exc
+    record(session, actor, AuditAction.XREF_REQUESTED, target_type="xref_run", target_ids=[run.id],
+           extra={"scope": scope, "full": full})  # fmt: skip
+    return run
+
+
+def _claim(factory: SessionFactory) -> tuple[str, Actor, str, bool] | None:
+    """Mark the queued run running and return (id, actor, scope, full), or None if nothing is queued."""
+    with factory() as session:
+        run = session.scalars(select(XrefRun).where(XrefRun.status == "queued").order_by(XrefRun.created_at)
+                              .limit(1)).first()  # fmt: skip
+        if run is None:
+            return None
+        run.attempts += 1
+        if run.attempts > MAX_ATTEMPTS:
+            run.status, run.active, run.finished_at = "failed", None, utcnow()
+            run.error = f"interrupted {MAX_ATTEMPTS} times"
+            return None
+        run.status, run.started_at = "running", run.started_at or utcnow()
+        actor = Actor(user_id=run.user_id, username=run.username, country=run.country, role=Role(run.role))
+        return run.id, actor, run.scope, run.full
+
+
+def execute(factory: SessionFactory, data_dir: Path, workers: int | None = None) -> str | None:
+    """Run the queued run, if any, to its end; return its id. Failures are recorded on the run."""
+    claimed = _claim(factory)
+    if claimed is None:
+        return None
+    run_id, actor, scope, full = claimed
+
+    def progress(done: int, total: int) -> None:
+        with factory() as session:
+            session.execute(update(XrefRun).where(XrefRun.id == run_id).values(matched=done, total=total))
+
+    values: dict[str, object]
+    try:
+        report = run_xref(factory, actor, country=None if scope == "*" else scope, full=full, progress=progress,
+                          workers=workers or default_workers(), snapshot=data_dir / SNAPSHOT_NAME)  # fmt: skip
+        values = {"status": "done", "indexed": report.indexed, "total": report.matched, "matched": report.matched,
+                  "links": report.links, "error": None}  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - recorded on the run for whoever follows it
+        log.exception("cross-matching run %s failed", run_id)
+        values = {"status": "failed", "error": str(exc)[:500]}
+    with factory() as session:
+        session.execute(update(XrefRun).where(XrefRun.id == run_id).values(active=None, finished_at=utcnow(),
+                                                                          **values))  # fmt: skip
+    return run_id
+
+
+class XrefRunner:
+    """A background thread that runs queued cross-matching runs and re-queues those a restart interrupted."""
+
+    def __init__(self, factory: SessionFactory, data_dir: Path, interval: float = 2.0) -> None:
+        self.factory, self.data_dir, self.interval = factory, data_dir, interval
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="manara-xref", daemon=True)
+
+    def start(self) -> None:
+        """Requeue interrupted runs and start polling."""
+        requeue(self.factory)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while not self.stop.is_set():
+            try:
+                if execute(self.factory, self.data_dir) is None:
+                    self.stop.wait(self.interval)
+            except Exception:  # noqa: BLE001 - keep the runner alive; the error is logged
+                log.exception("xref runner error")
+                self.stop.wait(self.interval)
+
+
+def requeue(factory: SessionFactory) -> None:
+    """Queue again the runs a stopped server left running (they resume from the watermark)."""
+    with factory() as session:
+        session.execute(update(XrefRun).where(XrefRun.status == "running").values(status="queued"))
