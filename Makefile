@@ -9,7 +9,7 @@ export MANARA_DATA_DIR ?= ./var
 .PHONY: run test test-sqlite test-pg lint bench install db demo clean
 
 $(STAMP): pyproject.toml
-	scripts/ensure-system-deps.sh build
+	scripts/ensure-system-deps.sh build browser
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e ".[dev]"
@@ -31,9 +31,11 @@ lint: $(STAMP)
 	$(BIN)/mypy src/manara
 
 test-sqlite: $(STAMP)
+	scripts/ensure-system-deps.sh browser
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test-pg: $(STAMP)
+	scripts/ensure-system-deps.sh browser
 	scripts/with-postgres.sh $(BIN)/pytest -q $(PYTEST_ARGS)
 
 test: lint test-sqlite test-pg

@@ -12,6 +12,7 @@ from manara.web import (
     dashboard_views,
     hit_views,
     live_views,
+    map_views,
     notice_action_views,
     notice_edit_views,
     notice_views,
@@ -26,8 +27,17 @@ def console_router() -> APIRouter:
     """Return the router of every console page."""
     router = APIRouter(prefix=CONSOLE_PREFIX, include_in_schema=False)
     # notice_edit_views before notice_views: /notices/new must not be read as a notice id
-    for module in (auth_views, dashboard_views, notice_edit_views, notice_views, screening_views, hit_views,
-                   notice_action_views, live_views):
+    for module in (
+        auth_views,
+        dashboard_views,
+        notice_edit_views,
+        notice_views,
+        screening_views,
+        hit_views,
+        notice_action_views,
+        live_views,
+        map_views,
+    ):
         router.include_router(module.router)
     return router
 

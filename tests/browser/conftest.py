@@ -1,0 +1,276 @@
+"""Browser tests: a real server (uvicorn in a child process) driven by Debian's Chromium through Playwright.
+
+- One server per test process (session fixture): a fresh database migrated with Alembic (SQLite in a
+  temporary file, or a database of its own on the PostgreSQL test server when MANARA_TEST_DATABASE_URL is
+  set), seeded with a small network (`Seed`), served with the background workers on (index refresher,
+  job runner), as `manara serve` does. Tests share the server: each uses names of its own.
+- Chromium is Debian's (`/usr/bin/chromium`, or MANARA_CHROMIUM); no browser is ever downloaded.
+  `scripts/ensure-system-deps.sh browser` installs it; without it these tests are skipped, saying so.
+- Every step is saved as a screenshot under `test-artifacts/browser/` and checked with axe-core
+  (vendored in `vendor/`): no violation of impact serious or critical.
+- Every test here is in the xdist group "browser" (one worker runs them all, with `--dist loadgroup`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from babel.messages.pofile import read_po
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy.orm import Session
+
+from conftest import _postgres_db, person
+from factories import red_details
+from manara.db.migrate import upgrade
+from manara.db.session import make_engine
+from manara.entity.actions import do_upsert_entities, make_placement
+from manara.entity.ftm import validate_entity
+from manara.entity.service import get_by_natural_key
+from manara.member import actions as member_actions
+from manara.member import passwords
+from manara.member.roles import Actor, Role
+from manara.notice import actions as notice_actions
+from manara.notice.schemas import NoticeIn
+from manara.visibility import Visibility
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+AXE = HERE / "vendor" / "axe.min.js"
+CHROMIUM = Path(os.environ.get("MANARA_CHROMIUM", "/usr/bin/chromium"))
+TRANSLATIONS = ROOT / "src" / "manara" / "web" / "translations"
+COUNTRIES = ("MA", "FR", "EG")
+SETUP = Actor(user_id="browser-setup", username="browser-setup", country="ZZ", role=Role.ADMINISTRATOR)
+BLOCKING = ("serious", "critical")
+# Users who sign in through the form (argon2 hashing is slow on purpose: only these get a password).
+SIGN_IN_USERS = frozenset({"ma.bureau_officer", "ma.duty_officer", "ma.reviewer", "fr.frontline_officer",
+                           "fr.bureau_officer", "fr.reviewer", "eg.bureau_officer"})  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put every browser test in one xdist group: one server and one Chromium per test run."""
+    for item in items:
+        if HERE in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def password_of(username: str) -> str:
+    """Return the console password the seed gives ``username``."""
+    return f"browser-test-{username}-pass"
+
+
+@dataclass
+class Seed:
+    """What the server's database holds before the first test: ids the tests need."""
+
+    red_notice_id: str = ""  # MA, published, visible to all: subject "Karim Benali"
+    unshared_notice_id: str = ""  # EG, published, visible to EG only
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _seed(url: str) -> Seed:
+    """Create members MA, FR, EG with a user of every role each (some with a password) and two notices."""
+    engine = make_engine(url)
+    seed = Seed()
+    with Session(engine, expire_on_commit=False) as session:
+        actors: dict[tuple[str, Role], Actor] = {}
+        for code in COUNTRIES:
+            member_actions.do_create_member(session, code, acting=SETUP)
+            for role in Role:
+                username = f"{code.lower()}.{role.value}"
+                user = member_actions.do_create_user(session, username, country=code, role=role, acting=SETUP)
+                if username in SIGN_IN_USERS:
+                    passwords.do_set_password(session, user, password_of(username), acting=SETUP)
+                actors[(code, role)] = Actor(user_id=user.id, username=username, country=code, role=role)
+        session.commit()
+        red = _publish(session, actors[("MA", Role.BUREAU_OFFICER)], actors[("FR", Role.REVIEWER)], "Karim Benali",
+                       visibility="all")  # fmt: skip
+        hidden = _publish(session, actors[("EG", Role.BUREAU_OFFICER)], actors[("MA", Role.REVIEWER)],
+                          "Samir Haddad", visibility="owner")  # fmt: skip
+        seed.red_notice_id, seed.unshared_notice_id = red, hidden
+    engine.dispose()
+    return seed
+
+
+def _publish(session: Session, owner: Actor, reviewer: Actor, name: str, *, visibility: str) -> str:
+    """Publish a red notice of ``owner``'s country about a person ``name`` born 1985-04-12; return its id."""
+    subject = person(f"subj-{name}", name, birthDate="1985-04-12", nationality=owner.country.lower())
+    place = make_placement(session, owner, Visibility(visibility), [], None)
+    do_upsert_entities(session, owner, [validate_entity(subject)], place)
+    entity = get_by_natural_key(session, owner.country, subject["id"])
+    assert entity is not None
+    body = NoticeIn.model_validate({"type": "red", "subject_id": entity.id, "title": f"Wanted: {name}",
+                                    "summary": "Armed robbery.", "details": red_details(), "visibility": visibility,
+                                    "shared_with": []})  # fmt: skip
+    notice = notice_actions.do_create_notice(session, owner, body)
+    notice_actions.do_submit_notice(session, owner, notice)
+    notice_actions.do_review_notice(session, reviewer, notice, "approve", [])
+    session.commit()
+    return notice.id
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """The running server: its base URL and the seeded ids."""
+
+    url: str
+    seed: Seed
+    log: Path
+
+
+def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited ({proc.returncode}):\n{log.read_text()[-4000:]}")
+        try:
+            if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the server was not ready in {timeout} s:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Start uvicorn on a free loopback port over a fresh, seeded database; stop it at the end."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `scripts/ensure-system-deps.sh browser` "
+                    "(apt-get install chromium), or point MANARA_CHROMIUM at it")  # fmt: skip
+    tmp = tmp_path_factory.mktemp("browser-server")
+    base = os.environ.get("MANARA_TEST_DATABASE_URL")
+    url = _postgres_db(base, suffix="browser") if base and base.startswith("postgresql") else f"sqlite:///{tmp}/b.db"
+    upgrade(url)
+    seed = _seed(url)
+    port = _free_port()
+    env = {**os.environ, "MANARA_ENV": "test", "MANARA_DATABASE_URL": url, "MANARA_DATA_DIR": str(tmp / "data"),
+           "MANARA_SECRET_KEY": secrets.token_urlsafe(32), "MANARA_SCREENING_REFRESH_SECONDS": "0.5",
+           "MANARA_LOG_LEVEL": "WARNING"}  # fmt: skip
+    src = str(ROOT / "src")
+    env["PYTHONPATH"] = os.pathsep.join([src, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
+    log = tmp / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "manara.api.app:create_app", "--factory",
+                                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                                env=env, stdout=out, stderr=subprocess.STDOUT, cwd=tmp)  # fmt: skip
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(proc, base_url, log)
+        yield Server(base_url, seed, log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser(server: Server) -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield chromium
+        chromium.close()
+
+
+class UI:
+    """One browser window on the server: navigation, sign-in, and a screenshot plus axe check per step."""
+
+    def __init__(self, page: Page, server: Server, name: str) -> None:
+        self.page, self.server, self.name, self.steps = page, server, name, 0
+
+    def window(self, suffix: str) -> UI:
+        """Open a second browser window with cookies of its own (another user at another desk)."""
+        return _window(self.page.context.browser, self.server, f"{self.name}-{suffix}")  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        """Close this window and its cookies."""
+        self.page.context.close()
+
+    def goto(self, path: str) -> Any:
+        """Open a path of the server; return the response."""
+        return self.page.goto(self.server.url + path)
+
+    def step(self, label: str, *, axe: bool = True) -> None:
+        """Save a screenshot of the page and assert axe-core finds no serious or critical violation."""
+        self.steps += 1
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{self.name}-{self.steps:02d}-{label}.png"), full_page=True)
+        if axe:
+            assert_accessible(self.page, f"{self.name} / {label}")
+
+    def sign_in(self, username: str, password: str | None = None) -> None:
+        """Sign in through the form, as a person would."""
+        self.goto("/console/login")
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(password or password_of(username))
+        self.page.locator("main").get_by_role("button", name="Sign in").click()
+
+    def sign_out(self) -> None:
+        """Sign out with the header's button."""
+        self.page.get_by_role("button", name="Sign out").click()
+
+
+def assert_accessible(page: Page, where: str) -> None:
+    """Run axe-core on the page; fail on any violation of impact serious or critical, listing the nodes."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v.get("impact") in BLOCKING]
+    details = [f"{v['id']} ({v['impact']}): {v['help']}: " + "; ".join(n["target"][0] if isinstance(n["target"][0], str)
+               else str(n["target"]) for n in v["nodes"][:5]) for v in bad]  # fmt: skip
+    assert not bad, f"axe-core violations on {where}:\n" + "\n".join(details)
+
+
+@pytest.fixture
+def ui(browser: Browser, server: Server, request: pytest.FixtureRequest) -> Iterator[UI]:
+    """A fresh browser context (no cookies) and page, named after the test for its screenshots."""
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", request.node.name).strip("-")
+    for old in ARTIFACTS.glob(f"{name}-*.png"):
+        old.unlink()
+    window = _window(browser, server, name)
+    yield window
+    window.close()
+
+
+def _window(browser: Browser, server: Server, name: str) -> UI:
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return UI(page, server, name)
+
+
+@pytest.fixture(scope="session")
+def catalog_strings() -> list[tuple[str, re.Pattern[str]]]:
+    """English catalog strings that Arabic translates differently, as patterns of their literal text."""
+    with (TRANSLATIONS / "ar" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        catalog = read_po(f, locale="ar")
+    found = []
+    for message in catalog:
+        if not message.id or not isinstance(message.id, str) or not message.string or message.string == message.id:
+            continue
+        fragment = max(re.split(r"%\(\w+\)[sd]", message.id), key=len).strip(" .:,")
+        if len(fragment) >= 4 and re.search(r"[A-Za-z]{3}", fragment):
+            found.append((message.id, re.compile(rf"(?<![A-Za-z]){re.escape(fragment)}(?![A-Za-z])")))
+    return found
