@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,6 @@ class Seed:
 
     red_notice_id: str = ""  # MA, published, visible to all: subject "Karim Benali"
     unshared_notice_id: str = ""  # EG, published, visible to EG only
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def _seed(url: str) -> Seed:
@@ -202,7 +201,9 @@ class UI:
 
     def window(self, suffix: str) -> UI:
         """Open a second browser window with cookies of its own (another user at another desk)."""
-        return _window(self.page.context.browser, self.server, f"{self.name}-{suffix}")  # type: ignore[arg-type]
+        browser = self.page.context.browser
+        assert browser is not None
+        return _window(browser, self.server, f"{self.name}-{suffix}")
 
     def close(self) -> None:
         """Close this window and its cookies."""

@@ -28,6 +28,10 @@ def test_map_shows_visible_notices_by_country_offline(ui: UI) -> None:
     expect(ui.page).to_have_url(re.compile(r"/console/map\?layer=hits$"))
     expect(ui.page.get_by_role("img", name=re.compile("Hits, by country that screened"))).to_be_visible()
     ui.step("map-hits")
+    ui.page.get_by_label("Show").select_option("cases")
+    ui.page.get_by_role("button", name="Show").click()
+    expect(ui.page.get_by_role("img", name=re.compile("Open cases, by member country"))).to_be_visible()
+    expect(table.get_by_role("columnheader", name="Open cases (member)")).to_be_visible()
     elsewhere = [url for url in requests if not url.startswith(ui.server.url)]
     assert not elsewhere, f"the map page fetched from elsewhere: {elsewhere}"
     ui.goto("/console/map?lang=ar")

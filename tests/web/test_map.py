@@ -9,16 +9,20 @@ from sqlalchemy.orm import Session
 
 from conftest import Net
 from factories import make_notice
+from manara.case import actions as case_actions
+from manara.case.access import membership
+from manara.case.schemas import CaseIn
 from manara.member.roles import Role
 from manara.web import worldmap
 from manara.web.map_views import shade
 from web.conftest import Console
 
 
-def _table(html: str) -> dict[str, tuple[int, int]]:
-    """Return the map's table as {country: (notices, hits)}."""
-    rows = re.findall(r'<tr data-country="([A-Z]{2})">.*?<td>([\d,]+)</td><td>([\d,]+)</td></tr>', html)
-    return {code: (int(n.replace(",", "")), int(h.replace(",", ""))) for code, n, h in rows}
+def _table(html: str, column: int = 0) -> dict[str, int]:
+    """Return one column of the map's table (0 notices, 1 hits, 2 open cases) as {country: count}."""
+    rows = re.findall(r'<tr data-country="([A-Z]{2})">.*?((?:<td>[\d,]+</td>)+)</tr>', html)
+    counts = {code: [int(v.replace(",", "")) for v in re.findall(r"<td>([\d,]+)</td>", cells)] for code, cells in rows}
+    return {code: values[column] for code, values in counts.items() if values[column]}
 
 
 def _markers(html: str) -> dict[str, int]:
@@ -39,21 +43,39 @@ def test_map_counts_only_notices_the_user_may_see(console: Console, session: Ses
     console.sign_in("MA", Role.BUREAU_OFFICER)
     page = console.client.get("/console/map")
     assert page.status_code == 200
-    assert _table(page.text) == {"MA": (2, 0), "EG": (1, 0), "FR": (1, 0)}
+    assert _table(page.text) == {"MA": 2, "EG": 1, "FR": 1}
     assert _markers(page.text) == {"MA": 2, "EG": 1, "FR": 1}
     assert 'role="img"' in page.text and "<caption>" in page.text and 'href="/console/map"' in page.text
     console.client.cookies.clear()
     console.sign_in("EG", Role.BUREAU_OFFICER)  # EG sees its own unshared notice; not FR's share with MA
-    assert _table(console.client.get("/console/map").text) == {"MA": (1, 0), "EG": (2, 0)}
+    assert _table(console.client.get("/console/map").text) == {"MA": 1, "EG": 2}
 
 
 def test_map_of_hits_and_roles_without_notice_access(console: Console, session: Session, net: Net) -> None:
     console.sign_in("MA", Role.ADMINISTRATOR)  # administrators do not read notices: nothing counted, no nav entry
     make_notice(session, net.user("MA", Role.BUREAU_OFFICER).actor, status="draft")
     page = console.client.get("/console/map?layer=hits")
-    assert page.status_code == 200 and _table(page.text) == {} and "Nothing to show yet." in page.text
+    assert page.status_code == 200 and "Nothing to show yet." in page.text
     assert 'href="/console/map"' not in page.text
     assert console.client.get("/console/map?layer=cities").status_code == 400
+
+
+def test_map_counts_open_cases_of_the_users_country_by_member(console: Console, session: Session, net: Net) -> None:
+    ma, eg = net.user("MA", Role.BUREAU_OFFICER).actor, net.user("EG", Role.BUREAU_OFFICER).actor
+    case = case_actions.do_open_case(session, ma, CaseIn(title="Jewellery robberies", invite=["FR", "EG"]))
+    eg_member = membership(case, "EG")
+    assert eg_member is not None
+    eg_member.sealed = True  # invited without MA learning who, until EG answers (a case from a suggested link)
+    closed = case_actions.do_open_case(session, ma, CaseIn(title="Closed one", invite=["FR"]))
+    case_actions.do_close_case(session, ma, closed)
+    case_actions.do_open_case(session, eg, CaseIn(title="Not MA's", invite=["FR"]))  # MA takes no part
+    session.commit()
+    console.sign_in("MA", Role.BUREAU_OFFICER)
+    page = console.client.get("/console/map?layer=cases")
+    assert _table(page.text, 2) == {"MA": 1, "FR": 1} and _markers(page.text) == {"MA": 1, "FR": 1}
+    console.client.cookies.clear()
+    console.sign_in("EG", Role.BUREAU_OFFICER)  # the sealed invitee knows itself; and its own case
+    assert _table(console.client.get("/console/map?layer=cases").text, 2) == {"MA": 1, "FR": 2, "EG": 2}
 
 
 def test_map_is_translated(console: Console) -> None:

@@ -1,4 +1,4 @@
-"""The console map: where the notices and hits the user may see are, by country, on an offline world map.
+"""The console map: where the notices, hits and cases the user may see are, by country, on an offline world map.
 
 Counts come from the same default-deny filters as the lists (a record the user may not see is never
 counted). They are aggregates without personal data, like the dashboard's figures: not audited.
@@ -11,10 +11,12 @@ from typing import Annotated, Any, Literal
 from babel import Locale
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, select
 from sqlalchemy.orm import Session
 
 from manara.api.deps import DbSession
+from manara.case.access import case_visibility_filter
+from manara.case.models import Case, CaseMember
 from manara.hit.access import hit_visibility_filter
 from manara.hit.models import Hit
 from manara.member.roles import Actor
@@ -25,10 +27,11 @@ from manara.web.deps import ConsoleActor
 from manara.web.render import N_, page
 
 router = APIRouter()
-Layer = Literal["notices", "hits"]
+Layer = Literal["notices", "hits", "cases"]
 # (layer, label msgid, what the country of a record is). Labels are translated in the template.
 LAYERS: tuple[tuple[Layer, str], ...] = (("notices", N_("Notices, by owner country")),
-                                         ("hits", N_("Hits, by country that screened")))  # fmt: skip
+                                         ("hits", N_("Hits, by country that screened")),
+                                         ("cases", N_("Open cases, by member country")))  # fmt: skip
 BINS = (1, 10, 100, 1000)  # shade classes: 1-9, 10-99, 100-999, 1000 and more (logarithmic)
 
 
@@ -36,8 +39,13 @@ def country_counts(session: Session, actor: Actor) -> dict[Layer, dict[str, int]
     """Return, per layer, the number of records the actor may see per country."""
     notices = select(Notice.owner_country, func.count()).where(notice_visibility_filter(actor))
     hits = select(Hit.querying_country, func.count()).where(hit_visibility_filter(actor))
+    # a sealed invitee that has not answered stays unknown to the other members (case.service.hidden_countries)
+    hidden = and_(CaseMember.sealed, CaseMember.responded_at.is_(None), CaseMember.country != actor.country)
+    cases = (select(CaseMember.country, func.count()).join(Case, Case.id == CaseMember.case_id)
+             .where(case_visibility_filter(actor), Case.status == "open", not_(hidden)))  # fmt: skip
     return {"notices": {row[0]: row[1] for row in session.execute(notices.group_by(Notice.owner_country))},
-            "hits": {row[0]: row[1] for row in session.execute(hits.group_by(Hit.querying_country))}}
+            "hits": {row[0]: row[1] for row in session.execute(hits.group_by(Hit.querying_country))},
+            "cases": {row[0]: row[1] for row in session.execute(cases.group_by(CaseMember.country))}}
 
 
 def shade(count: int) -> int:
