@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from manara.web import (
     auth_views,
+    case_views,
     dashboard_views,
     hit_views,
     live_views,
@@ -17,6 +18,7 @@ from manara.web import (
     notice_edit_views,
     notice_views,
     screening_views,
+    search_views,
 )
 from manara.web.errors import CONSOLE_PREFIX, install_html_errors
 
@@ -32,11 +34,13 @@ def console_router() -> APIRouter:
         dashboard_views,
         notice_edit_views,
         notice_views,
-        screening_views,
+        case_views,
         hit_views,
-        notice_action_views,
         live_views,
         map_views,
+        notice_action_views,
+        screening_views,
+        search_views,
     ):
         router.include_router(module.router)
     return router

@@ -21,9 +21,13 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "ma
 
 
 # (path, label msgid, permission needed; None: every signed-in user). Labels are translated in the template.
+NavEntry = tuple[str, str, Perm | None]
+NAV: tuple[NavEntry, ...]
 NAV = (("/console/", N_("Dashboard"), None), ("/console/notices", N_("Notices"), Perm.NOTICE_READ),
        ("/console/screen", N_("Screening"), Perm.SCREEN),
        ("/console/hits", N_("Hits inbox"), Perm.HIT_ANSWER), ("/console/map", N_("Map"), Perm.NOTICE_READ))  # fmt: skip
+NAV += (("/console/cases", N_("Cases"), Perm.CASE_READ), ("/console/handover", N_("Handover"), Perm.CASE_HANDOVER),
+        ("/console/search", N_("Search"), None))  # fmt: skip
 
 
 @lru_cache

@@ -1,0 +1,35 @@
+"""Console page of the unified search: one box, facets by type, country and month; audited like the API."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from manara.api.deps import DbSession
+from manara.search.router import make_filters, run_search
+from manara.search.service import KINDS
+from manara.web.deps import ConsoleActor
+from manara.web.render import page
+
+router = APIRouter()
+PAGE_SIZE = 25
+
+
+@router.get("/search")
+def search_page(
+    request: Request, session: DbSession, actor: ConsoleActor,
+    q: Annotated[str, Query(max_length=200)] = "",
+    type: Annotated[list[str] | None, Query()] = None,  # noqa: A002
+    country: Annotated[list[str] | None, Query()] = None,
+    date_from: date | None = None, date_to: date | None = None,
+    page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
+) -> Response:  # fmt: skip
+    """Search notices, entities, cases and messages the user may see."""
+    filters = make_filters(type, country, date_from, date_to)
+    result = run_search(session, actor, q, filters, page_no, PAGE_SIZE) if q.strip() else None
+    pages = max(((result.total if result else 0) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    return page(request, "search.html", q=q, result=result, filters=filters, kinds=KINDS, pages=pages,
+                page_no=page_no)  # fmt: skip
