@@ -23,7 +23,7 @@ from manara.live.actions import do_acknowledge_item
 from manara.live.models import QueueAcknowledgement, QueueEscalation
 from manara.member.models import User
 from manara.member.roles import Actor, Perm
-from manara.notice.access import access_notice_for_review, notice_visibility_filter, review_queue_clause
+from manara.notice.access import access_notice_for_review, review_queue_clause
 from manara.notice.models import Notice
 from manara.settings import get_settings
 
@@ -158,7 +158,8 @@ class NoticeReviewQueue:
 
     def page(self, session: Session, actor: Actor, limit: int) -> QueuePage:
         """Notices of other members awaiting review."""
-        where = (notice_visibility_filter(actor), review_queue_clause(), Notice.owner_country != actor.country)
+        # reviewers see every notice awaiting review (``can_view_notice``); ``applies`` checked the permission
+        where = (review_queue_clause(), Notice.owner_country != actor.country)
         ack = and_(QueueAcknowledgement.kind == self.kind, QueueAcknowledgement.item_id == Notice.id,
                    QueueAcknowledgement.country == actor.country)  # fmt: skip
         stmt = (select(Notice.id, Notice.type, Notice.owner_country, Notice.reference, Notice.submitted_at,

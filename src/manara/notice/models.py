@@ -41,7 +41,10 @@ class Notice(TimestampMixin, CountryOwnedMixin, Base):
     """A notice or diffusion about one subject entity, owned by the member that issued it."""
 
     __tablename__ = "notice"
-    __table_args__ = (Index("ix_notice_status_review", "status", "review_date"),)
+    __table_args__ = (
+        Index("ix_notice_status_review", "status", "review_date"),
+        Index("ix_notice_distribution", "status", "visibility", "owner_country", "under_review", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     reference: Mapped[str] = mapped_column(String(40), unique=True)

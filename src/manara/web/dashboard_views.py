@@ -25,9 +25,9 @@ def _counts(session: Session, actor: Actor) -> dict[str, Any]:
     """Return the dashboard figures; only what the actor's role may see (no personal data: not audited)."""
     counts: dict[str, Any] = {"now": utcnow(), "poll": POLL_SECONDS}
     if actor.can(Perm.NOTICE_READ):
-        counts["notices"] = notice_service.list_notices(session, actor, page_size=1).total
+        counts["notices"] = notice_service.count_notices(session, actor)
     if actor.can(Perm.NOTICE_REVIEW):
-        counts["review"] = notice_service.list_notices(session, actor, review_queue=True, page_size=1).total
+        counts["review"] = notice_service.count_review_queue(session, actor)
     if actor.can(Perm.HIT_ANSWER):
         counts["open_hits"] = hit_service.count_open_for_owner(session, actor)
     return counts

@@ -1,4 +1,4 @@
-"""live console: queue escalation and acknowledgement state
+"""live console: queue escalation and acknowledgement state; an index for notice counts
 
 Revision ID: 0008
 Revises: 0007
@@ -37,10 +37,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('queue_escalation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_queue_escalation_escalated_at'), ['escalated_at'], unique=False)
+    with op.batch_alter_table('notice', schema=None) as batch_op:
+        batch_op.create_index('ix_notice_distribution', ['status', 'visibility', 'owner_country', 'under_review', 'id'], unique=False)
 
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('notice', schema=None) as batch_op:
+        batch_op.drop_index('ix_notice_distribution')
+
     with op.batch_alter_table('queue_escalation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_queue_escalation_escalated_at'))
 
