@@ -23,7 +23,9 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "ma
 # (path, label msgid, permission needed; None: every signed-in user). Labels are translated in the template.
 NAV = (("/console/", N_("Dashboard"), None), ("/console/notices", N_("Notices"), Perm.NOTICE_READ),
        ("/console/screen", N_("Screening"), Perm.SCREEN),
-       ("/console/hits", N_("Hits inbox"), Perm.HIT_ANSWER))  # fmt: skip
+       ("/console/hits", N_("Hits inbox"), Perm.HIT_ANSWER),
+       ("/console/admin/users", N_("Administration"), Perm.MEMBER_ADMIN),
+       ("/console/admin/audit", N_("Audit log"), Perm.AUDIT_READ))  # fmt: skip
 
 
 @lru_cache
