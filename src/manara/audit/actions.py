@@ -73,6 +73,9 @@ class AuditAction(StrEnum):
     AUTH_LOCKED = "auth.locked"
     AUTH_SIGNED_OUT = "auth.signed_out"
     USER_PASSWORD_SET = "user.password_set"  # noqa: S105 - an audit action name, not a password
+    USER_TOTP_STARTED = "user.totp_started"
+    USER_TOTP_ENABLED = "user.totp_enabled"
+    USER_TOTP_RESET = "user.totp_reset"
 
 
 def cleanse(data: Any) -> Any:

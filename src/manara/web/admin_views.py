@@ -22,6 +22,7 @@ from manara.member.models import User
 from manara.member.passwords import do_reset_password
 from manara.member.roles import ALL_SCOPES, ROLE_PERMS, Actor, Perm, Role
 from manara.member.schemas import ApiKeyIn, UserIn
+from manara.member.totp import do_reset_totp
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.render import N_, gettext, page
 
@@ -139,6 +140,15 @@ def reset_password(user_id: str, request: Request, session: DbSession, actor: Co
     user = access_user_for_admin(session, actor, user_id)
     password = do_reset_password(session, user, acting=actor)
     return _user_page(request, session, actor, user, secret=password, secret_kind="password")  # noqa: S106 - the kind of secret shown, not a password
+
+
+@router.post("/users/{user_id}/totp/reset", dependencies=[CsrfChecked])
+def reset_totp(user_id: str, session: DbSession, actor: ConsoleActor) -> Response:
+    """Remove the user's second factor (a lost device); audited."""
+    require_admin(actor)
+    user = access_user_for_admin(session, actor, user_id)
+    do_reset_totp(session, user, acting=actor)
+    return RedirectResponse(f"/console/admin/users/{user.id}", status_code=303)
 
 
 @router.post("/users/{user_id}/api-keys", dependencies=[CsrfChecked])

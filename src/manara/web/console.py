@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from manara.web import (
+    account_views,
     admin_views,
     audit_views,
     auth_views,
@@ -28,7 +29,7 @@ def console_router() -> APIRouter:
     router = APIRouter(prefix=CONSOLE_PREFIX, include_in_schema=False)
     # notice_edit_views before notice_views: /notices/new must not be read as a notice id
     for module in (auth_views, dashboard_views, notice_edit_views, notice_views, screening_views, hit_views,
-                   notice_action_views, admin_views, audit_views):
+                   notice_action_views, admin_views, audit_views, account_views):
         router.include_router(module.router)
     return router
 

@@ -25,7 +25,8 @@ NAV = (("/console/", N_("Dashboard"), None), ("/console/notices", N_("Notices"),
        ("/console/screen", N_("Screening"), Perm.SCREEN),
        ("/console/hits", N_("Hits inbox"), Perm.HIT_ANSWER),
        ("/console/admin/users", N_("Administration"), Perm.MEMBER_ADMIN),
-       ("/console/admin/audit", N_("Audit log"), Perm.AUDIT_READ))  # fmt: skip
+       ("/console/admin/audit", N_("Audit log"), Perm.AUDIT_READ),
+       ("/console/account", N_("Account"), None))  # fmt: skip
 
 
 @lru_cache
