@@ -211,6 +211,8 @@ def _admin_cases(session: Session, net: Net) -> dict[str, tuple[str, str, dict[s
         "users": ("GET", "/users", None, lambda c, r: 200 if r == Role.ADMINISTRATOR else 403),
         "create-user": ("POST", "/users", {"username": "new.{c}.{r}", "role": "analyst"},
                         lambda c, r: 201 if r == Role.ADMINISTRATOR else 403),
+        "update-user": ("PATCH", f"/users/{target.user_id}", {"role": "frontline_officer"},
+                        lambda c, r: admin_of_owner(c, r, 200)),
         "list-keys": ("GET", f"/users/{target.user_id}/api-keys", None, lambda c, r: admin_of_owner(c, r, 200)),
         "create-key": ("POST", f"/users/{target.user_id}/api-keys", {"name": "laptop"},
                        lambda c, r: admin_of_owner(c, r, 201)),
@@ -219,8 +221,8 @@ def _admin_cases(session: Session, net: Net) -> dict[str, tuple[str, str, dict[s
     }  # fmt: skip
 
 
-@pytest.mark.parametrize("case", ["me", "members", "audit", "audit-verify", "users", "create-user", "list-keys",
-                                  "create-key", "revoke-key"])  # fmt: skip
+@pytest.mark.parametrize("case", ["me", "members", "audit", "audit-verify", "users", "create-user", "update-user",
+                                  "list-keys", "create-key", "revoke-key"])  # fmt: skip
 def test_member_and_audit_routes(client: TestClient, session: Session, net: Net, case: str) -> None:
     method, path, body, expect = _admin_cases(session, net)[case]
     results = []

@@ -93,6 +93,9 @@ class AuditAction(StrEnum):
     HIT_ESCALATED = "hit.escalated"
     NOTICE_ESCALATED = "notice.escalated"
     QUEUE_ACKNOWLEDGED = "queue.acknowledged"
+    USER_TOTP_STARTED = "user.totp_started"
+    USER_TOTP_ENABLED = "user.totp_enabled"
+    USER_TOTP_RESET = "user.totp_reset"
 
 
 def cleanse(data: Any) -> Any:

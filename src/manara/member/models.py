@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from manara.db.base import Base, TimestampMixin, new_id
@@ -48,6 +48,11 @@ class User(TimestampMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Optional second factor (TOTP): the Fernet-encrypted secret, when it was confirmed (None: pending
+    # or absent), and the last time step accepted (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class ApiKey(TimestampMixin, Base):

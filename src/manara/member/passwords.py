@@ -68,35 +68,52 @@ def do_reset_password(session: Session, user: User, *, acting: Actor) -> str:
     return password
 
 
-def _fail(session: Session, user: User, username: str) -> None:
-    """Count a failure against a known user; lock the account at the limit."""
+def is_locked(user: User) -> bool:
+    """Tell whether the account is locked after repeated failures."""
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
+def second_factor_required(user: User) -> bool:
+    """Tell whether the user has a confirmed second factor (see ``manara.member.totp``)."""
+    return user.totp_secret is not None and user.totp_confirmed_at is not None
+
+
+def count_failure(session: Session, user: User, username: str, *, factor: str = "password") -> None:
+    """Count a failed password or code against a known user; lock the account at the limit."""
     now = utcnow()
-    locked = user.locked_until is not None and user.locked_until > now
+    locked = is_locked(user)
     if not locked:
         user.failed_logins += 1
     record(session, user_actor(user), AuditAction.AUTH_SIGN_IN_FAILED, target_type="user", target_ids=[user.id],
-           extra={"username": username[:100], "locked": locked, "failures": user.failed_logins})  # fmt: skip
+           extra={"username": username[:100], "locked": locked, "failures": user.failed_logins,
+                  "factor": factor})  # fmt: skip
     if not locked and user.failed_logins >= MAX_FAILURES:
         user.locked_until, user.failed_logins = now + LOCKOUT, 0
         record(session, user_actor(user), AuditAction.AUTH_LOCKED, target_type="user", target_ids=[user.id],
                extra={"until": user.locked_until.isoformat()})  # fmt: skip
 
 
+def sign_in_succeeded(session: Session, user: User) -> None:
+    """Clear the failure counters and audit the sign-in (every factor passed)."""
+    user.failed_logins, user.locked_until = 0, None
+    record(session, user_actor(user), AuditAction.AUTH_SIGNED_IN, target_type="user", target_ids=[user.id])
+
+
 def do_sign_in(session: Session, username: str, password: str) -> User | None:
     """Return the user when the credentials are right and the account is usable; else None.
 
     Every outcome is audited. Callers must show one message for every failure: unknown user, wrong
-    password, disabled or locked account look the same from outside.
+    password, disabled or locked account look the same from outside. For a user with a second factor
+    (``second_factor_required``) the sign-in is not complete: the counters stay until the code is right.
     """
     user = get_user_by_username(session, username.strip()) if username.strip() else None
     matched = verify_password(user.password_hash if user else None, password)
     if user is None:
         record(session, _anonymous(username), AuditAction.AUTH_SIGN_IN_FAILED, extra={"username": username[:100]})
         return None
-    locked = user.locked_until is not None and user.locked_until > utcnow()
-    if not matched or locked or not user.active:
-        _fail(session, user, username)
+    if not matched or is_locked(user) or not user.active:
+        count_failure(session, user, username)
         return None
-    user.failed_logins, user.locked_until = 0, None
-    record(session, user_actor(user), AuditAction.AUTH_SIGNED_IN, target_type="user", target_ids=[user.id])
+    if not second_factor_required(user):
+        sign_in_succeeded(session, user)
     return user

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from manara.api.deps import DbSession
 from manara.audit.actions import AuditAction, record
-from manara.member.passwords import do_sign_in
+from manara.member.models import User
+from manara.member.passwords import do_sign_in, second_factor_required
+from manara.member.totp import do_verify_second_factor
 from manara.web import session as web_session
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.render import page
@@ -41,7 +44,37 @@ def login(
     user = do_sign_in(session, username, password)
     if user is None:  # the failure is committed with the request: counters and audit events persist
         return page(request, "login.html", status=401, next=safe_next(next), failed=True, username=username)
+    if second_factor_required(user):
+        response = RedirectResponse(f"/console/login/code?next={quote(safe_next(next), safe='')}", status_code=303)
+        web_session.set_pending(response, user.id, user.password_hash)
+        return response
     response = RedirectResponse(safe_next(next), status_code=303)
+    web_session.set_session(response, web_session.issue(user.id, user.password_hash))
+    return response
+
+
+@router.get("/login/code")
+def code_form(request: Request, next: str | None = None) -> Response:
+    """Ask for the authenticator code after a right password (only while that sign-in is pending)."""
+    if web_session.read_pending(request) is None:
+        return RedirectResponse("/console/login", status_code=303)
+    return page(request, "login_code.html", next=safe_next(next), failed=False)
+
+
+@router.post("/login/code", dependencies=[CsrfChecked])
+def code(
+    request: Request, session: DbSession, code: Annotated[str, Form(max_length=20)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:  # fmt: skip
+    """Finish the sign-in with the code; wrong or replayed codes count towards the lockout."""
+    pending = web_session.read_pending(request)
+    user = session.get(User, pending[0]) if pending else None
+    if pending is None or user is None or web_session.password_stamp(user.password_hash) != pending[1]:
+        return RedirectResponse("/console/login", status_code=303)
+    if not do_verify_second_factor(session, user, code):  # committed with the request: the failure counts
+        return page(request, "login_code.html", status=401, next=safe_next(next), failed=True)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    web_session.clear_pending(response)
     web_session.set_session(response, web_session.issue(user.id, user.password_hash))
     return response
 

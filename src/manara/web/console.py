@@ -8,6 +8,9 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from manara.web import (
+    account_views,
+    admin_views,
+    audit_views,
     auth_views,
     case_views,
     dashboard_views,
@@ -34,6 +37,9 @@ def console_router() -> APIRouter:
         dashboard_views,
         notice_edit_views,
         notice_views,
+        account_views,
+        admin_views,
+        audit_views,
         case_views,
         hit_views,
         live_views,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -44,3 +45,11 @@ async def check_csrf(request: Request) -> None:
 
 
 CsrfChecked = Depends(check_csrf)
+
+
+def optional_date(value: str | None) -> date | None:
+    """Return a filter's ISO date, or None (no bound) when it is empty or not a date."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

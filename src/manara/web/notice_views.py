@@ -18,7 +18,7 @@ from manara.notice import service as notice_service
 from manara.notice.access import access_notice_by_id, access_notice_for_owner, access_notice_for_review, in_review_queue
 from manara.notice.models import Notice, NoticeStatus, NoticeType
 from manara.notice.router import notice_out
-from manara.web.deps import ConsoleActor
+from manara.web.deps import ConsoleActor, optional_date
 from manara.web.render import page
 
 router = APIRouter()
@@ -32,13 +32,6 @@ def _choice(value: str | None, allowed: list[str]) -> str | None:
     """Return ``value`` if it is one of ``allowed``; an empty or unknown filter means 'any'."""
     return value if value in allowed else None
 
-
-def _date(value: str | None) -> date | None:
-    """Return a filter date, or None (any) when empty or not a date."""
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @router.get("/notices")
@@ -56,7 +49,8 @@ def notices(
     filters: dict[str, Any] = {
         "type": _choice(type, TYPES), "status": _choice(status, STATUSES),
         "owner": owner.upper() if owner and len(owner) == 2 and owner.isalpha() else None,
-        "q": (q or "").strip() or None, "review_from": _date(review_from), "review_to": _date(review_to),
+        "q": (q or "").strip() or None, "review_from": optional_date(review_from),
+        "review_to": optional_date(review_to),
     }  # fmt: skip
     result = notice_service.list_notices(session, actor, type_=filters["type"], status=filters["status"],
                                          owner=filters["owner"], q=filters["q"], review_from=filters["review_from"],

@@ -90,3 +90,36 @@ def csrf_token(nonce: str) -> str:
 def csrf_valid(nonce: str | None, token: str | None) -> bool:
     """Tell whether a submitted token belongs to the nonce, in constant time."""
     return bool(nonce and token) and hmac.compare_digest(csrf_token(nonce or ""), token or "")
+
+
+# Between the password and the second factor: a short-lived signed cookie naming the user (and the
+# password it was checked against). It grants nothing by itself; only the right code turns it into a session.
+PENDING_COOKIE = "manara_second_factor"
+PENDING_SECONDS = 300
+
+
+def _pending_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(get_settings().secret_key.get_secret_value(), salt="manara.console.second_factor")
+
+
+def set_pending(response: Response, user_id: str, password_hash: str | None) -> None:
+    """Attach the cookie of a sign-in waiting for its second factor (5 minutes)."""
+    value = _pending_serializer().dumps({"u": user_id, "s": password_stamp(password_hash)})
+    response.set_cookie(PENDING_COOKIE, value, max_age=PENDING_SECONDS, **_cookie_flags())  # type: ignore[arg-type]
+
+
+def read_pending(request: Request) -> tuple[str, str] | None:
+    """Return (user id, password stamp) of a sign-in waiting for its second factor, if any and fresh."""
+    value = request.cookies.get(PENDING_COOKIE)
+    try:
+        data = _pending_serializer().loads(value, max_age=PENDING_SECONDS) if value else None
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("u", "s")):
+        return None
+    return data["u"], data["s"]
+
+
+def clear_pending(response: Response) -> None:
+    """Remove the second-factor cookie."""
+    response.delete_cookie(PENDING_COOKIE, **_cookie_flags())  # type: ignore[arg-type]

@@ -1,0 +1,64 @@
+"""The signed-in user's own account: enrol a second factor (TOTP) for console sign-in.
+
+The secret is shown once, as text and as an ``otpauth://`` URI, in the response that creates it;
+the second factor is on only after a right code confirms the user's app has it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from manara.api.deps import DbSession
+from manara.member.models import User
+from manara.member.roles import Actor
+from manara.member.totp import do_confirm_totp, do_start_totp, enabled, provisioning_uri
+from manara.web.deps import ConsoleActor, CsrfChecked
+from manara.web.render import N_, gettext, page
+
+router = APIRouter()
+WRONG_CODE = N_("Wrong code. Check the time on your device and try again, or start again.")
+
+
+def _user(session: DbSession, actor: Actor) -> User:
+    user = session.get(User, actor.user_id)
+    assert user is not None  # the session was checked against this user a moment ago
+    return user
+
+
+def _page(request: Request, user: User, *, status: int = 200, secret: str | None = None,
+          error: str | None = None) -> Response:  # fmt: skip
+    uri = provisioning_uri(secret, user.username) if secret else None
+    response = page(request, "account.html", status=status, user=user, enabled=enabled(user),
+                    pending=user.totp_secret is not None and not enabled(user), secret=secret, uri=uri,
+                    error=error)  # fmt: skip
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/account")
+def account(request: Request, session: DbSession, actor: ConsoleActor) -> Response:
+    """Show the user's account and the state of their second factor."""
+    return _page(request, _user(session, actor))
+
+
+@router.post("/account/totp/start", dependencies=[CsrfChecked])
+def start(request: Request, session: DbSession, actor: ConsoleActor) -> Response:
+    """Create a new secret for the user's authenticator app, shown this once."""
+    user = _user(session, actor)
+    if enabled(user):
+        return RedirectResponse("/console/account", status_code=303)
+    return _page(request, user, secret=do_start_totp(session, user, acting=actor))
+
+
+@router.post("/account/totp/confirm", dependencies=[CsrfChecked])
+def confirm(
+    request: Request, session: DbSession, actor: ConsoleActor, code: Annotated[str, Form(max_length=20)] = ""
+) -> Response:
+    """Turn the second factor on when the code from the app is right."""
+    user = _user(session, actor)
+    if not do_confirm_totp(session, user, code, acting=actor):
+        return _page(request, user, status=422, error=gettext(request, WRONG_CODE))
+    return RedirectResponse("/console/account", status_code=303)
