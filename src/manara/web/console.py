@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from manara.web import auth_views, dashboard_views, hit_views, notice_views, screening_views
+from manara.web import auth_views, chart_views, dashboard_views, hit_views, notice_views, screening_views
 from manara.web.errors import CONSOLE_PREFIX, install_html_errors
 
 STATIC = Path(__file__).parent / "static"
@@ -16,7 +16,7 @@ STATIC = Path(__file__).parent / "static"
 def console_router() -> APIRouter:
     """Return the router of every console page."""
     router = APIRouter(prefix=CONSOLE_PREFIX, include_in_schema=False)
-    for module in (auth_views, dashboard_views, notice_views, screening_views, hit_views):
+    for module in (auth_views, dashboard_views, notice_views, screening_views, hit_views, chart_views):
         router.include_router(module.router)
     return router
 

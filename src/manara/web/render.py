@@ -23,7 +23,8 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "ma
 # (path, label msgid, permission needed; None: every signed-in user). Labels are translated in the template.
 NAV = (("/console/", N_("Dashboard"), None), ("/console/notices", N_("Notices"), Perm.NOTICE_READ),
        ("/console/screen", N_("Screening"), Perm.SCREEN),
-       ("/console/hits", N_("Hits inbox"), Perm.HIT_ANSWER))  # fmt: skip
+       ("/console/hits", N_("Hits inbox"), Perm.HIT_ANSWER),
+       ("/console/chart", N_("Link chart"), Perm.ENTITY_READ))  # fmt: skip
 
 
 @lru_cache
