@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from analysis.helpers import ftm, put, xref
 from conftest import Net, person
 from manara.analysis.run import build_index
+from manara.analysis.snapshot import FORMAT
 from manara.analysis.xref import XrefIndex
 from manara.member.roles import Role
 
@@ -52,4 +53,4 @@ def test_a_snapshot_of_another_version_is_rebuilt(session: Session, net: Net, tm
     path = tmp_path / "xref.snapshot"
     path.write_text('{"format": "something-else"}\n')
     assert len(build_index(session, snapshot=path)) == 1
-    assert path.read_text().startswith('{"format":"manara-xref-snapshot/2"')
+    assert path.read_text().startswith(f'{{"format":"{FORMAT}"')

@@ -88,6 +88,27 @@ def test_snapshot_of_another_version_is_refused(tmp_path: Path) -> None:
         Matcher().load(path)
 
 
+def test_state_round_trip_answers_as_the_original(matcher: Matcher, tmp_path: Path) -> None:
+    matcher.remove(next(iter(r.id for r in matcher.records())))  # a free slot survives the round trip
+    path = tmp_path / "index.state"
+    matcher.save_state(path)
+    loaded = Matcher()
+    loaded.load_state(path)
+    assert len(loaded) == len(matcher)
+    queries = [PersonRecord("q1", ("عبد الرحمن التكريتي",), ("1961-10-01",)),
+               PersonRecord("q2", ("Alexandr Kuzin",), documents=("7512345678",))]  # fmt: skip
+    for q in queries:
+        assert [(r.id, r.score) for r in loaded.search(q)] == [(r.id, r.score) for r in matcher.search(q)]
+    loaded.add(PersonRecord("new", ("Aleksandr Kouzine",)))  # still a working index: reuses the free slot
+    assert "new" in loaded and len(loaded) == len(matcher) + 1
+    path.write_bytes(path.read_bytes()[:-40])
+    with pytest.raises(SnapshotError):
+        Matcher().load_state(path)
+    path.write_text('{"format": "manara-matching-state/1", "algorithm": "manara-person/0"}\n')
+    with pytest.raises(SnapshotError):
+        Matcher().load_state(path)
+
+
 def test_invisible_records_do_not_crowd_out_visible_ones() -> None:
     m = Matcher()
     for i in range(600):  # more than RARE_COST: the candidate pool is cut before scoring

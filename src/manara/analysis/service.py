@@ -67,3 +67,14 @@ def cluster(session: Session, actor: Actor, root: str, *, limit: int = 1000) -> 
         frontier = reached - members
         members |= frontier
     return members, links
+
+
+def open_links(session: Session, actor: Actor, pks: set[str], limit: int = 200) -> list[SuggestedLink]:
+    """Return the visible links touching ``pks`` still awaiting a decision (suggested or unsure), best first."""
+    if not pks:
+        return []
+    touching = or_(SuggestedLink.left_pk.in_(sorted(pks)), SuggestedLink.right_pk.in_(sorted(pks)))
+    stmt = (select(SuggestedLink).where(SuggestedLink.status.in_([LinkStatus.SUGGESTED, LinkStatus.UNSURE]),
+                                        touching, link_visibility_filter(actor))
+            .order_by(SuggestedLink.score.desc(), SuggestedLink.id).limit(limit))  # fmt: skip
+    return list(session.scalars(stmt))

@@ -1,8 +1,9 @@
 """Snapshots of the cross-matching index: the next run loads one and re-reads only what changed since.
 
 Two files: ``<path>`` (JSON lines: a header with the watermark, then each entity's node, identifier
-keys and organisation names) and ``<path>.matcher`` (the screening engine's own snapshot of the
-analysed person records). Loading skips name analysis, the dominant cost of a build; the database
+keys and organisation names) and ``<path>.matcher`` (the screening engine's whole state: analysed
+person records, blocking-key postings and fuzzy neighbours). Loading skips name analysis and key
+derivation, the dominant costs of a build; the database
 stays the truth: entities updated after the watermark are re-indexed, and entities no longer active
 are dropped. The watermark is taken before the build reads anything, minus a margin for transactions
 that wrote an earlier ``updated_at`` but committed later (re-indexing an entity twice is harmless).
@@ -20,7 +21,7 @@ from manara.analysis.xref import Node, XrefIndex
 from manara.matching import ALGORITHM
 from manara.matching.snapshot import SnapshotError
 
-FORMAT = "manara-xref-snapshot/2"  # bump whenever identifier or organisation keys change
+FORMAT = "manara-xref-snapshot/3"  # bump whenever identifier or organisation keys change
 MARGIN = timedelta(minutes=10)
 
 
@@ -39,7 +40,7 @@ def save(index: XrefIndex, path: Path, watermark: datetime) -> None:
         out.write(orjson.dumps(header) + b"\n")
         for node in index.nodes.values():
             out.write(_line(index, node))
-    index.matcher.save(path.with_name(path.name + ".matcher"))
+    index.matcher.save_state(path.with_name(path.name + ".matcher"))
     tmp.replace(path)
 
 
@@ -50,7 +51,7 @@ def load(path: Path, threshold: float | None = None) -> tuple[XrefIndex, datetim
         header: dict[str, Any] = orjson.loads(src.readline() or b"null") or {}
         if header.get("format") != FORMAT or header.get("algorithm") != ALGORITHM:
             raise SnapshotError(f"{path}: snapshot of another format or algorithm version")
-        index.matcher.load(path.with_name(path.name + ".matcher"))
+        index.matcher.load_state(path.with_name(path.name + ".matcher"))
         for raw in src:
             pk, owner, vis, shared, schema, keys, names, countries = orjson.loads(raw)
             index.add_node(Node(pk, owner, vis, frozenset(shared), schema), tuple(map(tuple, keys)),

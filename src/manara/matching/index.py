@@ -243,3 +243,22 @@ class Matcher:
         self.__init__(self.threshold, self.candidates)  # type: ignore[misc]
         for prepared in snapshot.read(Path(path)):
             self.add_prepared(prepared)
+
+    def save_state(self, path: Path | str) -> None:
+        """Write the whole index (records, postings, fuzzy neighbours) for a fast load_state()."""
+        postings = {key: p.tobytes() for key, p in self._postings.items()}
+        neighbours = {variant: sorted(keys) for variant, keys in self._neighbours.items()}
+        snapshot.write_state(Path(path), self._records, postings, neighbours)
+
+    def load_state(self, path: Path | str) -> None:
+        """Replace the contents of the index with a state written by save_state(), without re-deriving keys."""
+        records, postings, neighbours = snapshot.read_state(Path(path))
+        self.__init__(self.threshold, self.candidates)  # type: ignore[misc]
+        self._records = records
+        self._slot_of = {r.id: slot for slot, r in enumerate(records) if r is not None}
+        self._free = [slot for slot, r in enumerate(records) if r is None]
+        for key, raw in postings.items():
+            self._postings[key] = array("i")
+            self._postings[key].frombytes(raw)
+        self._neighbours = {variant: set(keys) for variant, keys in neighbours.items()}
+        self._registered = {key for keys in self._neighbours.values() for key in keys}

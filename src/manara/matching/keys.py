@@ -1,5 +1,7 @@
 """Blocking keys of a prepared record: name skeletons, joined neighbours, document numbers."""
 
+from functools import lru_cache
+
 from manara.matching.names import NameForm, token_key
 from manara.matching.phonetic import join_skeletons, vocalised
 from manara.matching.scorer import Prepared
@@ -13,12 +15,15 @@ MAX_PAIR_TOKENS = 6
 MAX_KEYS = 256
 
 
+@lru_cache(maxsize=500_000)
+def _token_keys(fine: str, skel: str) -> tuple[str, ...]:
+    key = token_key(fine, skel)
+    return (key, VOWEL_PREFIX + vocalised(fine)) if len(skel) <= SHORT_SKELETON and len(fine) > 1 else (key,)
+
+
 def token_keys(form: NameForm) -> set[str]:
     """Return the key of each token of a name, plus a vowelled key for short skeletons."""
-    keys = {token_key(f, s) for f, s in zip(form.tokens, form.skels, strict=True)}
-    keys |= {VOWEL_PREFIX + vocalised(f) for f, s in zip(form.tokens, form.skels, strict=True)
-             if len(s) <= SHORT_SKELETON and len(f) > 1}
-    return keys
+    return {k for f, s in zip(form.tokens, form.skels, strict=True) for k in _token_keys(f, s)}
 
 
 def pair_keys(form: NameForm) -> set[str]:
@@ -38,9 +43,16 @@ def joined_keys(form: NameForm) -> set[str]:
     return keys
 
 
-def name_keys(form: NameForm) -> set[str]:
+def name_keys(form: NameForm) -> frozenset[str]:
     """Return the keys of a name: each token, each adjacent pair joined, and short names joined."""
-    return token_keys(form) | joined_keys(form) | pair_keys(form)
+    return _name_keys(form.tokens, form.skels, form.minor)
+
+
+@lru_cache(maxsize=200_000)
+def _name_keys(tokens: tuple[str, ...], skels: tuple[str, ...], minor: tuple[bool, ...]) -> frozenset[str]:
+    # Cached on the analysed tokens (not the text): every spelling that analyses alike shares its keys.
+    form = NameForm("", tokens, skels, False, minor)
+    return frozenset(token_keys(form) | joined_keys(form) | pair_keys(form))
 
 
 def date_keys(dates: tuple[str, ...], countries: frozenset[str] = frozenset()) -> set[str]:

@@ -30,14 +30,18 @@ def token_key(fine: str, skel: str) -> str:
     return skel if skel else BARE_PREFIX + fine
 
 
+@lru_cache(maxsize=500_000)
+def _token(token: str) -> tuple[str, str, bool]:
+    """Return a token's fine form, skeleton and whether it is minor (names repeat their tokens heavily)."""
+    return sys.intern(fold(token)), sys.intern(skeleton(token)), token in TITLES or is_kunya(token)
+
+
 def _form(text: str, tokens: list[str], loose: bool) -> NameForm:
-    fine = tuple(sys.intern(fold(t)) for t in tokens)
-    skels = tuple(sys.intern(skeleton(t)) for t in tokens)
-    minor = tuple(t in TITLES or is_kunya(t) for t in tokens)
+    fine, skels, minor = zip(*map(_token, tokens), strict=True)
     return NameForm(text, fine, skels, loose, minor)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=200_000)
 def analyze_name(name: str) -> tuple[NameForm, ...]:
     """Return the forms of a name: the main one, plus one without glued articles if any."""
     tokens = merge_compounds(romanize(name))

@@ -27,7 +27,7 @@ NAV = (("/console/", N_("Dashboard"), None), ("/console/notices", N_("Notices"),
        ("/console/screen", N_("Screening"), Perm.SCREEN),
        ("/console/hits", N_("Hits inbox"), Perm.HIT_ANSWER), ("/console/map", N_("Map"), Perm.NOTICE_READ))  # fmt: skip
 NAV += (("/console/cases", N_("Cases"), Perm.CASE_READ), ("/console/handover", N_("Handover"), Perm.CASE_HANDOVER),
-        ("/console/search", N_("Search"), None))  # fmt: skip
+        ("/console/search", N_("Search"), None), ("/console/chart", N_("Link chart"), Perm.ENTITY_READ))  # fmt: skip
 NAV += (("/console/admin/users", N_("Administration"), Perm.MEMBER_ADMIN),
         ("/console/admin/audit", N_("Audit log"), Perm.AUDIT_READ),
         ("/console/account", N_("Account"), None))  # fmt: skip
