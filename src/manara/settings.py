@@ -82,6 +82,18 @@ class Settings(BaseSettings):
         "off by default: only templates are stored.",
     )
     biometric_search_limit: int = Field(20, description="Default length of a biometric candidate list (at most 100).")
+    biometric_ann_min: int = Field(
+        100_000, ge=1, description="Templates of one engine from which its 1:N gallery becomes an approximate "
+        "(IVF) index instead of an exact scan.",
+    )
+    biometric_ann_nprobe: int = Field(
+        32, ge=1, description="Cells of an approximate biometric gallery scanned per search (more = slower, "
+        "better recall; see docs/benchmarks.md).",
+    )
+    biometric_snapshot: Path | None = Field(
+        None, description="Folder of a biometric index snapshot: loaded at start (then brought up to date from "
+        "the outbox) instead of a full build; written there after a full build.",
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Self:
