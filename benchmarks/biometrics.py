@@ -1,30 +1,47 @@
-"""Face benchmark on LFW View 1 (pairsDevTest): verification accuracy, TAR at FAR, speed.
+"""Face benchmarks on LFW View 1: verification, identification, 1:N at a million templates, speed.
 
-Usage: .venv/bin/python benchmarks/biometrics.py [LFW_DIR] — skips with a message when the data is absent.
-Accuracy uses the engine's fixed 1:1 threshold (similarity 0.5 = dlib distance 0.6), not one tuned on
-the test pairs. TAR at FAR uses the 500 genuine pairs and every pair of templates of different people
-among the test images as impostors (enough to resolve FAR 0.1%).
+Usage: .venv/bin/python benchmarks/biometrics.py [LFW_DIR] [--gallery 1000000] [--no-scale]
+(skips with a message when the data is absent). Templates of the View 1 images are made once with the
+API's default engine, in two processes, and cached under ``--cache`` (keyed by the template version).
+
+- Verification (pairsDevTest): the decision threshold is chosen on pairsDevTrain only (the midpoint of
+  the similarity interval with the best training accuracy); images without a template count as errors.
+  TAR at FAR uses the 500 genuine pairs and every pair of different people among the test images.
+- Identification: gallery = the first image of every person with two or more images plus half of the
+  people with one image; probes = the other images of enrolled people (mated) and the other half of
+  the one-image people (non-mated). Rank-1, FNIR at FPIR 1%, and FPIR/FNIR at the product's
+  gallery-size threshold.
+- Scale: a gallery of real templates plus synthetic ones drawn from a Gaussian with the mean and
+  covariance of the real templates; mates are real (another image of an enrolled person) or planted
+  at real genuine-pair offsets. Exact search (flat), IVF and HNSW: p99 of single-probe latency and
+  how often the true mate is in the top 10.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
 import time
 from multiprocessing import get_context
 from pathlib import Path
 
+import faiss
 import numpy as np
+from numpy.typing import NDArray
 
 from manara.biometric.engines import Modality, default_engine
 from manara.biometric.imaging import ImageRejected
+from manara.biometric.service import candidate_threshold
 
 LFW = Path(__file__).resolve().parents[2] / "shared" / "data" / "faces" / "lfw"
+Vec = NDArray[np.float32]
 
 
-def pairs(root: Path) -> list[tuple[str, str, bool]]:
-    """Read pairsDevTest.txt into (image a, image b, same person)."""
+def pairs(root: Path, name: str) -> list[tuple[str, str, bool]]:
+    """Read an LFW pairs file into (image a, image b, same person)."""
     out = []
-    for line in (root / "pairsDevTest.txt").read_text().splitlines()[1:]:
+    for line in (root / name).read_text().splitlines()[1:]:
         f = line.split()
         a, b = ((f[0], int(f[1])), (f[0], int(f[2]))) if len(f) == 3 else ((f[0], int(f[1])), (f[2], int(f[3])))
         out.append((str(root / "images" / a[0] / f"{a[0]}_{a[1]:04d}.jpg"),
@@ -32,66 +49,313 @@ def pairs(root: Path) -> list[tuple[str, str, bool]]:
     return out
 
 
-def extract(path: str) -> tuple[str, np.ndarray | None]:
-    """Return the template of one image, or None."""
+def extract(path: str) -> tuple[str, Vec | None, float]:
+    """Return the template of one image (or None) and the time it took."""
+    start = time.perf_counter()
     try:
-        return path, default_engine(Modality.FACE).extract(Path(path).read_bytes()).vector
+        vector: Vec | None = default_engine(Modality.FACE).extract(Path(path).read_bytes()).vector
     except ImageRejected:
-        return path, None
+        vector = None
+    return path, vector, time.perf_counter() - start
 
 
-def tar_at(genuine: np.ndarray, impostor: np.ndarray, far: float) -> float:
+def templates(paths: list[str], cache: Path) -> tuple[dict[str, Vec | None], float]:
+    """Return every image's template (from the cache when it has them) and the enrolment rate (images/s).
+
+    The cache is rewritten every 250 new templates, so an interrupted run resumes where it stopped.
+    """
+    engine = default_engine(Modality.FACE)
+    stamp = f"{engine.name}|{engine.template_version}"
+    done: dict[str, Vec | None] = {}
+    rate = float("nan")
+    if cache.exists():
+        data = np.load(cache, allow_pickle=False)
+        if str(data["stamp"]) == stamp:
+            done = {p: (v if ok else None) for p, v, ok in zip(data["paths"], data["vectors"], data["ok"], strict=True)}
+            rate = float(data["rate"])
+
+    def save() -> None:
+        keys = sorted(done)
+        vectors = np.stack([done[k] if done[k] is not None else np.zeros(128, np.float32) for k in keys])
+        ok = np.array([done[k] is not None for k in keys])
+        np.savez(cache, stamp=stamp, paths=np.array(keys), vectors=vectors, ok=ok, rate=rate)
+
+    todo = [p for p in paths if p not in done]
+    if todo:
+        start = time.perf_counter()
+        with get_context("spawn").Pool(2) as pool:
+            for i, (path, vector, _) in enumerate(pool.imap(extract, todo, chunksize=4), start=1):
+                done[path] = vector
+                if i % 250 == 0:
+                    rate = i / (time.perf_counter() - start)
+                    print(f"  templates {i}/{len(todo)} ({rate:.1f}/s)", file=sys.stderr, flush=True)
+                    save()
+        rate = len(todo) / (time.perf_counter() - start)
+        save()
+    return {p: done[p] for p in paths}, rate
+
+
+def pair_scores(tmpl: dict[str, Vec | None], test: list[tuple[str, str, bool]]) -> list[tuple[float | None, bool]]:
+    """Return (similarity or None when a template is missing, same person) per pair."""
+    engine = default_engine(Modality.FACE)
+    out: list[tuple[float | None, bool]] = []
+    for a, b, same in test:
+        va, vb = tmpl[a], tmpl[b]
+        out.append((engine.compare(va, vb) if va is not None and vb is not None else None, same))
+    return out
+
+
+def accuracy(scores: list[tuple[float | None, bool]], threshold: float) -> float:
+    """Share of pairs decided right at ``threshold``; a pair without a template is an error."""
+    return sum(1 for s, same in scores if s is not None and (s >= threshold) == same) / len(scores)
+
+
+def best_threshold(scores: list[tuple[float | None, bool]]) -> float:
+    """Return the middle of the threshold interval with the best accuracy on these (training) pairs."""
+    values = sorted({s for s, _ in scores if s is not None})
+    cuts = [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)]
+    accs = [accuracy(scores, c) for c in cuts]
+    best = max(accs)
+    winners = [c for c, a in zip(cuts, accs, strict=True) if a == best]
+    return (winners[0] + winners[-1]) / 2
+
+
+def tar_at(genuine: NDArray[np.float64], impostor: NDArray[np.float64], far: float) -> float:
     """Return the genuine accept rate at the threshold that accepts ``far`` of impostors."""
     threshold = np.quantile(impostor, 1 - far)
     return float((genuine > threshold).mean())
 
 
+def similarities(a: Vec, b: Vec) -> NDArray[np.float64]:
+    """Return the engine similarity of every row of ``a`` with every row of ``b``."""
+    engine = default_engine(Modality.FACE)
+    d2 = (a**2).sum(1)[:, None] + (b**2).sum(1)[None, :] - 2 * a @ b.T
+    return np.vectorize(engine.similarity)(np.maximum(d2, 0.0).astype(np.float64))
+
+
+def verification(root: Path, tmpl: dict[str, Vec | None], train_pairs: list[tuple[str, str, bool]]) -> None:
+    """Accuracy on pairsDevTest at the threshold chosen on pairsDevTrain; TAR at FAR 1% and 0.1%."""
+    test_pairs = [t for t in pairs(root, "pairsDevTest.txt") if t[0] in tmpl and t[1] in tmpl]
+    train, test = pair_scores(tmpl, train_pairs), pair_scores(tmpl, test_pairs)
+    chosen = best_threshold(train)
+    g = np.array([x for x, same in train if same and x is not None])
+    i = np.array([x for x, same in train if not same and x is not None])
+    pooled = (g.var() + i.var()) / 2
+    print(f"pairsDevTrain similarity: genuine {g.mean():.3f} ± {g.std():.3f}, impostor {i.mean():.3f} ± {i.std():.3f};"
+          f" face LLR fit: slope {(g.mean() - i.mean()) / pooled:.1f}, even at {(g.mean() + i.mean()) / 2:.3f}")
+    test_paths = sorted({p for a, b, _ in test_pairs for p in (a, b)})
+    ok = [p for p in test_paths if tmpl[p] is not None]
+    print(f"LFW View 1: train {len(train)} pairs, test {len(test)} pairs over {len(test_paths)} images,"
+          f" {len(test_paths) - len(ok)} test images without a template")  # fmt: skip
+    print(f"threshold chosen on pairsDevTrain: similarity {chosen:.4f} (train accuracy {accuracy(train, chosen):.2%})")
+    print(f"pairsDevTest accuracy at it: {accuracy(test, chosen):.2%} (floor 98.5%);"
+          f" at the product's 1:1 threshold 0.5: {accuracy(test, 0.5):.2%}")  # fmt: skip
+    vecs = np.stack([tmpl[p] for p in ok]).astype(np.float32)  # type: ignore[misc]
+    people = np.array([Path(p).parent.name for p in ok])
+    sims = similarities(vecs, vecs)
+    iu = np.triu_indices(len(ok), 1)
+    impostor = sims[iu][people[iu[0]] != people[iu[1]]]
+    genuine = np.array([s for s, same in test if same and s is not None])
+    print(f"TAR at FAR 1%: {tar_at(genuine, impostor, 0.01):.2%}; at FAR 0.1%: {tar_at(genuine, impostor, 0.001):.2%}"
+          f" ({len(genuine)} genuine, {len(impostor)} impostor pairs)")  # fmt: skip
+    for n in (1_000, 1_000_000):
+        t = candidate_threshold(n)
+        print(f"  1:1 rates at the gallery-size threshold of N={n:,} ({t:.3f}): FAR {(impostor >= t).mean():.2e},"
+              f" TAR {(genuine >= t).mean():.2%}")  # fmt: skip
+
+
+def split(tmpl: dict[str, Vec | None]) -> tuple[list[str], list[str], list[str]]:
+    """Return (gallery, mated probes, non-mated probes) among the images that have a template."""
+    by_person: dict[str, list[str]] = {}
+    for path in sorted(p for p, v in tmpl.items() if v is not None):
+        by_person.setdefault(Path(path).parent.name, []).append(path)
+    gallery, mated, strangers = [], [], []
+    singles = [imgs[0] for imgs in by_person.values() if len(imgs) == 1]
+    for imgs in by_person.values():
+        if len(imgs) > 1:
+            gallery.append(imgs[0])
+            mated.extend(imgs[1:])
+    gallery.extend(singles[::2])
+    strangers.extend(singles[1::2])
+    return gallery, mated, strangers
+
+
+def identification(tmpl: dict[str, Vec | None]) -> None:
+    """Open-set identification: rank-1, FNIR at FPIR 1%, FPIR/FNIR at the gallery-size threshold."""
+    gallery, mated, strangers = split(tmpl)
+    g = np.stack([tmpl[p] for p in gallery]).astype(np.float32)  # type: ignore[misc]
+    owner = [Path(p).parent.name for p in gallery]
+    mated_sims = similarities(np.stack([tmpl[p] for p in mated]).astype(np.float32), g)  # type: ignore[misc]
+    best = mated_sims.argmax(1)
+    right = np.array([owner[j] == Path(p).parent.name for p, j in zip(mated, best, strict=True)])
+    mate_top = mated_sims.max(1)
+    stranger_top = similarities(np.stack([tmpl[p] for p in strangers]).astype(np.float32), g).max(1)  # type: ignore[misc]
+    print(f"identification: gallery {len(g):,} (one image per person), {len(mated):,} mated and"
+          f" {len(strangers):,} non-mated probes")  # fmt: skip
+    print(f"rank-1 identification rate: {right.mean():.2%}")
+    for fpir in (0.01, 0.1):
+        t = float(np.quantile(stranger_top, 1 - fpir))
+        fnir = 1 - float((right & (mate_top > t)).mean())
+        print(f"FNIR at FPIR {fpir:.0%}: {fnir:.2%} (threshold {t:.3f})")
+    t = candidate_threshold(len(g))
+    print(f"at the product's gallery-size threshold for N={len(g):,} ({t:.3f}): FPIR {(stranger_top >= t).mean():.2%},"
+          f" FNIR {1 - float((right & (mate_top >= t)).mean()):.2%}")  # fmt: skip
+
+
+def latency(search: object, probes: Vec, k: int = 10) -> tuple[NDArray[np.int64], float, float]:
+    """Search one probe at a time; return the ids found, the median and p99 latency in ms."""
+    found, times = [], []
+    for probe in probes:
+        start = time.perf_counter()
+        _, ids = search(probe.reshape(1, -1), k)  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+        found.append(ids[0])
+    ms = np.array(times) * 1000
+    return np.array(found), float(np.median(ms)), float(np.percentile(ms, 99))
+
+
+def scale(tmpl: dict[str, Vec | None], size: int, n_probes: int, hnsw_size: int = 0, seed: int = 7) -> None:
+    """1:N search over ``size`` templates: exact, IVF and HNSW; p99 latency and mate in the top 10."""
+    rng = np.random.default_rng(seed)
+    gallery, mated, _ = split(tmpl)
+    real = np.stack([v for v in tmpl.values() if v is not None]).astype(np.float32)
+    by_person = {Path(p).parent.name: i for i, p in enumerate(gallery)}
+    real_gallery = np.stack([tmpl[p] for p in gallery]).astype(np.float32)  # type: ignore[misc]
+    real_probes = np.stack([tmpl[p] for p in mated]).astype(np.float32)  # type: ignore[misc]
+    real_mates = np.array([by_person[Path(p).parent.name] for p in mated])
+    offsets = real_probes - real_gallery[real_mates]  # real genuine-pair differences
+    synthetic = rng.multivariate_normal(real.mean(0), np.cov(real.T), size=size - len(real_gallery)).astype(np.float32)
+    planted_slots = rng.choice(len(synthetic), size=1000, replace=False)
+    planted = synthetic[planted_slots] + offsets[rng.integers(0, len(offsets), size=1000)]
+    vectors = np.ascontiguousarray(np.concatenate([real_gallery, synthetic]))
+    probes = np.concatenate([real_probes, planted]).astype(np.float32)
+    mates = np.concatenate([real_mates, planted_slots + len(real_gallery)])
+    order = rng.permutation(len(probes))[:n_probes]
+    probes, mates = probes[order], mates[order]
+    real_count = int((order < len(real_probes)).sum())
+    print(f"scale: {len(vectors):,} templates ({len(real_gallery):,} real), {len(probes):,} probes"
+          f" ({real_count} real mated, the rest planted at real genuine offsets)")  # fmt: skip
+
+    def report(name: str, search: object, build_s: float, extra: str = "") -> None:
+        found, median, p99 = latency(search, probes)
+        hit = float(np.mean([m in row for m, row in zip(mates, found, strict=True)]))
+        print(f"  {name}: build {build_s:.0f} s, median {median:.2f} ms, p99 {p99:.2f} ms,"
+              f" mate in top 10 {hit:.2%}{extra}")  # fmt: skip
+
+    faiss.omp_set_num_threads(1)  # one search per request thread, like the API
+    flat = faiss.IndexFlatL2(vectors.shape[1])
+    flat.add(vectors)
+    report("exact (flat, 1 thread)", flat.search, 0.0)
+    print(f"  ({uptime()})", flush=True)
+    del flat
+    faiss.omp_set_num_threads(2)
+    from manara.biometric.index import approximate_index, search_params
+
+    start = time.perf_counter()
+    ivf = approximate_index(vectors.shape[1], len(vectors), "ivf")
+    ivf.train(vectors[rng.choice(len(vectors), size=min(len(vectors), 60 * ivf.nlist), replace=False)])
+    ivf.add_with_ids(vectors, np.arange(len(vectors), dtype=np.int64))
+    built = time.perf_counter() - start
+    faiss.omp_set_num_threads(1)
+    for nprobe in (16, 32, 64):
+        params = search_params(ivf, None, nprobe=nprobe)
+        report(f"IVF{ivf.nlist},Flat nprobe={nprobe}", lambda q, k, p=params: ivf.search(q, k, params=p), built)
+    half = faiss.IDSelectorBatch(np.arange(0, len(vectors), 2, dtype=np.int64))
+    params = search_params(ivf, half, nprobe=32)
+    found, median, p99 = latency(lambda q, k: ivf.search(q, k, params=params), probes)
+    leaked = int(sum(int((row[row >= 0] % 2).sum()) for row in found))
+    print(f"  ({uptime()})", flush=True)
+    print(f"  IVF nprobe=32 with a visibility selector over half the gallery: median {median:.2f} ms, p99 {p99:.2f} ms,"
+          f" {leaked} invisible ids returned")  # fmt: skip
+    ivf.reset()  # frees its memory before HNSW is built
+    faiss.omp_set_num_threads(2)
+    hnsw_size = min(hnsw_size or len(vectors), len(vectors))
+    keep = mates < hnsw_size  # a smaller HNSW gallery keeps the probes whose mate it holds
+    start = time.perf_counter()
+    hnsw = approximate_index(vectors.shape[1], hnsw_size, "hnsw")
+    hnsw.add(vectors[:hnsw_size])
+    built = time.perf_counter() - start
+    probes, mates = probes[keep], mates[keep]
+    print(f"  HNSW over the first {hnsw_size:,} templates, {len(probes)} probes", flush=True)
+    faiss.omp_set_num_threads(1)
+    for ef in (32, 64, 128):
+        params = faiss.SearchParametersHNSW(efSearch=ef)
+        report(f"HNSW32,Flat efSearch={ef}", lambda q, k, p=params: hnsw.search(q, k, params=p), built)
+    print(f"  ({uptime()})", flush=True)
+
+
+def uptime() -> str:
+    """Return the load averages, to print next to the numbers (the machine is shared)."""
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def probe_pipeline(paths: list[str], tmpl: dict[str, Vec | None]) -> None:
+    """Time decode + detect + embed + exact search, one image at a time."""
+    engine = default_engine(Modality.FACE)
+    vecs = np.stack([v for v in tmpl.values() if v is not None]).astype(np.float32)
+    gallery = faiss.IndexFlatL2(vecs.shape[1])
+    gallery.add(vecs)
+    times = []
+    for path in paths[:60]:
+        start = time.perf_counter()
+        try:
+            vector = engine.extract(Path(path).read_bytes()).vector
+            gallery.search(vector.reshape(1, -1), 20)
+        except ImageRejected:
+            pass
+        times.append(time.perf_counter() - start)
+    ms = np.array(times) * 1000
+    print(f"probe pipeline (decode, detect, embed, search {len(vecs):,}), one process: median {np.median(ms):.0f} ms,"
+          f" p99 {np.percentile(ms, 99):.0f} ms, max {ms.max():.0f} ms per image")  # fmt: skip
+
+
 def main() -> None:
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else LFW
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("lfw", nargs="?", type=Path, default=LFW)
+    parser.add_argument("--cache", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "manara-lfw-faces.npz")
+    parser.add_argument("--gallery", type=int, default=1_000_000, help="templates in the scale test")
+    parser.add_argument("--no-scale", action="store_true", help="skip the scale test")
+    parser.add_argument("--train-pairs", type=int, default=2200, help="pairsDevTrain pairs used (evenly spread)")
+    parser.add_argument("--probes", type=int, default=2000, help="probes timed in the scale test")
+    parser.add_argument("--scale-only", action="store_true", help="only the scale test, on the cached templates")
+    parser.add_argument("--cached-only", action="store_true",
+                        help="make no template: evaluate the pairs and images already in the cache")
+    parser.add_argument("--hnsw-gallery", type=int, default=0, help="HNSW gallery size (default: --gallery)")
+    args = parser.parse_args()
+    root: Path = args.lfw
     if not (root / "pairsDevTest.txt").exists():
         print(f"skipped: LFW View 1 not found at {root}")
         return
-    test = pairs(root)
-    paths = sorted({p for a, b, _ in test for p in (a, b)})
-    start = time.perf_counter()
-    with get_context("spawn").Pool(2) as pool:
-        templates = dict(pool.imap_unordered(extract, paths, chunksize=8))
-    elapsed = time.perf_counter() - start
-    failed = [p for p, v in templates.items() if v is None]
+    train = pairs(root, "pairsDevTrain.txt")[:: max(1, len(pairs(root, "pairsDevTrain.txt")) // args.train_pairs)]
+    test_paths = sorted({p for a, b, _ in pairs(root, "pairsDevTest.txt") for p in (a, b)})
+    paths = test_paths + sorted({p for a, b, _ in train for p in (a, b)} - set(test_paths))
+    if args.scale_only:
+        data = np.load(args.cache, allow_pickle=False)
+        cached = {str(p): v for p, v, ok in zip(data["paths"], data["vectors"], data["ok"], strict=True) if ok}
+        print(f"scale test only, on {len(cached):,} cached templates ({data['stamp']})")
+        scale(cached, args.gallery, args.probes, args.hnsw_gallery)  # type: ignore[arg-type]
+        return
+    if args.cached_only:
+        data = np.load(args.cache, allow_pickle=False)
+        rows = zip(data["paths"], data["vectors"], data["ok"], strict=True)
+        tmpl = {str(p): (v if ok else None) for p, v, ok in rows}
+        rate = float(data["rate"])
+        paths = [p for p in paths if p in tmpl]
+        train = [t for t in train if t[0] in tmpl and t[1] in tmpl]
+        print(f"cached only: {len(paths):,} images, {len(train)} training pairs")
+    else:
+        tmpl, rate = templates(paths, args.cache)
     engine = default_engine(Modality.FACE)
-    # A pair with no template counts as wrong (a rejection), never silently dropped.
-    scores = [(engine.compare(templates[a], templates[b]) if templates[a] is not None and templates[b] is not None
-               else None, same) for a, b, same in test]  # fmt: skip
-    correct = sum(1 for s, same in scores if s is not None and (s >= 0.5) == same)
-    genuine = np.array([s for s, same in scores if same and s is not None])
-    ok = [p for p in paths if templates[p] is not None]
-    vecs = np.stack([templates[p] for p in ok]).astype(np.float32)
-    people = np.array([Path(p).parent.name for p in ok])
-    d2 = ((vecs[:, None, :] - vecs[None, :, :]) ** 2).sum(-1)
-    iu = np.triu_indices(len(ok), 1)
-    impostor = np.maximum(0.0, 1 - np.sqrt(d2[iu][people[iu[0]] != people[iu[1]]]) / 1.2)
-    probe_times = []
-    import faiss
-
-    gallery = faiss.IndexFlatL2(vecs.shape[1])
-    gallery.add(vecs)
-    for path in paths[:50]:
-        t0 = time.perf_counter()
-        vector = engine.extract(Path(path).read_bytes()).vector
-        gallery.search(vector.reshape(1, -1), 20)
-        probe_times.append(time.perf_counter() - t0)
-    print(f"LFW View 1 pairsDevTest: {len(test)} pairs, {len(paths)} images, {len(failed)} without a template")
-    print(f"accuracy at similarity 0.5: {correct / len(test):.2%} (floor 98.5%)")
-    print(f"TAR at FAR 1%: {tar_at(genuine, impostor, 0.01):.2%}; at FAR 0.1%: {tar_at(genuine, impostor, 0.001):.2%}"
-          f" ({len(impostor)} impostor pairs)")
-    print(f"enrolment (2 processes): {len(paths) / elapsed:.1f} images/s")
-    print(f"probe pipeline (decode, detect, embed, search {len(ok)}): median {np.median(probe_times) * 1000:.0f} ms,"
-          f" max {max(probe_times) * 1000:.0f} ms per image")
-    for n in (1_000, 1_000_000):
-        from manara.biometric.service import candidate_threshold
-
-        t = candidate_threshold(n)
-        print(f"gallery {n}: threshold {t:.3f}, FAR {(impostor >= t).mean():.2e}, TAR {(genuine >= t).mean():.2%}")
+    missing = sum(v is None for v in tmpl.values())
+    print(f"engine {engine.name} {engine.template_version}: {len(paths):,} View 1 images,"
+          f" {missing} without a template; enrolment (2 processes) {rate:.1f} images/s")  # fmt: skip
+    print(uptime())
+    verification(root, tmpl, train)
+    identification(tmpl)
+    probe_pipeline(paths[::83], tmpl)
+    print(uptime(), flush=True)
+    if not args.no_scale:
+        scale(tmpl, args.gallery, args.probes, args.hnsw_gallery)
 
 
 if __name__ == "__main__":

@@ -113,6 +113,18 @@ class Settings(BaseSettings):
         "disconnected and replays on reconnect.",
     )
     escalation_every_seconds: float = Field(30.0, description="How often the job runner escalates overdue items.")
+    biometric_ann_min: int = Field(
+        100_000, ge=1, description="Templates of one engine from which its 1:N gallery becomes an approximate "
+        "(IVF) index instead of an exact scan.",
+    )
+    biometric_ann_nprobe: int = Field(
+        32, ge=1, description="Cells of an approximate biometric gallery scanned per search (more = slower, "
+        "better recall; see docs/benchmarks.md).",
+    )
+    biometric_snapshot: Path | None = Field(
+        None, description="Folder of a biometric index snapshot: loaded at start (then brought up to date from "
+        "the outbox) instead of a full build; written there after a full build.",
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Self:

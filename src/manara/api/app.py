@@ -20,6 +20,7 @@ from manara.api.deps import DbSession
 from manara.api.errors import install_error_handlers
 from manara.api.middleware import BodyLimit, RequestContext
 from manara.audit.router import router as audit_router
+from manara.biometric.index import BiometricIndex, start_warmup
 from manara.biometric.router import router as biometric_router
 from manara.case.router import router as case_router
 from manara.db.session import read_only_unit, unit_of_work
@@ -77,6 +78,8 @@ def _lifespan(workers: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[
         refresher.start()
         runner.start()
         xref_runner.start()
+        app.state.biometric_index = BiometricIndex()
+        start_warmup(app.state.biometric_index, read_only_unit, settings.biometric_snapshot)
         yield
         refresher.stop.set()
         runner.stop.set()

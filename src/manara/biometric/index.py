@@ -3,18 +3,28 @@ fresh from the outbox (like ``manara.screening.index``).
 
 Visibility is applied inside faiss through an id selector, i.e. *before* ranking: a template the
 searcher may not see can neither appear nor push a visible one down the list. Database reads never
-happen under the index lock. Search is exact (flat L2); an approximate index for galleries of millions
-is a later step (see docs/biometrics.md).
+happen under the index lock. A gallery is searched exactly (flat L2) until it holds
+``MANARA_BIOMETRIC_ANN_MIN`` templates; from then on it becomes an inverted-file index (IVF, k-means
+cells trained on the gallery itself) probed in ``MANARA_BIOMETRIC_ANN_NPROBE`` cells, with the same
+selector applied while scanning (see docs/benchmarks.md for its recall and latency at 10^6). A
+searcher who may see only a small part of a large gallery gets every cell scanned, so a sparse
+visible set never comes back short. ``save``/``load`` write and read an on-disk snapshot.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import faiss
 import numpy as np
+import orjson
 from numpy.typing import NDArray
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +34,9 @@ from manara.biometric.engines import vector_from_bytes
 from manara.biometric.models import BiometricTemplate
 from manara.entity.models import Entity
 from manara.outbox.cursor import OutboxCursor
+from manara.settings import get_settings
 
+log = logging.getLogger("manara.biometric")
 RELEVANT_TOPICS = ("biometric.", "entity.")
 EngineKey = tuple[str, str]  # (engine name, template version)
 
@@ -52,12 +64,61 @@ class Entry:
         )
 
 
-class _Gallery:
-    """The faiss index of one engine and template version."""
+SPARSE_SHARE = 0.05  # a searcher seeing less than this share of an IVF gallery gets every cell scanned
+SNAPSHOT_FORMAT = 1
 
-    def __init__(self, dim: int) -> None:
-        self.index = faiss.IndexIDMap2(faiss.IndexFlatL2(dim))
+
+def approximate_index(dim: int, expected: int, kind: str = "ivf") -> Any:
+    """Return an untrained approximate faiss index for about ``expected`` vectors of ``dim``.
+
+    ``ivf``: IVF with 2·sqrt(N) cells rounded to a power of two, exact (flat) vectors inside cells, so
+    it supports ids, removal and selectors. ``hnsw``: HNSW with 32 links per node (benchmark only:
+    faiss HNSW cannot remove vectors).
+    """
+    if kind == "hnsw":
+        hnsw = faiss.IndexHNSWFlat(dim, 32)
+        hnsw.hnsw.efConstruction = 40
+        return hnsw
+    nlist = 2 ** max(4, round(math.log2(2 * math.sqrt(max(expected, 1)))))
+    return faiss.index_factory(dim, f"IVF{nlist},Flat")
+
+
+def search_params(index: Any, selector: Any, nprobe: int) -> Any:
+    """Return faiss search parameters applying ``selector`` (or none) and, for IVF, ``nprobe`` cells."""
+    params: Any
+    if isinstance(index, faiss.IndexIVF):
+        params = faiss.SearchParametersIVF()
+        params.nprobe = min(nprobe, index.nlist)
+    else:
+        params = faiss.SearchParameters()
+    if selector is not None:
+        params.sel = selector
+    return params
+
+
+class _Gallery:
+    """The faiss index of one engine and template version: exact until large, then IVF."""
+
+    def __init__(self, dim: int, index: Any = None) -> None:
+        self.index: Any = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatL2(dim))
         self.dim = dim
+
+    @property
+    def approximate(self) -> bool:
+        return isinstance(self.index, faiss.IndexIVF)
+
+    def maybe_upgrade(self, ann_min: int) -> None:
+        """Move a flat gallery that reached ``ann_min`` templates to an IVF index trained on its vectors."""
+        total = int(self.index.ntotal)
+        if self.approximate or total < max(ann_min, 1):
+            return
+        ids = faiss.vector_to_array(self.index.id_map).astype(np.int64)
+        vectors = self.index.index.reconstruct_n(0, total)
+        ivf = approximate_index(self.dim, total)
+        sample = np.random.default_rng(0).choice(total, size=min(total, 40 * ivf.nlist), replace=False)
+        ivf.train(vectors[np.sort(sample)])
+        ivf.add_with_ids(vectors, ids)
+        self.index = ivf
 
 
 class BiometricIndex:
@@ -91,8 +152,14 @@ class BiometricIndex:
         loaded = [_entry(t, e) for t, e in rows]
         with self.lock:
             for entry, vector in loaded:
-                self.put(entry, vector)
+                self.put(entry, vector, upgrade=False)
+            self._upgrade()
             self.built = True
+
+    def _upgrade(self) -> None:
+        ann_min = get_settings().biometric_ann_min
+        for gallery in self.galleries.values():
+            gallery.maybe_upgrade(ann_min)
 
     def refresh(self, session: Session) -> int:
         """Apply outbox events not applied yet; return how many templates were re-read."""
@@ -115,7 +182,7 @@ class BiometricIndex:
         with self.lock:
             return {t for pk in ids for t in self.by_subject.get(str(pk), ())}
 
-    def put(self, entry: Entry, vector: NDArray[np.float32]) -> None:
+    def put(self, entry: Entry, vector: NDArray[np.float32], *, upgrade: bool = True) -> None:
         """Index (or re-index) one template."""
         with self.lock:
             self.drop(entry.template_id)
@@ -129,6 +196,8 @@ class BiometricIndex:
             self.ids[entry.template_id] = internal
             self.by_subject.setdefault(entry.subject_pk, set()).add(entry.template_id)
             self._allowed.clear()
+            if upgrade:
+                gallery.maybe_upgrade(get_settings().biometric_ann_min)
 
     def drop(self, template_id: str) -> None:
         """Remove a template if indexed."""
@@ -162,12 +231,56 @@ class BiometricIndex:
             allowed = self._allowed_ids(engine, country) if gallery is not None else None
             if gallery is None or allowed is None or len(allowed) == 0 or probe.shape[0] != gallery.dim:
                 return []
-            params = faiss.SearchParameters()
-            params.sel = faiss.IDSelectorBatch(allowed)  # visibility before ranking
+            nprobe = get_settings().biometric_ann_nprobe
+            if gallery.approximate and len(allowed) < SPARSE_SHARE * gallery.index.ntotal:
+                nprobe = gallery.index.nlist  # few visible templates: scan every cell, never come back short
+            params = search_params(gallery.index, faiss.IDSelectorBatch(allowed), nprobe)  # visibility before ranking
             k = min(limit, len(allowed))
             distances, ids = gallery.index.search(probe.reshape(1, -1).astype(np.float32), k, params=params)
             return [(self.entries[int(i)], float(d)) for d, i in zip(distances[0], ids[0], strict=True)
                     if int(i) in self.entries]  # fmt: skip
+
+    def save(self, folder: Path) -> None:
+        """Write a snapshot (faiss galleries, template metadata, outbox position) into ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        with self.lock:
+            galleries = []
+            for n, (key, gallery) in enumerate(sorted(self.galleries.items())):
+                faiss.write_index(gallery.index, str(folder / f"gallery-{n}.faiss"))
+                galleries.append({"engine": list(key), "dim": gallery.dim, "file": f"gallery-{n}.faiss"})
+            meta = {"format": SNAPSHOT_FORMAT, "low_water": self.cursor.low_water, "next_id": self.next_id,
+                    "galleries": galleries, "entries": [[i, asdict(e)] for i, e in self.entries.items()]}  # fmt: skip
+        tmp = folder / "templates.json.tmp"
+        tmp.write_bytes(orjson.dumps(meta))
+        tmp.replace(folder / "templates.json")  # written last: a snapshot without it is ignored
+
+    def load(self, folder: Path) -> None:
+        """Replace the contents with a snapshot written by save(); the next ensure() replays newer events."""
+        meta = orjson.loads((folder / "templates.json").read_bytes())
+        if meta.get("format") != SNAPSHOT_FORMAT:
+            raise ValueError(f"unknown biometric snapshot format {meta.get('format')!r}")
+        galleries = {(g["engine"][0], g["engine"][1]):
+                     _Gallery(int(g["dim"]), faiss.read_index(str(folder / g["file"])))
+                     for g in meta["galleries"]}  # fmt: skip
+        entries = {int(i): _entry_from_json(e) for i, e in meta["entries"]}
+        with self.lock:
+            self.galleries, self.entries = galleries, entries
+            self.ids = {e.template_id: i for i, e in entries.items()}
+            self.by_subject = {}
+            for entry in entries.values():
+                self.by_subject.setdefault(entry.subject_pk, set()).add(entry.template_id)
+            self.next_id = int(meta["next_id"])
+            self.cursor.reset(int(meta["low_water"]))
+            self._allowed.clear()
+            self.built = True
+
+
+def _entry_from_json(data: dict[str, Any]) -> Entry:
+    data = dict(data)
+    data["engine"] = tuple(data["engine"])
+    data["shared_with"] = tuple(data["shared_with"])
+    data["subject_shared_with"] = tuple(data["subject_shared_with"])
+    return Entry(**data)
 
 
 def _entry(template: BiometricTemplate, subject: Entity) -> tuple[Entry, NDArray[np.float32]]:
@@ -184,3 +297,33 @@ def _load(session: Session, template_id: str) -> tuple[Entry, NDArray[np.float32
     template = session.get(BiometricTemplate, template_id)
     subject = session.get(Entity, template.subject_pk) if template is not None else None
     return _entry(template, subject) if template is not None and subject is not None else None
+
+
+def warm(index: BiometricIndex, factory: Callable[[], AbstractContextManager[Session]], snapshot: Path | None) -> None:
+    """Load the snapshot when there is a usable one; otherwise build from the database and save one."""
+    if snapshot is not None and (snapshot / "templates.json").exists():
+        try:
+            index.load(snapshot)
+            log.info("biometric index loaded from %s (%d templates)", snapshot, len(index))
+            return
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+            log.exception("unusable biometric snapshot %s; rebuilding", snapshot)
+    with factory() as session:
+        index.build(session)
+    if snapshot is not None:
+        index.save(snapshot)
+
+
+def start_warmup(index: BiometricIndex, factory: Callable[[], AbstractContextManager[Session]],
+                 snapshot: Path | None) -> threading.Thread:  # fmt: skip
+    """Warm the index in a daemon thread at server start (searches catch up from the outbox)."""
+
+    def run() -> None:
+        try:
+            warm(index, factory, snapshot)
+        except Exception:  # noqa: BLE001 - the first search builds it instead
+            log.exception("biometric index warm-up failed")
+
+    thread = threading.Thread(target=run, name="manara-biometric-index", daemon=True)
+    thread.start()
+    return thread

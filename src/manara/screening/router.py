@@ -9,6 +9,8 @@ from fastapi.responses import StreamingResponse
 
 from manara.api.deps import CurrentActor, DbSession, DbSessionFactory
 from manara.audit.actions import AuditAction, record
+from manara.biometric.fusion import face_evidence
+from manara.biometric.router import biometric_index
 from manara.db.base import new_id
 from manara.errors import Conflict, Forbidden, UnsupportedMedia
 from manara.member.roles import Perm
@@ -31,8 +33,13 @@ def screening_index(request: Request) -> ScreeningIndex:
 @router.post("/screen", response_model=ScreenOut)
 def screen(body: ScreenIn, request: Request, session: DbSession, actor: CurrentActor) -> ScreenOut:
     """Screen a person against every published notice you may see; matches on other members' notices
-    raise hits to their owners. Documents with an issuing country are also checked against the register."""
-    return screen_person(session, actor, screening_index(request), body)
+    raise hits to their owners. Documents with an issuing country are also checked against the register.
+    An optional ``face_image`` is searched among the face templates you may see and fused into the scores."""
+    face = None
+    if body.face_image is not None:  # the image and its template are dropped after the search
+        face = face_evidence(session, actor, biometric_index(request), body.face_image)
+        body = body.model_copy(update={"face_image": None})
+    return screen_person(session, actor, screening_index(request), body, face=face)
 
 
 @router.get("/documents/check", response_model=DocumentCheck)

@@ -9,6 +9,7 @@ import orjson
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
+from manara.biometric.fusion import FaceEvidence
 from manara.document.service import visible_reports
 from manara.errors import Forbidden
 from manara.hit.actions import HitCandidate, do_raise_hit
@@ -69,7 +70,7 @@ def _result(session: Session, actor: Actor, query: ScreenIn, scored: Any, target
 
 def screen_person(
     session: Session, actor: Actor, index: ScreeningIndex, query: ScreenIn, *, audit: bool = True,
-    catch_up: bool = True,
+    catch_up: bool = True, face: FaceEvidence | None = None,
 ) -> ScreenOut:
     """Screen one person against every published notice the actor may see; raise hits; audit.
 
@@ -83,6 +84,8 @@ def screen_person(
         raise IndexWarmingUp("the screening index is still loading; retry in a few seconds")
     fp = fingerprint(query)
     found = index.search(actor.country, to_record(query), query.limit)  # before any SQL: no lock held
+    if face is not None:  # name and face evidence fused (manara.biometric.fusion)
+        found = face.fuse(index, actor.country, to_record(query), found, query.limit)
     results = [_result(session, actor, query, scored, target, fp) for scored, target in found if scored.score > 0]
     documents = [DocumentCheck.model_validate(check_document(session, actor, d.number, d.country, audit=False))
                  for d in query.documents if d.country]  # fmt: skip

@@ -1,0 +1,83 @@
+"""The biometric index past the exact-search size: IVF keeps visibility, removal and snapshots right.
+
+Vectors are random 128-d templates drawn here (no images), so the approximate path runs in a unit test:
+``MANARA_BIOMETRIC_ANN_MIN`` is lowered to 500 so a 2,000-template gallery becomes IVF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from manara.biometric.index import BiometricIndex, Entry
+from manara.settings import get_settings
+
+ENGINE = ("test-engine", "1")
+
+
+@pytest.fixture
+def small_ann(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("MANARA_BIOMETRIC_ANN_MIN", "500")
+    monkeypatch.setenv("MANARA_BIOMETRIC_ANN_NPROBE", "4")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def entry(n: int, owner: str, visibility: str) -> Entry:
+    return Entry(template_id=f"t{n}", engine=ENGINE, owner=owner, visibility=visibility, shared_with=(),
+                 subject_pk=f"s{n}", subject_status="active", subject_visibility=visibility,
+                 subject_shared_with=(), notice_id=None)  # fmt: skip
+
+
+def gallery(size: int, hidden: set[int]) -> tuple[BiometricIndex, np.ndarray]:
+    """Index ``size`` random templates: those in ``hidden`` are EG's own (owner only), the rest FR's (all)."""
+    vectors = np.random.default_rng(3).normal(0, 0.1, size=(size, 128)).astype(np.float32)
+    index = BiometricIndex()
+    for n, vector in enumerate(vectors):
+        index.put(*((entry(n, "EG", "owner"), vector) if n in hidden else (entry(n, "FR", "all"), vector)))
+    return index, vectors
+
+
+def test_large_gallery_turns_approximate_and_hides_what_one_may_not_see(small_ann: None) -> None:
+    hidden = set(range(0, 2000, 2))
+    index, vectors = gallery(2000, hidden)
+    assert index.galleries[ENGINE].approximate
+    for n in (0, 2, 500, 1998):  # each probe is exactly a hidden template: the nearest of all
+        ma = index.search(ENGINE, "MA", vectors[n], 20)
+        assert len(ma) == 20 and all(e.owner == "FR" for e, _ in ma)
+        eg = index.search(ENGINE, "EG", vectors[n], 1)
+        assert eg[0][0].template_id == f"t{n}" and eg[0][1] == pytest.approx(0.0, abs=1e-5)
+    assert index.visible_count(ENGINE, "MA") == 1000
+
+
+def test_a_sparse_visible_set_is_searched_completely(small_ann: None) -> None:
+    visible = set(range(0, 2000, 250))  # 8 of 2,000 visible to MA: scattered over many cells
+    index, vectors = gallery(2000, set(range(2000)) - visible)
+    found = index.search(ENGINE, "MA", vectors[1], 20)
+    assert sorted(e.template_id for e, _ in found) == sorted(f"t{n}" for n in visible)
+
+
+def test_removal_and_snapshot_round_trip(small_ann: None, tmp_path: Path) -> None:
+    index, vectors = gallery(1000, set())
+    index.drop("t5")
+    assert all(e.template_id != "t5" for e, _ in index.search(ENGINE, "MA", vectors[5], 10))
+    index.save(tmp_path / "snap")
+    copy = BiometricIndex()
+    copy.load(tmp_path / "snap")
+    assert copy.built and len(copy) == 999 and copy.galleries[ENGINE].approximate
+    for n in (1, 7, 900):
+        assert [(e.template_id, round(d, 4)) for e, d in copy.search(ENGINE, "MA", vectors[n], 5)] == [
+            (e.template_id, round(d, 4)) for e, d in index.search(ENGINE, "MA", vectors[n], 5)
+        ]
+    copy.put(entry(5000, "FR", "all"), vectors[5])  # the loaded index keeps taking updates
+    assert copy.search(ENGINE, "MA", vectors[5], 1)[0][0].template_id == "t5000"
+
+
+def test_unknown_snapshot_format_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "templates.json").write_text('{"format": 99}')
+    with pytest.raises(ValueError, match="format"):
+        BiometricIndex().load(tmp_path)
