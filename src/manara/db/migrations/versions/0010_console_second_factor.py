@@ -1,7 +1,7 @@
 """console second factor: encrypted TOTP secret, confirmation time and last accepted step on users
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0008
 Create Date: 2026-11-29 02:40:00.000000
 """
 
@@ -13,7 +13,7 @@ import manara.db.base
 
 
 revision = '0010'
-down_revision = '0006'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """xref runs
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-11-29 02:10:14.494269
 """
 
@@ -13,7 +13,7 @@ import manara.db.base
 
 
 revision = '0011'
-down_revision = '0008'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
