@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/screening.py
 	$(BIN)/python benchmarks/biometrics.py
 	$(BIN)/python benchmarks/xref.py
+	$(BIN)/python benchmarks/search.py
 
 clean:
 	rm -rf $(VENV) var manara.db manara.db-wal manara.db-shm
