@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/screening.py
 	$(BIN)/python benchmarks/biometrics.py
 	$(BIN)/python benchmarks/xref.py
+	$(BIN)/python benchmarks/search.py
 
 clean:
 	rm -rf $(VENV) var manara.db manara.db-wal manara.db-shm

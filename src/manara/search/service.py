@@ -58,24 +58,45 @@ class Filters:
 
 
 def _notices(session: Session, actor: Actor, limit: int) -> Iterator[Doc]:
-    stmt = (select(Notice, Entity.caption).outerjoin(Entity, Entity.id == Notice.subject_id)
+    cols = (Notice.id, Notice.reference, Notice.title, Notice.summary, Notice.owner_country, Notice.type,
+            Notice.updated_at, Entity.caption)  # fmt: skip
+    stmt = (select(*cols).outerjoin(Entity, Entity.id == Notice.subject_id)
             .where(notice_visibility_filter(actor)).order_by(Notice.updated_at.desc()).limit(limit))  # fmt: skip
-    for n, caption in session.execute(stmt).all():
-        yield Doc("notice", n.id, f"{n.reference} {n.title}", n.summary[:SNIPPET], n.owner_country, n.type,
-                  n.updated_at, f"{n.reference} {n.title} {n.summary} {caption or ''}")  # fmt: skip
+    for pk, ref, title, summary, owner, ntype, updated, caption in session.execute(stmt):
+        yield Doc("notice", pk, f"{ref} {title}", summary[:SNIPPET], owner, ntype, updated,
+                  f"{ref} {title} {summary} {caption or ''}")  # fmt: skip
 
 
-def _names(entity: Entity) -> str:
-    props = entity.properties
+def _names(props: dict[str, list[str]]) -> str:
     return " ".join(str(v) for k in ("name", "alias", "firstName", "lastName", "number", "registrationNumber")
                     for v in props.get(k, []))  # fmt: skip
 
 
+_ENTITY_TEXT: dict[tuple[str, datetime], str] = {}  # (pk, updated_at) -> searchable text; JSON decoded once
+_ENTITY_TEXT_MAX = 200_000
+_IN_CHUNK = 500
+
+
+def _entity_texts(session: Session, keys: list[tuple[str, datetime]]) -> None:
+    """Decode the properties of entities not seen at this version yet (the costly part of a scan)."""
+    if len(_ENTITY_TEXT) + len(keys) > _ENTITY_TEXT_MAX:
+        _ENTITY_TEXT.clear()
+    for i in range(0, len(keys), _IN_CHUNK):
+        pks = [pk for pk, _ in keys[i : i + _IN_CHUNK]]
+        stmt = select(Entity.id, Entity.updated_at, Entity.caption, Entity.properties).where(Entity.id.in_(pks))
+        for pk, updated, caption, props in session.execute(stmt):
+            _ENTITY_TEXT[(pk, updated)] = f"{caption} {_names(props)}"
+
+
 def _entities(session: Session, actor: Actor, limit: int) -> Iterator[Doc]:
-    stmt = select(Entity).where(entity_visibility_filter(actor)).order_by(Entity.updated_at.desc()).limit(limit)
-    for e in session.scalars(stmt):
-        yield Doc("entity", e.id, e.caption, e.entity_id, e.owner_country, e.schema, e.updated_at,
-                  f"{e.caption} {_names(e)}")  # fmt: skip
+    # Columns, not ORM objects (no identity map, no share rows); properties only for unseen versions.
+    cols = (Entity.id, Entity.caption, Entity.entity_id, Entity.owner_country, Entity.schema, Entity.updated_at)
+    stmt = select(*cols).where(entity_visibility_filter(actor)).order_by(Entity.updated_at.desc()).limit(limit)
+    rows = session.execute(stmt).all()
+    _entity_texts(session, [(r.id, r.updated_at) for r in rows if (r.id, r.updated_at) not in _ENTITY_TEXT])
+    for pk, caption, entity_id, owner, schema, updated in rows:
+        text = _ENTITY_TEXT.get((pk, updated), caption)
+        yield Doc("entity", pk, caption, entity_id, owner, schema, updated, text)
 
 
 def _cases(session: Session, actor: Actor, limit: int) -> Iterator[Doc]:

@@ -47,6 +47,7 @@ def _chunk(words: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(fines), frozenset(keys)
 
 
+@lru_cache(maxsize=50_000)  # records are searched again and again: analyse each text once per process
 def text_tokens(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """Return the fine forms and keys of the words of ``text`` (cut to MAX_TEXT_CHARS), analysed as names."""
     words = clean(text[:MAX_TEXT_CHARS]).split()
