@@ -1,7 +1,8 @@
 """Benchmark: the console's server-side render times at 100,000 notices, and live-feed fan-out.
 
 1. Builds a SQLite database in a temporary directory: 10 members, 100,000 notices planned by the demo
-   generator (``manara.demo.notices.plan_notices``: every type, mostly published, 5% awaiting review,
+   generator (``manara.demo.notices.plan_notices``: every type, mostly published, 5% awaiting review
+   (submitted within 12 hours, so the escalation job has nothing to do during the measurement),
    a third shared with named countries) bulk-inserted with their share rows and one outbox event each,
    and 500 open hits raised through ``do_raise_hit``.
 2. Renders the dashboard (duty officer, reviewer) and the notices list through the real application
@@ -11,7 +12,7 @@
    through the API once per round and measures, per client, the time from the request to the event's
    arrival: p50/p99/max over every delivery, and per round the time until all 200 had it.
 
-    .venv/bin/python benchmarks/console.py [--notices 100000] [--renders 200] [--clients 200] [--rounds 30]
+    .venv/bin/python benchmarks/console.py [--notices 100000] [--renders 100] [--clients 200] [--rounds 30]
 """
 
 from __future__ import annotations
@@ -89,13 +90,15 @@ def notice_rows(count: int, author: str) -> tuple[list[dict[str, Any]], list[dic
                 nid, others = new_id(), [c for c in COUNTRIES if c != code]
                 shared = sorted({others[i % 9], others[(i * 7) % 9]}) if i % 3 == 0 else []
                 when = now - timedelta(minutes=count - i)
+                submitted = now - timedelta(minutes=i % 720) if status == "submitted" else when
                 rows.append({"id": nid, "reference": f"{code}-{TYPE_CODES[plan.body['type']]}-2026-{i:06X}",
                              "type": plan.body["type"], "status": status, "under_review": False,
                              "subject_id": None, "title": plan.body["title"], "summary": "", "version": 1,
                              "details": plan.body["details"], "visibility": "countries" if shared else "all",
                              "shared_with": shared, "review_date": (now + timedelta(days=365)).date(),
                              "checks": {}, "created_by": author, "owner_country": code, "created_at": when,
-                             "updated_at": when, "submitted_at": when, "published_at": when})  # fmt: skip
+                             "updated_at": when, "published_at": when,
+                             "submitted_at": submitted})  # fmt: skip
                 shares.extend({"notice_id": nid, "country": c} for c in shared)
                 if len(rows) == count:
                     return rows, shares
@@ -202,27 +205,33 @@ class FeedClient:
     """One browser's EventSource, reduced to a socket reading SSE frames and timing hit ids."""
 
     def __init__(self, cookie: str) -> None:
-        self.cookie, self.seen, self.frames = cookie, {}, 0
+        self.cookie, self.seen, self.frames, self.reconnects = cookie, {}, 0, 0
         self.ready = asyncio.Event()
         self.waiting: dict[str, float] = {}
 
     async def run(self, port: int) -> None:
-        """Connect, then record when each awaited hit id arrives."""
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(f"GET /console/feed HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
-                     f"Cookie: manara_session={self.cookie}\r\n\r\n".encode())  # fmt: skip
-        await writer.drain()
-        try:
-            while line := await reader.readline():
-                if line.startswith(b"retry:"):
-                    self.ready.set()
-                elif line.startswith(b"data: "):
-                    self.frames += 1
-                    match = re.search(rb"#hit-([0-9a-f-]{36})", line)
-                    if match:
-                        self.seen.setdefault(match.group(1).decode(), time.perf_counter())
-        finally:
-            writer.close()
+        """Connect, record when each awaited hit id arrives, and reconnect with Last-Event-ID as EventSource does."""
+        last_id = ""
+        while True:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            resume = f"Last-Event-ID: {last_id}\r\n" if last_id else ""
+            writer.write(f"GET /console/feed HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n{resume}"
+                         f"Cookie: manara_session={self.cookie}\r\n\r\n".encode())  # fmt: skip
+            await writer.drain()
+            try:
+                while line := await reader.readline():
+                    if line.startswith(b"retry:"):
+                        self.ready.set()
+                    elif line.startswith(b"id: "):
+                        last_id = line[4:].strip().decode()
+                    elif line.startswith(b"data: "):
+                        self.frames += 1
+                        match = re.search(rb"#hit-([0-9a-f-]{36})", line)
+                        if match:
+                            self.seen.setdefault(match.group(1).decode(), time.perf_counter())
+            finally:
+                writer.close()
+            self.reconnects += 1
 
 
 def cookie_for(port: int, username: str) -> str:
@@ -258,6 +267,7 @@ async def fan_out(port: int, clients: int, rounds: int, hits: list[str], token: 
             deliveries += arrived
             all_received.append(max(arrived) if len(arrived) == clients else float("inf"))
     leaked = sum(s.frames for s in strangers)
+    reconnects = sum(c.reconnects for c in watchers + strangers)
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -266,14 +276,14 @@ async def fan_out(port: int, clients: int, rounds: int, hits: list[str], token: 
     missing = rounds * clients - len(deliveries)
     print(f"fan-out to {clients} clients, {rounds} actions: per delivery p50 {p50:.1f} ms  p99 {p99:.1f} ms  "
           f"max {top:.1f} ms; all {clients} received: p50 {a50:.1f} ms  p99 {a99:.1f} ms  max {amax:.1f} ms; "
-          f"missing {missing}; frames leaked to the 20 EG clients: {leaked}")  # fmt: skip
+          f"missing {missing}; frames leaked to the 20 EG clients: {leaked}; reconnections: {reconnects}")  # fmt: skip
 
 
 def main() -> None:
     """Run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--notices", type=int, default=100_000)
-    parser.add_argument("--renders", type=int, default=200)
+    parser.add_argument("--renders", type=int, default=100)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()

@@ -134,6 +134,7 @@ def test_acknowledging_a_hit_from_the_queue_is_the_owners_step(console: Console,
         client.cookies.clear()
     console.sign_in("MA", Role.DUTY_OFFICER)
     assert console.post("/console/queues/nope/x/acknowledge").status_code == 404
+    assert console.post(f"/console/queues/hit/{hit.id}x/acknowledge").status_code == 404
     row = client.post(url, data={"csrf_token": re.findall(r'value="([0-9a-f]{64})"', client.get("/console/").text)[0]},
                       headers={"HX-Request": "true"})  # fmt: skip
     assert row.status_code == 200 and "ma.duty_officer" in row.text and "<html" not in row.text

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from manara.api.deps import DbSession, ReadSessionFactory
 from manara.db.base import utcnow
+from manara.errors import NotFound
 from manara.live import queues
 from manara.live.hub import LAGGED, FeedEvent, FeedHub, latest_id, read_events
 from manara.member.roles import Actor
@@ -154,7 +155,9 @@ def queues_fragment(request: Request, session: DbSession, actor: ConsoleActor) -
 @router.post("/queues/{kind}/{item_id}/acknowledge", dependencies=[CsrfChecked])
 def acknowledge(kind: str, item_id: str, request: Request, session: DbSession, actor: ConsoleActor) -> Response:
     """Acknowledge a queue item (404 for an item one may not work on); htmx gets the updated queues."""
-    queues.acknowledge(session, actor, kind[:24], item_id[:36])
+    if len(kind) > 24 or len(item_id) > 36:
+        raise NotFound("queue_item", "")
+    queues.acknowledge(session, actor, kind, item_id)
     if request.headers.get("hx-request") == "true":
         return queues_fragment(request, session, actor)
     return RedirectResponse("/console/", status_code=303)
