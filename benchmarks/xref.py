@@ -12,7 +12,8 @@ Everything is imported through the real import path into a fresh database (SQLit
 previous run leaves), then ``manara xref``'s incremental run is timed: it indexes all entities and
 matches the new ones. Prints time, peak RSS, links, precision and recall against the planted pairs.
 
-    .venv/bin/python benchmarks/xref.py --new 10000 --existing 100000 [--db /tmp/x.db] [--postgres]
+    .venv/bin/python benchmarks/xref.py --new 10000 --existing 100000 [--db /tmp/x.db] [--postgres] [--cold]
+    .venv/bin/python benchmarks/xref.py ... --build-only   # CPU and wall time of index build, snapshot save, load
 
 ``--db`` keeps the generated database and reuses it when it exists (set-up takes minutes at full size).
 """
@@ -290,6 +291,23 @@ def prepare_snapshot(factory: Any, path: Path) -> None:
     print(f"snapshot of {len(index):,} entities written in {time.perf_counter() - start:.0f} s (untimed)")
 
 
+def build_only(factory: Any, path: Path) -> int:
+    """Time (CPU and wall) a cold index build, a snapshot save and a warm snapshot load; match nothing."""
+    with factory() as session:
+        cpu, wall = time.process_time(), time.perf_counter()
+        index = build_index(session)
+        print(f"cold build of {len(index):,}: {time.process_time() - cpu:.1f} s CPU, "
+              f"{time.perf_counter() - wall:.1f} s wall, load {os.getloadavg()[0]:.1f}")  # fmt: skip
+    cpu = time.process_time()
+    xref_snapshot.save(index, path, utcnow())
+    print(f"snapshot save: {time.process_time() - cpu:.1f} s CPU")
+    cpu, wall = time.process_time(), time.perf_counter()
+    loaded, _ = xref_snapshot.load(path)
+    print(f"snapshot load of {len(loaded):,}: {time.process_time() - cpu:.1f} s CPU, "
+          f"{time.perf_counter() - wall:.1f} s wall, load {os.getloadavg()[0]:.1f}")  # fmt: skip
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--new", type=int, default=100_000)
@@ -299,6 +317,7 @@ def main() -> int:
     parser.add_argument("--profile", help="write a cProfile of the run to this file")
     parser.add_argument("--workers", type=int, default=default_workers(), help="matching processes")
     parser.add_argument("--cold", action="store_true", help="build the index from the database, no snapshot")
+    parser.add_argument("--build-only", action="store_true", help="time index build, snapshot save and load only")
     args = parser.parse_args()
     url, ready = database(args)
     truth = truth_of(args) if ready else set_up(url, args)
@@ -306,6 +325,8 @@ def main() -> int:
         Path(f"{make_url(url).database}.ready").touch()
     engine = make_engine(url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
+    if args.build_only:
+        return build_only(factory, Path(f"{make_url(url).database or 'pg'}.build-snapshot"))
     with factory.begin() as session:  # a reused database: forget the links of the previous timed run
         session.execute(SuggestedLink.__table__.delete())
     snapshot = None if args.cold else Path(f"{make_url(url).database or 'pg'}.snapshot")
