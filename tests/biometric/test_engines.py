@@ -79,11 +79,11 @@ def test_dlib_engine_matches_the_same_person_and_not_another() -> None:
 def test_dlib_engine_chooses_the_prominent_face_among_several() -> None:
     engine = default_engine(Modality.FACE)
     face = Image.open(FACES / "astronaut_collins.jpg").convert("RGB")
-    canvas = Image.new("RGB", (640, 480), (200, 200, 200))
-    canvas.paste(face, (215, 130))  # the subject, in the middle
-    canvas.paste(face.resize((120, 126)), (5, 5))  # a smaller face in a corner
+    canvas = Image.new("RGB", (900, 700), (200, 200, 200))
+    canvas.paste(face, (345, 240))  # the subject, in the middle
+    canvas.paste(face.resize((252, 264)), (0, 0))  # a 20% larger face in a corner: discounted for its position
     out = io.BytesIO()
     canvas.save(out, format="PNG")
     template = engine.extract(out.getvalue())
     assert template.warnings == ("several_faces_largest_chosen",)
-    assert template.details["face_px"] > 80
+    assert template.details["face_px"] < 95  # the central face (87 px), not the corner one (~104 px)

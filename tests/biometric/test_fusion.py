@@ -129,7 +129,7 @@ def test_the_screening_probe_face_is_never_stored(
     published(client, net, RED)
     screen(client, net, ["John Smith"], face=GREEN)  # builds the indexes
     rows, files = _counts(session), _files(tmp_path)
-    probe = (123, 45, 67)
+    probe = (20, 60, 220)  # far from the enrolled red face: no candidate, so no hit row either
     encoded = base64.b64encode(image_bytes(probe)).decode()
     with caplog.at_level(logging.DEBUG):
         response = screen(client, net, ["Zz Qq"], face=probe)
