@@ -68,10 +68,10 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def _postgres_db(base_url: str) -> str:
-    """Create a fresh database for this worker on the test server; return its URL."""
+def _postgres_db(base_url: str, suffix: str = "") -> str:
+    """Create a fresh database for this worker (``suffix``: a second one) on the test server; return its URL."""
     url = make_url(base_url)
-    name = f"manara_test_{_worker()}"
+    name = f"manara_test_{_worker()}{suffix}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -23,7 +23,7 @@ from manara.errors import ErrorCode, ManaraError
 from manara.matching import Matcher, MatchResult, PersonRecord, record_from_ftm
 from manara.notice.models import Notice, NoticeStatus
 from manara.outbox.cursor import OutboxCursor
-from manara.visibility import may_see
+from manara.visibility import Visibility, may_see
 
 
 class IndexWarmingUp(ManaraError):
@@ -51,6 +51,8 @@ class Target:
 
     def visible_to(self, country: str) -> bool:
         """Tell whether members of ``country`` may see this notice."""
+        if self.visibility == Visibility.ALL:  # most notices; checked for every candidate of every search
+            return True
         return may_see(owner=self.owner, visibility=self.visibility, shared_with=list(self.shared_with),
                        country=country)  # fmt: skip
 

@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
-from manara.api.deps import CurrentActor, DbSession, DbSessionFactory
+from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, ReadSessionFactory, SessionFactory
 from manara.audit.actions import AuditAction, record
+from manara.audit.group import WRITER
 from manara.db.base import new_id
 from manara.errors import Conflict, Forbidden, UnsupportedMedia
 from manara.member.roles import Perm
@@ -16,7 +18,7 @@ from manara.screening.index import ScreeningIndex
 from manara.screening.jobs import access_job, job_paths
 from manara.screening.models import ScreeningJob
 from manara.screening.schemas import DocumentCheck, JobOut, ScreenIn, ScreenOut
-from manara.screening.service import check_document, screen_person
+from manara.screening.service import check_document, finish_screening, search_person
 from manara.settings import get_settings
 
 router = APIRouter(tags=["screening"])
@@ -29,10 +31,25 @@ def screening_index(request: Request) -> ScreeningIndex:
 
 
 @router.post("/screen", response_model=ScreenOut)
-def screen(body: ScreenIn, request: Request, session: DbSession, actor: CurrentActor) -> ScreenOut:
+async def screen(
+    body: ScreenIn, request: Request, actor: CurrentActor, factory: DbSessionFactory, reads: ReadSessionFactory
+) -> ScreenOut:
     """Screen a person against every published notice you may see; matches on other members' notices
     raise hits to their owners. Documents with an issuing country are also checked against the register."""
-    return screen_person(session, actor, screening_index(request), body)
+    index = screening_index(request)
+    if index.lazy_build and actor.can(Perm.SCREEN):  # tests and single-process tools build on first use
+        await run_in_threadpool(_catch_up, reads, index)
+    # The engine runs here, on the event loop, outside any transaction: a few milliseconds of CPU that a
+    # hop to a worker thread would only make longer (one process runs Python on one core at a time).
+    found = search_person(actor, index, body)
+    # Hits, document checks and the audit record share a transaction with concurrent requests; this
+    # returns once that transaction has committed.
+    return await WRITER.submit(factory, lambda session: finish_screening(session, actor, body, found))
+
+
+def _catch_up(reads: SessionFactory, index: ScreeningIndex) -> None:
+    with reads() as session:
+        index.ensure(session)
 
 
 @router.get("/documents/check", response_model=DocumentCheck)
