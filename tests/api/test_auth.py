@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -10,8 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from conftest import Net
+from manara.api import deps
 from manara.db.base import utcnow
 from manara.member import actions as member_actions
+from manara.member import keys
 from manara.member.models import ApiKey, User
 from manara.member.roles import Actor, Role
 
@@ -63,12 +66,44 @@ def test_revoked_key_is_refused_at_once(client: TestClient, session: Session, ne
         assert client.get(path, headers=user.headers).status_code == 401
 
 
-def test_expired_key_is_refused(client: TestClient, session: Session, net: Net) -> None:
+def test_expired_key_is_refused(
+    client: TestClient, session: Session, net: Net, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(keys.CACHE, "ttl", 0.2)
     user = net.user("EG", Role.DUTY_OFFICER)
     assert client.get("/api/v1/me", headers=user.headers).status_code == 200
     _key(session, user.actor).expires_at = utcnow() - timedelta(seconds=1)
     session.flush()
+    time.sleep(0.25)  # a key verified just before is trusted for at most the cache's lifetime
     assert client.get("/api/v1/me", headers=user.headers).status_code == 401
+
+
+def test_verified_keys_are_cached_briefly_and_changes_elsewhere_apply_within_the_bound(
+    client: TestClient, session: Session, net: Net, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(keys.CACHE, "ttl", 60)  # long enough for a slow machine to stay within it
+    reads: list[str] = []
+    real = deps.get_api_key_by_prefix
+    monkeypatch.setattr(deps, "get_api_key_by_prefix", lambda s, prefix: reads.append(prefix) or real(s, prefix))
+    user = net.user("MA", Role.FRONTLINE_OFFICER)
+    for _ in range(3):
+        assert client.get("/api/v1/me", headers=user.headers).status_code == 200
+    assert len(reads) == 1  # one database read, then the cache
+    me = client.get("/api/v1/me", headers={**user.headers, "X-Manara-Purpose": "case 12"}).json()
+    assert me["user_id"] == user.actor.user_id  # the cached actor, with this request's purpose
+    # revoked or disabled by another process (no cache cleared here): refused once the entry is stale
+    monkeypatch.setattr(keys.CACHE, "ttl", 0.3)
+    session.execute(ApiKey.__table__.update().where(ApiKey.user_id == user.actor.user_id).values(revoked_at=utcnow()))
+    time.sleep(0.35)
+    assert client.get("/api/v1/me", headers=user.headers).status_code == 401
+    other = net.user("MA", Role.ANALYST)
+    assert client.get("/api/v1/me", headers=other.headers).status_code == 200
+    session.get(User, other.actor.user_id).active = False  # type: ignore[union-attr]
+    session.flush()
+    time.sleep(0.35)
+    assert client.get("/api/v1/me", headers=other.headers).status_code == 401
+    bad = {"Authorization": user.headers["Authorization"][:-2] + "xx"}
+    assert client.get("/api/v1/me", headers=bad).status_code == 401  # a wrong secret never hits the cache
 
 
 def test_disabled_user_is_refused(client: TestClient, session: Session, net: Net) -> None:

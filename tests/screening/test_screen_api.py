@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from conftest import Net
+from manara.audit.actions import AuditAction
+from manara.audit.chain import verify_chain
+from manara.audit.models import AuditEvent
 from manara.member.roles import Role
+from manara.screening import service
 from screening.helpers import publish_red
 
 
@@ -110,3 +117,36 @@ def test_screening_is_audited_with_the_query_terms(client: TestClient, net: Net,
     screen(client, fr.headers, names=["Youssef El Idrissi"], birth_date="1987-03-14")
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "screening.searched")).one()
     assert event.user_id == fr.actor.user_id and event.query["names"] == ["Youssef El Idrissi"]
+
+
+def test_every_screening_is_audited_once_with_its_request_id_and_the_chain_verifies(
+    client: TestClient, net: Net, session: Session
+) -> None:
+    notice = publish_red(client, net)
+    fr = net.user("FR", Role.FRONTLINE_OFFICER)
+    for k in range(4):  # written by the group-commit writer thread, in the request's context
+        response = client.post("/api/v1/screen", json={"names": ["Abderrahmane Ben Salah"], "birth_date": "1985-04-12"},
+                               headers={**fr.headers, "X-Request-ID": f"screen-{k}"})  # fmt: skip
+        assert response.status_code == 200 and response.json()["results"][0]["hit_id"]
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == str(AuditAction.SCREENED))).all()
+    assert sorted(e.request_id for e in events) == [f"screen-{k}" for k in range(4)]
+    assert all(e.target_ids == [notice["id"]] and e.user_id == fr.actor.user_id for e in events)
+    raised = session.scalars(select(AuditEvent).where(AuditEvent.action == str(AuditAction.HIT_RAISED))).all()
+    assert [e.request_id for e in raised] == ["screen-0"]  # later screenings find the same open hit
+    assert verify_chain(session).ok
+
+
+def test_a_screening_that_fails_writes_nothing(client: TestClient, net: Net, session: Session,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    publish_red(client, net)
+    before = session.scalar(select(func.count()).select_from(AuditEvent))
+
+    def broken(*_: Any, **__: Any) -> None:
+        raise RuntimeError("hit store down")
+
+    monkeypatch.setattr(service, "do_raise_hit", broken)
+    fr = net.user("FR", Role.FRONTLINE_OFFICER)
+    failed = TestClient(client.app, raise_server_exceptions=False).post(
+        "/api/v1/screen", json={"names": ["Abderrahmane Ben Salah"], "birth_date": "1985-04-12"}, headers=fr.headers)
+    assert failed.status_code == 500
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) == before

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from manara.db.base import utcnow
 from manara.db.session import read_only_unit, unit_of_work
@@ -30,12 +32,12 @@ def get_session() -> Iterator[Session]:
         yield session
 
 
-def get_session_factory() -> SessionFactory:
+async def get_session_factory() -> SessionFactory:
     """Return a factory of unit-of-work sessions for handlers that commit in batches or stream."""
     return unit_of_work
 
 
-def get_read_session_factory() -> SessionFactory:
+async def get_read_session_factory() -> SessionFactory:
     """Return a factory of read-only units (no write lock on SQLite) for authentication."""
     return read_only_unit
 
@@ -61,25 +63,45 @@ def authenticate(session: Session, token: str | None, purpose: str | None) -> Ac
     user = session.get(User, key.user_id)
     if user is None or not user.active:
         raise Unauthenticated("user disabled")
-    return Actor(
+    actor = Actor(
         user_id=user.id, username=user.username, country=user.country, role=Role(user.role),
         scopes=frozenset(key.scopes), api_key_id=key.id, purpose=(purpose or None) and purpose[:500],
     )  # fmt: skip
+    if token is not None:
+        keys.CACHE.put(token, key.expires_at, replace(actor, purpose=None))
+    return actor
 
 
-def current_actor(
+def _cached_actor(token: str | None, purpose: str | None) -> Actor | None:
+    """Return the actor of a key verified less than a second ago, with this request's purpose."""
+    if not token:
+        return None
+    actor: Actor | None = keys.CACHE.get(token, utcnow())
+    return replace(actor, purpose=(purpose or None) and purpose[:500]) if actor is not None else None
+
+
+async def current_actor(
     request: Request,
     factory: ReadSessionFactory,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
     x_api_key: Annotated[str | None, Depends(API_KEY_HEADER)] = None,
     x_manara_purpose: Annotated[str | None, Header(description="Why the data is accessed (audited)")] = None,
 ) -> Actor:
-    """Authenticate the request by API key (``Authorization: Bearer`` or ``X-API-Key``)."""
+    """Authenticate the request by API key (``Authorization: Bearer`` or ``X-API-Key``).
+
+    A key verified in the last second is taken from the cache on the event loop; otherwise the key and
+    its user are read in a worker thread."""
     token = x_api_key or (bearer.credentials if bearer is not None else None)
-    with factory() as session:  # its own short transaction: handlers may open theirs
-        actor = authenticate(session, token, x_manara_purpose)
+    actor = _cached_actor(token, x_manara_purpose)
+    if actor is None:
+        actor = await run_in_threadpool(_authenticate_in_unit, factory, token, x_manara_purpose)
     request.state.actor = actor
     return actor
+
+
+def _authenticate_in_unit(factory: SessionFactory, token: str | None, purpose: str | None) -> Actor:
+    with factory() as session:  # its own short transaction: handlers may open theirs
+        return authenticate(session, token, purpose)
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

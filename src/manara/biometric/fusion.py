@@ -76,6 +76,7 @@ class FaceEvidence:
 
     by_subject: dict[str, float] = field(default_factory=dict)
     threshold: float = 1.0
+    template_ids: list[str] = field(default_factory=list)  # what the search returned, for its audit record
 
     def fuse(self, index: ScreeningIndex, country: str, query: PersonRecord,
              found: list[tuple[MatchResult, Target]], limit: int) -> list[tuple[MatchResult, Target]]:  # fmt: skip
@@ -118,7 +119,9 @@ class FaceEvidence:
 def face_evidence(session: Session, actor: Actor, index: BiometricIndex, image_b64: str) -> FaceEvidence:
     """Decode a base64 face image, search it 1:N among the templates the actor may see, keep nothing.
 
-    Raises the engine's ImageRejected (422) for an unusable image, like the biometric search.
+    ``session`` is only read (the index catches up from the outbox); the caller records the search with
+    :func:`record_face_search` in the screening's write transaction. Raises the engine's ImageRejected
+    (422) for an unusable image, like the biometric search.
     """
     if not actor.can(Perm.SCREEN):
         raise Forbidden("this role may not screen")
@@ -142,6 +145,11 @@ def face_evidence(session: Session, actor: Actor, index: BiometricIndex, image_b
         similarity = engine.similarity(distance)
         if similarity > evidence.by_subject.get(entry.subject_pk, -1.0):
             evidence.by_subject[entry.subject_pk] = similarity
-    record(session, actor, AuditAction.BIOMETRIC_SEARCHED, target_type="biometric_template",
-           target_ids=[e.template_id for e, _ in found], extra={"modality": "face", "via": "screen"})  # fmt: skip
+    evidence.template_ids = [e.template_id for e, _ in found]
     return evidence
+
+
+def record_face_search(session: Session, actor: Actor, evidence: FaceEvidence) -> None:
+    """Audit a screening's face search: the modality and the templates returned, never the probe."""
+    record(session, actor, AuditAction.BIOMETRIC_SEARCHED, target_type="biometric_template",
+           target_ids=evidence.template_ids, extra={"modality": "face", "via": "screen"})  # fmt: skip

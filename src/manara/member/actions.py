@@ -131,4 +131,5 @@ def do_revoke_api_key(session: Session, key: ApiKey, *, acting: Actor) -> ApiKey
         key.revoked_at = utcnow()
         record(session, acting, AuditAction.API_KEY_REVOKED, target_type="api_key", target_ids=[key.id])
         enqueue(session, "api_key.revoked", {"id": key.id})
+    keys.CACHE.clear()  # this process refuses it at once; the others within the cache's 1 s
     return key

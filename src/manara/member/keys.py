@@ -5,7 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 KEY_PREFIX = "mnr"
 
@@ -42,3 +46,42 @@ def parse(token: str) -> tuple[str, str] | None:
 def matches(secret: str, stored_digest: str) -> bool:
     """Compare a presented secret with a stored digest in constant time."""
     return hmac.compare_digest(digest(secret), stored_digest)
+
+
+class KeyCache:
+    """Recently verified API keys of this process, so a request does not read the database to authenticate.
+
+    An entry is trusted for at most ``ttl`` seconds (then the key and its user are read again), so a key
+    revoked or a user disabled in any process stops working within ``ttl``; a revocation in this process
+    clears the cache at once. Entries are keyed by the digest of the whole token, never the token itself.
+    """
+
+    def __init__(self, ttl: float = 1.0, size: int = 4096) -> None:
+        self.ttl, self.size = ttl, size
+        self._entries: dict[str, tuple[float, datetime, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token: str, now: datetime) -> Any | None:
+        """Return what was stored for ``token`` if still fresh and the key not yet expired at ``now``."""
+        entry = self._entries.get(digest(token))
+        if entry is None:
+            return None
+        fetched, expires_at, value = entry
+        if time.monotonic() - fetched >= self.ttl or expires_at <= now:
+            return None
+        return value
+
+    def put(self, token: str, expires_at: datetime, value: Any) -> None:
+        """Remember a verified key until ``ttl`` passes (or the key expires, whichever comes first)."""
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.clear()
+            self._entries[digest(token)] = (time.monotonic(), expires_at, value)
+
+    def clear(self) -> None:
+        """Forget every key (after a revocation or a change of user)."""
+        with self._lock:
+            self._entries.clear()
+
+
+CACHE = KeyCache()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import orjson
@@ -23,7 +24,7 @@ from manara.errors import ErrorCode, ManaraError
 from manara.matching import Matcher, MatchResult, PersonRecord, record_from_ftm
 from manara.notice.models import Notice, NoticeStatus
 from manara.outbox.cursor import OutboxCursor
-from manara.visibility import may_see
+from manara.visibility import Visibility, may_see
 
 
 class IndexWarmingUp(ManaraError):
@@ -51,6 +52,8 @@ class Target:
 
     def visible_to(self, country: str) -> bool:
         """Tell whether members of ``country`` may see this notice."""
+        if self.visibility == Visibility.ALL:  # most notices; checked for every candidate of every search
+            return True
         return may_see(owner=self.owner, visibility=self.visibility, shared_with=list(self.shared_with),
                        country=country)  # fmt: skip
 
@@ -143,13 +146,18 @@ class ScreeningIndex:
         """Replace the contents with a snapshot written by save(); the next ensure() replays newer events."""
         with self.lock:
             meta = orjson.loads((folder / "targets.json").read_bytes())
-            self.matcher.load(folder / "matcher.jsonl")
-            self.targets = {t["notice_id"]: Target(**{**t, "shared_with": frozenset(t["shared_with"])})
-                            for t in meta["targets"]}  # fmt: skip
+            low_water = int(meta["low_water"])
+            self.targets = {t["notice_id"]: _target(t) for t in meta.pop("targets")}
+            del meta  # before the engine loads: its records reuse the memory of the parsed document
+            try:
+                self.matcher.load(folder / "matcher.jsonl")
+            except BaseException:
+                self.targets, self.by_subject = {}, {}  # empty and consistent: the caller rebuilds
+                raise
             self.by_subject = {}
             for t in self.targets.values():
                 self.by_subject.setdefault(t.subject_pk, set()).add(t.notice_id)
-            self.cursor.reset(int(meta["low_water"]))
+            self.cursor.reset(low_water)
             self.built = True
 
     def _drop(self, notice_id: str) -> None:
@@ -171,6 +179,15 @@ class ScreeningIndex:
 
             results = self.matcher.search(query, limit=limit, allowed=allowed)
             return [(r, self.targets[r.id]) for r in results if r.id in self.targets]
+
+
+def _target(data: dict[str, Any]) -> Target:
+    """Return a Target read from a snapshot; the few distinct owners, scopes, types and titles are shared
+    (a million notices would otherwise hold a million copies of "red")."""
+    shared = frozenset(intern(c) for c in data["shared_with"])
+    return Target(notice_id=data["notice_id"], owner=intern(data["owner"]), visibility=intern(data["visibility"]),
+                  shared_with=shared, notice_type=intern(data["notice_type"]), reference=data["reference"],
+                  title=intern(data["title"]), subject_pk=data["subject_pk"])  # fmt: skip
 
 
 def _entry(notice: Notice, entity: Entity) -> tuple[Target, PersonRecord]:

@@ -6,19 +6,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from manara.api.deps import CurrentActor, DbSession, DbSessionFactory
+from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, ReadSessionFactory, SessionFactory
 from manara.audit.actions import AuditAction, record
-from manara.biometric.fusion import face_evidence
+from manara.audit.group import WRITER
+from manara.biometric.fusion import FaceEvidence, face_evidence, record_face_search
+from manara.biometric.index import BiometricIndex
 from manara.biometric.router import biometric_index
 from manara.db.base import new_id
 from manara.errors import Conflict, Forbidden, UnsupportedMedia
-from manara.member.roles import Perm
+from manara.member.roles import Actor, Perm
 from manara.screening.index import ScreeningIndex
 from manara.screening.jobs import access_job, job_paths
 from manara.screening.models import ScreeningJob
 from manara.screening.schemas import DocumentCheck, JobOut, ScreenIn, ScreenOut
-from manara.screening.service import check_document, screen_person
+from manara.screening.service import check_document, finish_screening, search_person
 from manara.settings import get_settings
 
 router = APIRouter(tags=["screening"])
@@ -31,15 +35,41 @@ def screening_index(request: Request) -> ScreeningIndex:
 
 
 @router.post("/screen", response_model=ScreenOut)
-def screen(body: ScreenIn, request: Request, session: DbSession, actor: CurrentActor) -> ScreenOut:
+async def screen(
+    body: ScreenIn, request: Request, actor: CurrentActor, factory: DbSessionFactory, reads: ReadSessionFactory
+) -> ScreenOut:
     """Screen a person against every published notice you may see; matches on other members' notices
     raise hits to their owners. Documents with an issuing country are also checked against the register.
     An optional ``face_image`` is searched among the face templates you may see and fused into the scores."""
+    index = screening_index(request)
+    if index.lazy_build and actor.can(Perm.SCREEN):  # tests and single-process tools build on first use
+        await run_in_threadpool(_catch_up, reads, index)
     face = None
     if body.face_image is not None:  # the image and its template are dropped after the search
-        face = face_evidence(session, actor, biometric_index(request), body.face_image)
+        face = await run_in_threadpool(_face_search, reads, actor, biometric_index(request), body.face_image)
         body = body.model_copy(update={"face_image": None})
-    return screen_person(session, actor, screening_index(request), body, face=face)
+    # The engine runs here, on the event loop, outside any transaction: a few milliseconds of CPU that a
+    # hop to a worker thread would only make longer (one process runs Python on one core at a time).
+    found = search_person(actor, index, body, face=face)
+
+    def finish(session: Session) -> ScreenOut:
+        if face is not None:
+            record_face_search(session, actor, face)
+        return finish_screening(session, actor, body, found)
+
+    # Hits, document checks and the audit records share a transaction with concurrent requests; this
+    # returns once that transaction has committed.
+    return await WRITER.submit(factory, finish)
+
+
+def _catch_up(reads: SessionFactory, index: ScreeningIndex) -> None:
+    with reads() as session:
+        index.ensure(session)
+
+
+def _face_search(reads: SessionFactory, actor: Actor, index: BiometricIndex, image: str) -> FaceEvidence:
+    with reads() as session:
+        return face_evidence(session, actor, index, image)
 
 
 @router.get("/documents/check", response_model=DocumentCheck)

@@ -68,6 +68,36 @@ def _result(session: Session, actor: Actor, query: ScreenIn, scored: Any, target
     )  # fmt: skip
 
 
+def search_person(
+    actor: Actor, index: ScreeningIndex, query: ScreenIn, *, face: FaceEvidence | None = None
+) -> list[tuple[Any, Target]]:
+    """Return the engine's candidates among the notices the actor may see (no database access)."""
+    if not actor.can(Perm.SCREEN):
+        raise Forbidden("this role may not screen")
+    if not index.built:
+        raise IndexWarmingUp("the screening index is still loading; retry in a few seconds")
+    person = to_record(query)
+    found = index.search(actor.country, person, query.limit)
+    if face is not None:  # name and face evidence fused (manara.biometric.fusion)
+        found = face.fuse(index, actor.country, person, found, query.limit)
+    return found
+
+
+def finish_screening(
+    session: Session, actor: Actor, query: ScreenIn, found: list[tuple[Any, Target]], *, audit: bool = True
+) -> ScreenOut:
+    """Raise the hits of ``found``, check the documents, audit the screening; the write half of a screening."""
+    fp = fingerprint(query)
+    results = [_result(session, actor, query, scored, target, fp) for scored, target in found if scored.score > 0]
+    documents = [DocumentCheck.model_validate(check_document(session, actor, d.number, d.country, audit=False))
+                 for d in query.documents if d.country]  # fmt: skip
+    if audit:
+        hits = [r.hit_id for r in results if r.hit_id]
+        record(session, actor, AuditAction.SCREENED, target_type="notice", target_ids=[r.notice_id for r in results],
+               query=query.model_dump(mode="json"), extra={"hits": hits})  # fmt: skip
+    return ScreenOut(algorithm=ALGORITHM, threshold=DEFAULT_THRESHOLD, results=results, documents=documents)
+
+
 def screen_person(
     session: Session, actor: Actor, index: ScreeningIndex, query: ScreenIn, *, audit: bool = True,
     catch_up: bool = True, face: FaceEvidence | None = None,
@@ -80,20 +110,8 @@ def screen_person(
         raise Forbidden("this role may not screen")
     if index.lazy_build and catch_up:  # tests and the CLI catch up here; servers have a refresher (≤ 0.25 s behind)
         index.ensure(session)
-    elif not index.built:
-        raise IndexWarmingUp("the screening index is still loading; retry in a few seconds")
-    fp = fingerprint(query)
-    found = index.search(actor.country, to_record(query), query.limit)  # before any SQL: no lock held
-    if face is not None:  # name and face evidence fused (manara.biometric.fusion)
-        found = face.fuse(index, actor.country, to_record(query), found, query.limit)
-    results = [_result(session, actor, query, scored, target, fp) for scored, target in found if scored.score > 0]
-    documents = [DocumentCheck.model_validate(check_document(session, actor, d.number, d.country, audit=False))
-                 for d in query.documents if d.country]  # fmt: skip
-    if audit:
-        hits = [r.hit_id for r in results if r.hit_id]
-        record(session, actor, AuditAction.SCREENED, target_type="notice", target_ids=[r.notice_id for r in results],
-               query=query.model_dump(mode="json"), extra={"hits": hits})  # fmt: skip
-    return ScreenOut(algorithm=ALGORITHM, threshold=DEFAULT_THRESHOLD, results=results, documents=documents)
+    found = search_person(actor, index, query, face=face)  # before any SQL: no lock held
+    return finish_screening(session, actor, query, found, audit=audit)
 
 
 def check_document(session: Session, actor: Actor, number: str, country: str, *, audit: bool = True) -> dict[str, Any]:

@@ -1,0 +1,181 @@
+"""Group commit: concurrent writers share transactions, each piece is audited exactly once, the chain holds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from conftest import _postgres_db
+from manara.audit.actions import AuditAction, record
+from manara.audit.chain import verify_chain
+from manara.audit.group import GroupCommit
+from manara.audit.models import AuditEvent
+from manara.db.migrate import upgrade
+from manara.db.session import make_engine
+from manara.member.roles import Actor, Role
+
+ACTOR = Actor(user_id="u1", username="fr.fo", country="FR", role=Role.FRONTLINE_OFFICER)
+
+
+@pytest.fixture
+def committed_url(tmp_path: Path) -> str:
+    """A database of its own, where work really commits (the shared test session rolls back)."""
+    base = os.environ.get("MANARA_TEST_DATABASE_URL")
+    if base and base.startswith("postgresql"):
+        db_url = _postgres_db(base, "group")
+    else:
+        db_url = f"sqlite:///{tmp_path / 'group.db'}"
+    upgrade(db_url)
+    return db_url
+
+
+@pytest.fixture
+def engine(committed_url: str) -> Iterator[Engine]:
+    eng = make_engine(committed_url)
+    yield eng
+    eng.dispose()
+
+
+def _audit(i: int, fail: bool = False):  # type: ignore[no-untyped-def]
+    def work(session: Session) -> int:
+        event = record(session, ACTOR, AuditAction.SCREENED, target_type="notice", target_ids=[f"t{i}"])
+        session.flush()
+        if fail:
+            raise ValueError(f"piece {i} fails after writing")
+        return event.seq
+
+    return work
+
+
+def _targets(engine: Engine) -> Counter[str]:
+    with Session(engine) as session:
+        return Counter(t for ids in session.scalars(select(AuditEvent.target_ids)) for t in ids)
+
+
+def _verified(engine: Engine) -> int:
+    with Session(engine) as session:
+        report = verify_chain(session)
+        assert report.ok, report
+        return report.checked
+
+
+def test_concurrent_writers_are_each_audited_once_and_the_chain_verifies(engine: Engine) -> None:
+    factory = sessionmaker(bind=engine, expire_on_commit=False).begin
+    group, start = GroupCommit(), threading.Barrier(16)
+    seqs: list[int] = []
+    lock = threading.Lock()
+
+    def writer(k: int) -> None:
+        start.wait()
+        for j in range(10):
+            seq = group.run(factory, _audit(k * 10 + j))
+            with lock:
+                seqs.append(seq)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(seqs) == list(range(1, 161))  # each caller got its own committed event
+    assert _targets(engine) == Counter({f"t{i}": 1 for i in range(160)})
+    assert _verified(engine) == 160
+    assert group.jobs == 160 and group.batches <= 160
+
+
+def _gated(group: GroupCommit, factory, pieces: list) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """Hold the writer on a first piece until ``pieces`` have queued behind it, so they share one batch."""
+    gate = threading.Event()
+    outcomes: list = [None] * len(pieces)  # type: ignore[type-arg]
+
+    def first(session: Session) -> int:
+        gate.wait(10)
+        return _audit(-1)(session)
+
+    def call(k: int) -> None:
+        try:
+            outcomes[k] = group.run(factory, pieces[k])
+        except ValueError as exc:
+            outcomes[k] = exc
+
+    head = threading.Thread(target=group.run, args=(factory, first))
+    head.start()
+    threads = [threading.Thread(target=call, args=(k,)) for k in range(len(pieces))]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(group._queue) < len(pieces) and time.monotonic() < deadline:  # noqa: SLF001
+        time.sleep(0.01)
+    gate.set()
+    for thread in [head, *threads]:
+        thread.join()
+    return outcomes
+
+
+def test_queued_work_shares_one_transaction_and_a_failing_piece_rolls_back_alone(engine: Engine) -> None:
+    factory = sessionmaker(bind=engine, expire_on_commit=False).begin
+    group = GroupCommit()
+    outcomes = _gated(group, factory, [_audit(0), _audit(1, fail=True), _audit(2), _audit(3, fail=True), _audit(4)])
+    assert group.batches == 2 and group.jobs == 6  # the gate's piece, then the five queued behind it together
+    assert [isinstance(o, ValueError) for o in outcomes] == [False, True, False, True, False]
+    assert _targets(engine) == Counter({"t-1": 1, "t0": 1, "t2": 1, "t4": 1})
+    assert _verified(engine) == 4  # no gap where the failed pieces were rolled back
+
+
+def test_a_failed_commit_fails_every_waiter(engine: Engine) -> None:
+    group = GroupCommit()
+
+    class Broken:
+        def __init__(self) -> None:
+            self.session = Session(engine)
+
+        def __enter__(self) -> Session:
+            return self.session
+
+        def __exit__(self, *exc: object) -> None:
+            self.session.rollback()
+            self.session.close()
+            raise RuntimeError("commit failed")
+
+    with pytest.raises(RuntimeError, match="commit failed"):
+        group.run(Broken, _audit(0))
+    assert _targets(engine) == Counter()
+
+
+def test_two_processes_appending_do_not_fork_the_chain(committed_url: str, engine: Engine) -> None:
+    script = """
+import sys, threading
+from sqlalchemy.orm import sessionmaker
+from manara.audit.actions import AuditAction, record
+from manara.audit.group import GroupCommit
+from manara.db.session import make_engine
+from manara.member.roles import Actor, Role
+actor = Actor(user_id="u", username="u", country="FR", role=Role.FRONTLINE_OFFICER)
+factory = sessionmaker(bind=make_engine(sys.argv[1]), expire_on_commit=False).begin
+group = GroupCommit()
+def writer(k):
+    for j in range(15):
+        group.run(factory, lambda s, i=f"{sys.argv[2]}-{k}-{j}": record(s, actor, AuditAction.SCREENED, target_ids=[i]))
+threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+"""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    procs = [subprocess.Popen([sys.executable, "-c", script, committed_url, name], env=env)  # noqa: S603
+             for name in ("a", "b")]  # fmt: skip
+    assert [p.wait(120) for p in procs] == [0, 0]
+    targets = _targets(engine)
+    assert len(targets) == 120 and set(targets.values()) == {1}
+    assert _verified(engine) == 120
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == 120
