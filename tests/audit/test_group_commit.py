@@ -95,10 +95,11 @@ def test_concurrent_writers_are_each_audited_once_and_the_chain_verifies(engine:
 
 def _gated(group: GroupCommit, factory, pieces: list) -> list:  # type: ignore[no-untyped-def,type-arg]
     """Hold the writer on a first piece until ``pieces`` have queued behind it, so they share one batch."""
-    gate = threading.Event()
+    gate, running = threading.Event(), threading.Event()
     outcomes: list = [None] * len(pieces)  # type: ignore[type-arg]
 
     def first(session: Session) -> int:
+        running.set()
         gate.wait(10)
         return _audit(-1)(session)
 
@@ -110,6 +111,7 @@ def _gated(group: GroupCommit, factory, pieces: list) -> list:  # type: ignore[n
 
     head = threading.Thread(target=group.run, args=(factory, first))
     head.start()
+    assert running.wait(10), "the writer never started the first piece"  # the others queue behind it, not with it
     threads = [threading.Thread(target=call, args=(k,)) for k in range(len(pieces))]
     for thread in threads:
         thread.start()
