@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 import pytest
 from babel.messages.pofile import read_po
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy.orm import Session
 
 from conftest import _postgres_db, person
@@ -54,6 +54,7 @@ TRANSLATIONS = ROOT / "src" / "manara" / "web" / "translations"
 COUNTRIES = ("MA", "FR", "EG")
 SETUP = Actor(user_id="browser-setup", username="browser-setup", country="ZZ", role=Role.ADMINISTRATOR)
 BLOCKING = ("serious", "critical")
+expect.set_options(timeout=15_000)  # the machine running the suite may be busy: wait longer than 5 s by default
 # Users who sign in through the form (argon2 hashing is slow on purpose: only these get a password).
 SIGN_IN_USERS = frozenset({"ma.bureau_officer", "ma.duty_officer", "ma.reviewer", "fr.frontline_officer",
                            "fr.bureau_officer", "fr.reviewer", "eg.bureau_officer"})  # fmt: skip
@@ -135,7 +136,7 @@ class Server:
     log: Path
 
 
-def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 90.0) -> None:
+def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 300.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -192,7 +193,7 @@ def browser(server: Server) -> Iterator[Browser]:
     is started, and the tests that follow in the same process (``asyncio.run``) must not find it.
     """
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, timeout=120_000)
         yield chromium
         chromium.close()
 
