@@ -8,7 +8,10 @@
   `scripts/ensure-system-deps.sh browser` installs it; without it these tests are skipped, saying so.
 - Every step is saved as a screenshot under `test-artifacts/browser/` and checked with axe-core
   (vendored in `vendor/`): no violation of impact serious or critical.
-- Every test here is in the xdist group "browser" (one worker runs them all, with `--dist loadgroup`).
+- Every test module here sets ``pytestmark = BROWSER``, the xdist group "browser" (`--dist loadgroup` is in
+  pyproject's addopts) meant to give them one worker, one server and one Chromium. pytest-xdist 3.8.0 was seen
+  not to honour groups (even in a two-test example), so each worker may start its own server: the tests do
+  not depend on sharing one, nor on each other's data.
 """
 
 from __future__ import annotations
@@ -54,17 +57,11 @@ TRANSLATIONS = ROOT / "src" / "manara" / "web" / "translations"
 COUNTRIES = ("MA", "FR", "EG")
 SETUP = Actor(user_id="browser-setup", username="browser-setup", country="ZZ", role=Role.ADMINISTRATOR)
 BLOCKING = ("serious", "critical")
+BROWSER = pytest.mark.xdist_group("browser")
 expect.set_options(timeout=15_000)  # the machine running the suite may be busy: wait longer than 5 s by default
 # Users who sign in through the form (argon2 hashing is slow on purpose: only these get a password).
 SIGN_IN_USERS = frozenset({"ma.bureau_officer", "ma.duty_officer", "ma.reviewer", "fr.frontline_officer",
                            "fr.bureau_officer", "fr.reviewer", "eg.bureau_officer"})  # fmt: skip
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put every browser test in one xdist group: one server and one Chromium per test run."""
-    for item in items:
-        if HERE in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def password_of(username: str) -> str:

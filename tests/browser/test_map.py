@@ -6,7 +6,9 @@ import re
 
 from playwright.sync_api import expect
 
-from browser.conftest import UI
+from browser.conftest import BROWSER, UI
+
+pytestmark = BROWSER
 
 
 def test_map_shows_visible_notices_by_country_offline(ui: UI) -> None:
