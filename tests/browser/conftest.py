@@ -8,7 +8,10 @@
   `scripts/ensure-system-deps.sh browser` installs it; without it these tests are skipped, saying so.
 - Every step is saved as a screenshot under `test-artifacts/browser/` and checked with axe-core
   (vendored in `vendor/`): no violation of impact serious or critical.
-- Every test here is in the xdist group "browser" (one worker runs them all, with `--dist loadgroup`).
+- Every test module here sets ``pytestmark = BROWSER``, the xdist group "browser" (`--dist loadgroup` is in
+  pyproject's addopts) meant to give them one worker, one server and one Chromium. pytest-xdist 3.8.0 was seen
+  not to honour groups (even in a two-test example), so each worker may start its own server: the tests do
+  not depend on sharing one, nor on each other's data.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from typing import Any
 import httpx
 import pytest
 from babel.messages.pofile import read_po
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy.orm import Session
 
 from conftest import _postgres_db, person
@@ -54,16 +57,11 @@ TRANSLATIONS = ROOT / "src" / "manara" / "web" / "translations"
 COUNTRIES = ("MA", "FR", "EG")
 SETUP = Actor(user_id="browser-setup", username="browser-setup", country="ZZ", role=Role.ADMINISTRATOR)
 BLOCKING = ("serious", "critical")
+BROWSER = pytest.mark.xdist_group("browser")
+expect.set_options(timeout=15_000)  # the machine running the suite may be busy: wait longer than 5 s by default
 # Users who sign in through the form (argon2 hashing is slow on purpose: only these get a password).
 SIGN_IN_USERS = frozenset({"ma.bureau_officer", "ma.duty_officer", "ma.reviewer", "fr.frontline_officer",
                            "fr.bureau_officer", "fr.reviewer", "eg.bureau_officer"})  # fmt: skip
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put every browser test in one xdist group: one server and one Chromium per test run."""
-    for item in items:
-        if HERE in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def password_of(username: str) -> str:
@@ -135,7 +133,7 @@ class Server:
     log: Path
 
 
-def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 90.0) -> None:
+def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 300.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -184,11 +182,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             proc.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(server: Server) -> Iterator[Browser]:
-    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser).
+
+    Module scope, not session: Playwright's sync API keeps an asyncio loop running in this thread while it
+    is started, and the tests that follow in the same process (``asyncio.run``) must not find it.
+    """
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, timeout=120_000)
         yield chromium
         chromium.close()
 

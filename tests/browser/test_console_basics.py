@@ -6,7 +6,9 @@ import re
 
 from playwright.sync_api import expect
 
-from browser.conftest import UI
+from browser.conftest import BROWSER, UI
+
+pytestmark = BROWSER
 
 
 def test_sign_in_wrong_then_right_password(ui: UI) -> None:

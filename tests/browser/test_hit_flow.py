@@ -13,7 +13,9 @@ import re
 
 from playwright.sync_api import Locator, expect
 
-from browser.conftest import UI
+from browser.conftest import BROWSER, UI
+
+pytestmark = BROWSER
 
 LIVE_MS = 20_000  # an event reaches a connected dashboard well within this
 NAME = ("El Amrani", "Youssef", "1979-02-03")
