@@ -43,6 +43,8 @@ class Entry:
     subject_visibility: str
     subject_shared_with: tuple[str, ...]
     notice_id: str | None
+    modality: str = "face"
+    finger_position: int | None = None
 
     def visible_to(self, country: str) -> bool:
         """Tell whether members of ``country`` may see this template: its scope and its subject's must allow."""
@@ -65,6 +67,7 @@ class BiometricIndex:
 
     def __init__(self) -> None:
         self.galleries: dict[EngineKey, _Gallery] = {}
+        self.minutiae: dict[EngineKey, dict[int, NDArray[np.float32]]] = {}  # pairwise-matched (fingerprints)
         self.entries: dict[int, Entry] = {}
         self.ids: dict[str, int] = {}
         self.by_subject: dict[str, set[str]] = {}
@@ -119,12 +122,16 @@ class BiometricIndex:
         """Index (or re-index) one template."""
         with self.lock:
             self.drop(entry.template_id)
-            gallery = self.galleries.get(entry.engine)
-            if gallery is None:
-                gallery = self.galleries[entry.engine] = _Gallery(int(vector.shape[0]))
             internal = self.next_id
             self.next_id += 1
-            gallery.index.add_with_ids(vector.reshape(1, -1).astype(np.float32), np.array([internal], dtype=np.int64))
+            if entry.modality == "finger":  # minutiae sets have no vector space: kept for pairwise matching
+                self.minutiae.setdefault(entry.engine, {})[internal] = vector
+            else:
+                gallery = self.galleries.get(entry.engine)
+                if gallery is None:
+                    gallery = self.galleries[entry.engine] = _Gallery(int(vector.shape[0]))
+                gallery.index.add_with_ids(vector.reshape(1, -1).astype(np.float32),
+                                           np.array([internal], dtype=np.int64))  # fmt: skip
             self.entries[internal] = entry
             self.ids[entry.template_id] = internal
             self.by_subject.setdefault(entry.subject_pk, set()).add(entry.template_id)
@@ -137,7 +144,11 @@ class BiometricIndex:
             if internal is None:
                 return
             entry = self.entries.pop(internal)
-            self.galleries[entry.engine].index.remove_ids(faiss.IDSelectorBatch(np.array([internal], dtype=np.int64)))
+            if entry.modality == "finger":
+                self.minutiae.get(entry.engine, {}).pop(internal, None)
+            else:
+                self.galleries[entry.engine].index.remove_ids(
+                    faiss.IDSelectorBatch(np.array([internal], dtype=np.int64)))  # fmt: skip
             self.by_subject.get(entry.subject_pk, set()).discard(template_id)
             self._allowed.clear()
 
@@ -169,13 +180,23 @@ class BiometricIndex:
             return [(self.entries[int(i)], float(d)) for d, i in zip(distances[0], ids[0], strict=True)
                     if int(i) in self.entries]  # fmt: skip
 
+    def visible_minutiae(self, engine: EngineKey, country: str) -> list[tuple[Entry, NDArray[np.float32]]]:
+        """Return the pairwise-matched templates members of ``country`` may see (visibility before ranking).
+
+        Only references are copied under the lock: the caller compares outside it.
+        """
+        with self.lock:
+            stored = self.minutiae.get(engine, {})
+            return [(self.entries[i], stored[int(i)]) for i in self._allowed_ids(engine, country) if int(i) in stored]
+
 
 def _entry(template: BiometricTemplate, subject: Entity) -> tuple[Entry, NDArray[np.float32]]:
     entry = Entry(
         template_id=template.id, engine=(template.engine, template.template_version), owner=template.owner_country,
         visibility=template.visibility, shared_with=tuple(template.shared_with), subject_pk=subject.id,
         subject_status=subject.status, subject_visibility=subject.visibility,
-        subject_shared_with=tuple(subject.shared_with), notice_id=template.notice_id,
+        subject_shared_with=tuple(subject.shared_with), notice_id=template.notice_id, modality=template.modality,
+        finger_position=template.finger_position,
     )  # fmt: skip
     return entry, vector_from_bytes(template.vector)
 
