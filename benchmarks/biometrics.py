@@ -1,6 +1,7 @@
 """Face benchmark on LFW View 1 (pairsDevTest): verification accuracy, TAR at FAR, speed.
 
 Usage: .venv/bin/python benchmarks/biometrics.py [LFW_DIR] — skips with a message when the data is absent.
+Then the fingerprint section (benchmarks/fingerprints.py, FVC2000); ``--fingerprints [FVC_DIR]`` runs only it.
 Accuracy uses the engine's fixed 1:1 threshold (similarity 0.5 = dlib distance 0.6), not one tuned on
 the test pairs. TAR at FAR uses the 500 genuine pairs and every pair of templates of different people
 among the test images as impostors (enough to resolve FAR 0.1%).
@@ -13,6 +14,7 @@ import time
 from multiprocessing import get_context
 from pathlib import Path
 
+import fingerprints  # benchmarks/fingerprints.py, beside this file
 import numpy as np
 
 from manara.biometric.engines import Modality, default_engine
@@ -47,6 +49,15 @@ def tar_at(genuine: np.ndarray, impostor: np.ndarray, far: float) -> float:
 
 
 def main() -> None:
+    if "--fingerprints" in sys.argv:
+        rest = [a for a in sys.argv[1:] if a != "--fingerprints"]
+        fingerprints.main(Path(rest[0]) if rest else None)
+        return
+    face()
+    fingerprints.main(None)
+
+
+def face() -> None:
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else LFW
     if not (root / "pairsDevTest.txt").exists():
         print(f"skipped: LFW View 1 not found at {root}")

@@ -56,7 +56,7 @@ def finger_of(path: str) -> tuple[int, int]:
 
 
 def main(root: Path | None = None) -> None:
-    root = root or (Path(sys.argv[1]) if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else FVC)
+    root = root or FVC
     if not all((root / db).is_dir() for db in DATABASES):
         print(f"skipped: FVC2000 DB1_B/DB2_B not found at {root}")
         return
@@ -104,4 +104,4 @@ def main(root: Path | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
