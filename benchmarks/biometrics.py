@@ -1,8 +1,10 @@
-"""Face benchmarks on LFW View 1: verification, identification, 1:N at a million templates, speed.
+"""Biometric benchmarks: faces on LFW View 1 (verification, identification, 1:N at a million templates,
+speed), then fingerprints on FVC2000.
 
 Usage: .venv/bin/python benchmarks/biometrics.py [LFW_DIR] [--gallery 1000000] [--no-scale]
-(skips with a message when the data is absent). Templates of the View 1 images are made once with the
-API's default engine, in two processes, and cached under ``--cache`` (keyed by the template version).
+[--no-fingerprints] [--fingerprints [FVC_DIR]] (each part skips with a message when its data is absent).
+Templates of the View 1 images are made once with the API's default engine, in two processes, and cached
+under ``--cache`` (keyed by the template version).
 
 - Verification (pairsDevTest): the decision threshold is chosen on pairsDevTrain only (the midpoint of
   the similarity interval with the best training accuracy); images without a template count as errors.
@@ -15,6 +17,9 @@ API's default engine, in two processes, and cached under ``--cache`` (keyed by t
   covariance of the real templates; mates are real (another image of an enrolled person) or planted
   at real genuine-pair offsets. Exact search (flat), IVF and HNSW: p99 of single-probe latency and
   how often the true mate is in the top 10.
+
+Then the fingerprint part (benchmarks/fingerprints.py, FVC2000 DB1_B/DB2_B) runs, unless
+``--no-fingerprints`` or ``--scale-only``; ``--fingerprints [FVC_DIR]`` runs only the fingerprint part.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import faiss
+import fingerprints  # benchmarks/fingerprints.py, beside this file
 import numpy as np
 from numpy.typing import NDArray
 
@@ -310,7 +316,7 @@ def probe_pipeline(paths: list[str], tmpl: dict[str, Vec | None]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("lfw", nargs="?", type=Path, default=LFW)
     parser.add_argument("--cache", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "manara-lfw-faces.npz")
     parser.add_argument("--gallery", type=int, default=1_000_000, help="templates in the scale test")
@@ -321,7 +327,20 @@ def main() -> None:
     parser.add_argument("--cached-only", action="store_true",
                         help="make no template: evaluate the pairs and images already in the cache")
     parser.add_argument("--hnsw-gallery", type=int, default=0, help="HNSW gallery size (default: --gallery)")
+    parser.add_argument("--fingerprints", nargs="?", type=Path, const=fingerprints.FVC, default=None, metavar="FVC_DIR",
+                        help="run only the fingerprint part (FVC2000), on FVC_DIR if given")
+    parser.add_argument("--no-fingerprints", action="store_true", help="skip the fingerprint part")
     args = parser.parse_args()
+    if args.fingerprints is not None:
+        fingerprints.main(args.fingerprints)
+        return
+    face(args)
+    if not (args.no_fingerprints or args.scale_only):
+        fingerprints.main(None)
+
+
+def face(args: argparse.Namespace) -> None:
+    """The face part: verification, identification, probe pipeline and (unless ``--no-scale``) scale."""
     root: Path = args.lfw
     if not (root / "pairsDevTest.txt").exists():
         print(f"skipped: LFW View 1 not found at {root}")

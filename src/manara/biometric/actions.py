@@ -20,6 +20,7 @@ from manara.outbox.service import enqueue
 def do_enrol_template(
     session: Session, actor: Actor, subject: Entity, engine: BiometricEngine, template: Template, *,
     notice: Notice | None = None, original: bytes | None = None, store: ImageStore | None = None,
+    finger_position: int | None = None,
 ) -> BiometricTemplate:  # fmt: skip
     """Store a template for a subject the actor's country owns; keep the original only if given a store."""
     row = BiometricTemplate(
@@ -27,6 +28,7 @@ def do_enrol_template(
         modality=str(engine.modality), engine=engine.name, template_version=engine.template_version,
         vector=template.to_bytes(), quality=template.quality, warnings=list(template.warnings),
         visibility=subject.visibility, shared_with=list(subject.shared_with), created_by=actor.user_id,
+        finger_position=finger_position,
     )  # fmt: skip
     if original is not None:
         if store is None:

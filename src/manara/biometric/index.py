@@ -8,7 +8,12 @@ happen under the index lock. A gallery is searched exactly (flat L2) until it ho
 cells trained on the gallery itself) probed in ``MANARA_BIOMETRIC_ANN_NPROBE`` cells, with the same
 selector applied while scanning (see docs/benchmarks.md for its recall and latency at 10^6). A
 searcher who may see only a small part of a large gallery gets every cell scanned, so a sparse
-visible set never comes back short. ``save``/``load`` write and read an on-disk snapshot.
+visible set never comes back short.
+
+Fingerprint templates (modality ``finger``) are minutiae sets compared pairwise, not vectors in a
+metric space: they are kept outside faiss in ``minutiae`` (per engine), under the same entries, the
+same visibility filter (``visible_minutiae``) and the same outbox refresh. ``save``/``load`` write and
+read an on-disk snapshot of both modalities.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import zipfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
@@ -55,6 +61,8 @@ class Entry:
     subject_visibility: str
     subject_shared_with: tuple[str, ...]
     notice_id: str | None
+    modality: str = "face"
+    finger_position: int | None = None
 
     def visible_to(self, country: str) -> bool:
         """Tell whether members of ``country`` may see this template: its scope and its subject's must allow."""
@@ -65,7 +73,7 @@ class Entry:
 
 
 SPARSE_SHARE = 0.05  # a searcher seeing less than this share of an IVF gallery gets every cell scanned
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2  # 2: fingerprint minutiae sets saved beside the faiss galleries
 
 
 def approximate_index(dim: int, expected: int, kind: str = "ivf") -> Any:
@@ -126,6 +134,7 @@ class BiometricIndex:
 
     def __init__(self) -> None:
         self.galleries: dict[EngineKey, _Gallery] = {}
+        self.minutiae: dict[EngineKey, dict[int, NDArray[np.float32]]] = {}  # pairwise-matched (fingerprints)
         self.entries: dict[int, Entry] = {}
         self.ids: dict[str, int] = {}
         self.by_subject: dict[str, set[str]] = {}
@@ -186,18 +195,22 @@ class BiometricIndex:
         """Index (or re-index) one template."""
         with self.lock:
             self.drop(entry.template_id)
-            gallery = self.galleries.get(entry.engine)
-            if gallery is None:
-                gallery = self.galleries[entry.engine] = _Gallery(int(vector.shape[0]))
             internal = self.next_id
             self.next_id += 1
-            gallery.index.add_with_ids(vector.reshape(1, -1).astype(np.float32), np.array([internal], dtype=np.int64))
+            if entry.modality == "finger":  # minutiae sets have no vector space: kept for pairwise matching
+                self.minutiae.setdefault(entry.engine, {})[internal] = vector
+            else:
+                gallery = self.galleries.get(entry.engine)
+                if gallery is None:
+                    gallery = self.galleries[entry.engine] = _Gallery(int(vector.shape[0]))
+                gallery.index.add_with_ids(vector.reshape(1, -1).astype(np.float32),
+                                           np.array([internal], dtype=np.int64))  # fmt: skip
+                if upgrade:
+                    gallery.maybe_upgrade(get_settings().biometric_ann_min)
             self.entries[internal] = entry
             self.ids[entry.template_id] = internal
             self.by_subject.setdefault(entry.subject_pk, set()).add(entry.template_id)
             self._allowed.clear()
-            if upgrade:
-                gallery.maybe_upgrade(get_settings().biometric_ann_min)
 
     def drop(self, template_id: str) -> None:
         """Remove a template if indexed."""
@@ -206,7 +219,11 @@ class BiometricIndex:
             if internal is None:
                 return
             entry = self.entries.pop(internal)
-            self.galleries[entry.engine].index.remove_ids(faiss.IDSelectorBatch(np.array([internal], dtype=np.int64)))
+            if entry.modality == "finger":
+                self.minutiae.get(entry.engine, {}).pop(internal, None)
+            else:
+                self.galleries[entry.engine].index.remove_ids(
+                    faiss.IDSelectorBatch(np.array([internal], dtype=np.int64)))  # fmt: skip
             self.by_subject.get(entry.subject_pk, set()).discard(template_id)
             self._allowed.clear()
 
@@ -240,16 +257,32 @@ class BiometricIndex:
             return [(self.entries[int(i)], float(d)) for d, i in zip(distances[0], ids[0], strict=True)
                     if int(i) in self.entries]  # fmt: skip
 
+    def visible_minutiae(self, engine: EngineKey, country: str) -> list[tuple[Entry, NDArray[np.float32]]]:
+        """Return the pairwise-matched templates members of ``country`` may see (visibility before ranking).
+
+        Only references are copied under the lock: the caller compares outside it.
+        """
+        with self.lock:
+            stored = self.minutiae.get(engine, {})
+            return [(self.entries[int(i)], stored[int(i)]) for i in self._allowed_ids(engine, country)
+                    if int(i) in stored]  # fmt: skip
+
     def save(self, folder: Path) -> None:
-        """Write a snapshot (faiss galleries, template metadata, outbox position) into ``folder``."""
+        """Write a snapshot into ``folder``: faiss galleries (faces), minutiae sets (fingerprints, one
+        ``minutiae-<n>.npz`` per engine), template metadata of both, and the outbox position."""
         folder.mkdir(parents=True, exist_ok=True)
         with self.lock:
             galleries = []
             for n, (key, gallery) in enumerate(sorted(self.galleries.items())):
                 faiss.write_index(gallery.index, str(folder / f"gallery-{n}.faiss"))
                 galleries.append({"engine": list(key), "dim": gallery.dim, "file": f"gallery-{n}.faiss"})
+            minutiae = []
+            for n, (key, stored) in enumerate(sorted(self.minutiae.items())):
+                _save_minutiae(folder / f"minutiae-{n}.npz", stored)
+                minutiae.append({"engine": list(key), "file": f"minutiae-{n}.npz"})
             meta = {"format": SNAPSHOT_FORMAT, "low_water": self.cursor.low_water, "next_id": self.next_id,
-                    "galleries": galleries, "entries": [[i, asdict(e)] for i, e in self.entries.items()]}  # fmt: skip
+                    "galleries": galleries, "minutiae": minutiae,
+                    "entries": [[i, asdict(e)] for i, e in self.entries.items()]}  # fmt: skip
         tmp = folder / "templates.json.tmp"
         tmp.write_bytes(orjson.dumps(meta))
         tmp.replace(folder / "templates.json")  # written last: a snapshot without it is ignored
@@ -262,9 +295,15 @@ class BiometricIndex:
         galleries = {(g["engine"][0], g["engine"][1]):
                      _Gallery(int(g["dim"]), faiss.read_index(str(folder / g["file"])))
                      for g in meta["galleries"]}  # fmt: skip
+        minutiae = {(m["engine"][0], m["engine"][1]): _load_minutiae(folder / m["file"])
+                    for m in meta["minutiae"]}  # fmt: skip
         entries = {int(i): _entry_from_json(e) for i, e in meta["entries"]}
+        stored = {i for per_engine in minutiae.values() for i in per_engine}
+        missing = [e.template_id for i, e in entries.items() if e.modality == "finger" and i not in stored]
+        if missing:
+            raise ValueError(f"biometric snapshot lacks the minutiae of {len(missing)} fingerprint templates")
         with self.lock:
-            self.galleries, self.entries = galleries, entries
+            self.galleries, self.minutiae, self.entries = galleries, minutiae, entries
             self.ids = {e.template_id: i for i, e in entries.items()}
             self.by_subject = {}
             for entry in entries.values():
@@ -273,6 +312,25 @@ class BiometricIndex:
             self.cursor.reset(int(meta["low_water"]))
             self._allowed.clear()
             self.built = True
+
+
+def _save_minutiae(path: Path, stored: dict[int, NDArray[np.float32]]) -> None:
+    """Write one engine's minutiae sets as three arrays: internal ids, start offsets, concatenated values."""
+    ids = np.array(sorted(stored), dtype=np.int64)
+    sizes = [int(stored[int(i)].shape[0]) for i in ids]
+    offsets = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64)
+    values = (np.concatenate([stored[int(i)].astype(np.float32) for i in ids]) if len(ids)
+              else np.zeros(0, dtype=np.float32))  # fmt: skip
+    with path.open("wb") as out:
+        np.savez(out, ids=ids, offsets=offsets, values=values)
+
+
+def _load_minutiae(path: Path) -> dict[int, NDArray[np.float32]]:
+    with np.load(path, allow_pickle=False) as data:
+        ids, offsets, values = data["ids"], data["offsets"], data["values"].astype(np.float32)
+    if len(offsets) != len(ids) + 1 or int(offsets[-1]) != len(values):
+        raise ValueError(f"inconsistent minutiae file {path.name}")
+    return {int(i): values[int(offsets[n]):int(offsets[n + 1])].copy() for n, i in enumerate(ids)}
 
 
 def _entry_from_json(data: dict[str, Any]) -> Entry:
@@ -288,7 +346,8 @@ def _entry(template: BiometricTemplate, subject: Entity) -> tuple[Entry, NDArray
         template_id=template.id, engine=(template.engine, template.template_version), owner=template.owner_country,
         visibility=template.visibility, shared_with=tuple(template.shared_with), subject_pk=subject.id,
         subject_status=subject.status, subject_visibility=subject.visibility,
-        subject_shared_with=tuple(subject.shared_with), notice_id=template.notice_id,
+        subject_shared_with=tuple(subject.shared_with), notice_id=template.notice_id, modality=template.modality,
+        finger_position=template.finger_position,
     )  # fmt: skip
     return entry, vector_from_bytes(template.vector)
 
@@ -306,7 +365,7 @@ def warm(index: BiometricIndex, factory: Callable[[], AbstractContextManager[Ses
             index.load(snapshot)
             log.info("biometric index loaded from %s (%d templates)", snapshot, len(index))
             return
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, zipfile.BadZipFile):
             log.exception("unusable biometric snapshot %s; rebuilding", snapshot)
     with factory() as session:
         index.build(session)

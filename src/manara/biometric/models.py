@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import Float, ForeignKey, Index, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from manara.db.base import Base, new_id, utcnow
@@ -32,7 +32,9 @@ class BiometricTemplate(Base):
     modality: Mapped[str] = mapped_column(String(16))
     engine: Mapped[str] = mapped_column(String(60))
     template_version: Mapped[str] = mapped_column(String(60))
-    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # a face vector or a packed fingerprint minutiae set
+    # ANSI/NIST-ITL finger position: 0 unknown, 1 right thumb … 5 right little, 6 left thumb … 10 left little.
+    finger_position: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)  # None: not a fingerprint
     quality: Mapped[float] = mapped_column(Float)
     warnings: Mapped[list[str]] = mapped_column()
     visibility: Mapped[str] = mapped_column(String(16))

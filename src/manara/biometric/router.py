@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import threading
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from sqlalchemy.orm import Session
 
-from manara.api.deps import CurrentActor, DbSession, DbSessionFactory
+from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, SessionFactory
 from manara.audit.actions import AuditAction, record
 from manara.biometric import actions
 from manara.biometric.access import access_template_by_id, access_template_for_owner
-from manara.biometric.engines import Modality, default_engine
+from manara.biometric.engines import BiometricEngine, Modality, default_engine
 from manara.biometric.index import BiometricIndex
 from manara.biometric.models import BiometricTemplate
 from manara.biometric.schemas import SearchOut, TemplateOut, VerifyIn, VerifyOut
-from manara.biometric.service import search
+from manara.biometric.service import FingerProbe, search, search_fingers
 from manara.biometric.storage import image_store
 from manara.entity.access import access_entity_for_write
 from manara.entity.models import Entity
@@ -27,6 +27,7 @@ from manara.settings import get_settings
 
 router = APIRouter(prefix="/biometrics", tags=["biometrics"])
 _index_lock = threading.Lock()
+MAX_PROBE_FINGERS = 10
 
 
 def biometric_index(request: Request) -> BiometricIndex:
@@ -73,10 +74,12 @@ def enrol(
     factory: DbSessionFactory, actor: CurrentActor, image: Annotated[UploadFile, File()],
     subject_pk: Annotated[str | None, Form()] = None, notice_id: Annotated[str | None, Form()] = None,
     modality: Annotated[Modality, Form()] = Modality.FACE, keep_original: Annotated[bool, Form()] = False,
+    position: Annotated[int | None, Form(ge=0, le=10, description="ANSI/NIST finger position")] = None,
 ) -> TemplateOut:  # fmt: skip
-    """Enrol a face image for a person your country owns (``subject_pk``) or for its notice's subject."""
+    """Enrol a face image or a fingerprint for a person your country owns (``subject_pk``) or its notice's subject."""
     if not actor.can(Perm.ENTITY_WRITE):
         raise Forbidden("this role may not enrol biometrics")
+    finger_position = _finger_positions(modality, [position] if position is not None else None, 1)[0]
     data = read_image(image)
     engine = default_engine(modality)
     template = engine.extract(data)  # before any transaction: no database lock held while computing
@@ -85,7 +88,8 @@ def enrol(
     with factory() as session:
         subject, notice = _subject(session, actor, subject_pk, notice_id)
         row = actions.do_enrol_template(session, actor, subject, engine, template, notice=notice,
-                                        original=data if keep_original else None, store=store)  # fmt: skip
+                                        original=data if keep_original else None, store=store,
+                                        finger_position=finger_position)  # fmt: skip
         return _out(row)
 
 
@@ -108,19 +112,59 @@ def delete_enrolment(template_id: str, session: DbSession, actor: CurrentActor) 
 
 @router.post("/search", response_model=SearchOut)
 def search_probe(
-    request: Request, factory: DbSessionFactory, actor: CurrentActor, image: Annotated[UploadFile, File()],
+    request: Request, factory: DbSessionFactory, actor: CurrentActor, image: Annotated[list[UploadFile], File()],
     modality: Annotated[Modality, Form()] = Modality.FACE, limit: Annotated[int | None, Form(ge=1, le=100)] = None,
+    position: Annotated[list[int] | None, Form(description="fingers: ANSI/NIST position per image")] = None,
+    fusion: Annotated[Literal["max", "sum"], Form(description="fingers: fuse by the best or summed")] = "max",
 ) -> SearchOut:  # fmt: skip
-    """Search a face image 1:N against every template you may see; the probe is discarded afterwards."""
+    """Search a face image, or one to ten fingerprints, 1:N against every template you may see; the probe is
+    discarded afterwards."""
     if not actor.can(Perm.SCREEN):
         raise Forbidden("this role may not search biometrics")
     engine = default_engine(modality)
-    probe = engine.extract(read_image(image))  # the bytes are dropped here; only the template lives on
-    image.file.close()
+    if modality == Modality.FINGER:
+        return _search_fingers(request, factory, actor, engine, image, position, fusion, limit)
+    if len(image) != 1:
+        raise ValidationFailed("a face search takes one image", [{"field": "image", "message": "one image"}])
+    probe = engine.extract(read_image(image[0]))  # the bytes are dropped here; only the template lives on
+    image[0].file.close()
     index = biometric_index(request)
     with factory() as session:
         index.ensure(session)
         return search(session, actor, index, engine, probe, limit or get_settings().biometric_search_limit)
+
+
+def _finger_positions(modality: Modality, positions: list[int] | None, count: int) -> list[int | None]:
+    """Return the finger position of each of ``count`` images (0 = unknown); faces have none."""
+    if modality != Modality.FINGER:
+        if positions:
+            raise ValidationFailed("position is for fingerprints", [{"field": "position", "message": "fingers only"}])
+        return [None] * count
+    if positions is None:
+        return [0] * count
+    if len(positions) != count or any(not 0 <= p <= 10 for p in positions):
+        raise ValidationFailed("give one finger position (0-10) per image",
+                               [{"field": "position", "message": "one ANSI/NIST position 0-10 per image"}])  # fmt: skip
+    return list(positions)
+
+
+def _search_fingers(
+    request: Request, factory: SessionFactory, actor: Actor, engine: BiometricEngine, images: list[UploadFile],
+    positions: list[int] | None, fusion: str, limit: int | None,
+) -> SearchOut:  # fmt: skip
+    """Search up to ten fingers of one person; each probe's bytes are dropped once its template is made."""
+    if not 1 <= len(images) <= MAX_PROBE_FINGERS:
+        raise ValidationFailed(f"give 1 to {MAX_PROBE_FINGERS} fingerprint images",
+                               [{"field": "image", "message": f"1 to {MAX_PROBE_FINGERS} images"}])  # fmt: skip
+    probes = []
+    for upload, finger in zip(images, _finger_positions(Modality.FINGER, positions, len(images)), strict=True):
+        probes.append(FingerProbe(engine.extract(read_image(upload)), finger or 0))
+        upload.file.close()
+    index = biometric_index(request)
+    with factory() as session:
+        index.ensure(session)
+        return search_fingers(session, actor, index, engine, probes, limit or get_settings().biometric_search_limit,
+                              fusion=fusion)  # fmt: skip
 
 
 @router.post("/candidates/verify", response_model=VerifyOut, status_code=201)

@@ -24,6 +24,7 @@ class TemplateOut(BaseModel):
     quality: float
     warnings: list[str]
     visibility: str
+    finger_position: int | None = Field(None, description="ANSI/NIST finger position 0-10 (fingerprints only).")
     original_kept: bool = False
     created_at: datetime
 
@@ -38,6 +39,7 @@ class Candidate(BaseModel):
     owner_country: str
     score: float = Field(description="Similarity in [0, 1]; higher is more alike.")
     above_threshold: bool = Field(description="Score at or above the gallery-size threshold.")
+    finger_position: int | None = Field(None, description="Position of the best-matching enrolled finger.")
 
 
 class SearchOut(BaseModel):
@@ -51,6 +53,7 @@ class SearchOut(BaseModel):
     probe_quality: float
     probe_warnings: list[str]
     candidates: list[Candidate]
+    fusion: str | None = Field(None, description="Fingerprints: how per-finger scores were fused (max or sum).")
 
 
 class VerifyIn(BaseModel):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
 from manara.biometric.engines import BiometricEngine, Template
-from manara.biometric.index import BiometricIndex
+from manara.biometric.index import BiometricIndex, Entry
 from manara.biometric.schemas import Candidate, SearchOut
 from manara.member.roles import Actor
 
@@ -17,7 +18,7 @@ PER_DECADE = 1 / 30  # raised per tenfold gallery growth ...
 MAX_RAISE = 1 / 6  # ... up to this much (reached at 10^5 templates)
 
 
-def candidate_threshold(gallery_size: int) -> float:
+def candidate_threshold(gallery_size: int, base: float = BASE_THRESHOLD) -> float:
     """Return the alert threshold for a gallery of ``gallery_size`` templates.
 
     A 1:1 threshold with false-accept rate FAR makes about N·FAR false candidates per search over N
@@ -25,7 +26,7 @@ def candidate_threshold(gallery_size: int) -> float:
     below it are still returned, marked ``above_threshold: false``, for human review.
     """
     raise_by = PER_DECADE * math.log10(max(gallery_size, 1))
-    return round(BASE_THRESHOLD + min(raise_by, MAX_RAISE), 4)
+    return round(base + min(raise_by, MAX_RAISE), 4)
 
 
 def search(
@@ -47,3 +48,55 @@ def search(
     return SearchOut(modality=str(engine.modality), engine=engine.name, template_version=engine.template_version,
                      gallery_size=gallery, threshold=threshold, probe_quality=probe.quality,
                      probe_warnings=list(probe.warnings), candidates=candidates)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FingerProbe:
+    """One finger of a search: its template and ANSI/NIST position (0 = unknown: compared with every finger)."""
+
+    template: Template
+    position: int = 0
+
+
+def search_fingers(
+    session: Session, actor: Actor, index: BiometricIndex, engine: BiometricEngine, probes: list[FingerProbe],
+    limit: int, fusion: str = "max",
+) -> SearchOut:  # fmt: skip
+    """Rank subjects by their fingerprints against one or several probe fingers; audit the modality only.
+
+    Each probe finger is compared with every visible template of the same position (or any position when
+    either side's is unknown); a subject's score per probe finger is its best template's, and the
+    subject's score fuses the fingers: ``max`` (best finger) or ``sum`` (summed, divided by the number
+    of probe fingers so the score stays in [0, 1]). One candidate per subject, at most ``limit``.
+    """
+    key = (engine.name, engine.template_version)
+    gallery = index.visible_minutiae(key, actor.country)  # visibility first: hidden templates are never compared
+    compare_many = getattr(engine, "compare_many", None)
+    per_subject: dict[str, list[tuple[float, Entry]]] = {}
+    for number, probe in enumerate(probes):
+        pool = [(e, v) for e, v in gallery if not probe.position or not e.finger_position
+                or e.finger_position == probe.position]  # fmt: skip
+        vectors = [v for _, v in pool]
+        scores = compare_many(probe.template.vector, vectors) if compare_many else [
+            engine.compare(probe.template.vector, v) for v in vectors]  # fmt: skip
+        for (entry, _), score in zip(pool, scores, strict=True):
+            best = per_subject.setdefault(entry.subject_pk, [(0.0, entry)] * len(probes))
+            if float(score) > best[number][0]:
+                best[number] = (float(score), entry)
+    fused = []
+    for fingers in per_subject.values():
+        total = max(s for s, _ in fingers) if fusion == "max" else sum(s for s, _ in fingers) / len(fingers)
+        fused.append((round(total, 4), max(fingers, key=lambda f: f[0])[1]))
+    fused.sort(key=lambda f: (-f[0], f[1].template_id))
+    threshold = candidate_threshold(len(gallery), base=getattr(engine, "decision_threshold", BASE_THRESHOLD))
+    candidates = [Candidate(rank=rank, template_id=entry.template_id, subject_pk=entry.subject_pk,
+                            notice_id=entry.notice_id, owner_country=entry.owner, score=score,
+                            above_threshold=score >= threshold, finger_position=entry.finger_position)
+                  for rank, (score, entry) in enumerate(fused[:limit], start=1)]  # fmt: skip
+    record(session, actor, AuditAction.BIOMETRIC_SEARCHED, target_type="biometric_template",
+           target_ids=[c.template_id for c in candidates], extra={"modality": str(engine.modality)})  # fmt: skip
+    return SearchOut(modality=str(engine.modality), engine=engine.name, template_version=engine.template_version,
+                     gallery_size=len(gallery), threshold=threshold,
+                     probe_quality=min(p.template.quality for p in probes),
+                     probe_warnings=sorted({w for p in probes for w in p.template.warnings}),
+                     candidates=candidates, fusion=fusion)  # fmt: skip

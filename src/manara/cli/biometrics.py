@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Annotated
@@ -30,7 +31,7 @@ def _template(path: str, modality: str) -> tuple[str, NDArray[np.float32] | None
 @biometrics.command("verify")
 def verify(
     pairs: Annotated[Path, typer.Option(help="TSV file: path_a<TAB>path_b per line", exists=True, dir_okay=False)],
-    modality: Annotated[Modality, typer.Option(help="face (finger: not yet available)")] = Modality.FACE,
+    modality: Annotated[Modality, typer.Option(help="face or finger")] = Modality.FACE,
     output: Annotated[Path | None, typer.Option(help="Output TSV (default stdout)")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes")] = 2,
 ) -> None:
@@ -42,8 +43,9 @@ def verify(
         raise typer.Exit(2)
     paths = sorted({p for row in rows for p in row})
     templates: dict[str, NDArray[np.float32] | None] = {}
-    with get_context("spawn").Pool(max(1, workers)) as pool:
-        jobs = pool.imap_unordered(_work, [(p, modality.value) for p in paths], chunksize=4)
+    # Not multiprocessing.Pool: its daemonic workers could not start the isolated WSQ decoder process.
+    with ProcessPoolExecutor(max(1, workers), mp_context=get_context("spawn")) as pool:
+        jobs = pool.map(_work, [(p, modality.value) for p in paths], chunksize=4)
         for done, (path, vector, reason) in enumerate(jobs, start=1):
             templates[path] = vector
             if reason:
