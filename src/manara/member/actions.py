@@ -100,6 +100,7 @@ def do_update_user(
         record(session, acting, AuditAction.USER_UPDATED, target_type="user", target_ids=[user.id], extra=changes)
         enqueue(session, "user.updated", {"id": user.id, "role": user.role, "active": user.active},
                 country=user.country)  # fmt: skip
+        keys.CACHE.clear()  # a cached key must not keep the old role or outlive the account here; ≤ 1 s elsewhere
     return user
 
 
