@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/biometrics.py
 	$(BIN)/python benchmarks/xref.py
 	$(BIN)/python benchmarks/search.py
+	$(BIN)/python benchmarks/console.py
 
 clean:
 	rm -rf $(VENV) var manara.db manara.db-wal manara.db-shm

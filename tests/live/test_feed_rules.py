@@ -48,11 +48,18 @@ def test_notices_awaiting_review_reach_reviewers_and_the_owner(net: Net) -> None
     assert not sees(net, "FR", Role.BUREAU_OFFICER, "notice.refused", {**RED, "status": "refused"})
 
 
-def test_case_events_reach_the_participants_and_acknowledgements_stay_home(net: Net) -> None:
-    message = {"id": "m1", "case_id": "c1", "reference": "CASE-1", "countries": ["MA", "EG"]}
-    assert sees(net, "EG", Role.BUREAU_OFFICER, "case.message_posted", message)
-    assert not sees(net, "FR", Role.BUREAU_OFFICER, "case.message_posted", message)
-    assert not sees(net, "FR", Role.BUREAU_OFFICER, "case.message_posted", {"id": "m1"})
+def test_case_events_reach_the_addressed_member_and_acknowledgements_stay_home(net: Net) -> None:
+    message = {"case_id": "c1", "message_id": "m1", "author_country": "MA"}
+    en = translations("en").gettext
+
+    def case_sees(country: str, role: Role, address: str | None) -> bool:
+        actor = net.user(country, role).actor
+        return render_for(actor, "case.message_posted", message, en, address=address) is not None
+
+    assert case_sees("EG", Role.BUREAU_OFFICER, "EG")
+    assert not case_sees("FR", Role.BUREAU_OFFICER, "EG")  # the row is addressed to EG, whatever the payload says
+    assert not case_sees("EG", Role.BUREAU_OFFICER, None)  # no addressee: nobody (default deny)
+    assert not case_sees("EG", Role.FRONTLINE_OFFICER, "EG")  # no case:read
     ack = {"kind": "notice_review", "item_id": "n1", "country": "FR", "username": "fr.reviewer"}
     assert sees(net, "FR", Role.REVIEWER, "queue.acknowledged", ack)
     assert not sees(net, "EG", Role.REVIEWER, "queue.acknowledged", ack)

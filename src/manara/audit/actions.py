@@ -96,6 +96,7 @@ class AuditAction(StrEnum):
     USER_TOTP_STARTED = "user.totp_started"
     USER_TOTP_ENABLED = "user.totp_enabled"
     USER_TOTP_RESET = "user.totp_reset"
+    CASE_ESCALATED = "case.escalated"
 
 
 def cleanse(data: Any) -> Any:

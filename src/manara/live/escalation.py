@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+import manara.case  # noqa: F401 - registers the ``case`` queue, so every process running the job escalates cases
 from manara.audit.actions import record
 from manara.live.models import QueueEscalation
 from manara.live.queues import QUEUES
@@ -26,11 +27,12 @@ def escalate_overdue(session: Session, now: datetime, *, batch: int = 500) -> in
         for item in overdue:
             session.add(QueueEscalation(kind=source.kind, item_id=item.item_id, deadline_at=item.deadline_at,
                                         escalated_at=now))  # fmt: skip
-            enqueue(session, f"{source.topic}.escalated", {**item.payload, "escalated_at": now.isoformat()},
-                    country=item.country)  # fmt: skip
+            for country in item.recipients or (item.country,):
+                enqueue(session, f"{source.topic}.escalated", {**item.payload, "escalated_at": now.isoformat()},
+                        country=country)  # fmt: skip
         if overdue:
             record(session, SYSTEM, source.audit_action, target_type=source.kind,
-                   target_ids=[item.item_id for item in overdue])  # fmt: skip
+                   target_ids=[item.target_id or item.item_id for item in overdue])  # fmt: skip
             session.flush()
         total += len(overdue)
     return total

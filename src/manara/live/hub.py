@@ -30,6 +30,7 @@ log = logging.getLogger("manara.live")
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 GAP_WAIT = 5.0  # seconds the tailer holds back events behind a missing id
 READ_LIMIT = 1000
+FEED_COLUMNS = (OutboxEvent.id, OutboxEvent.topic, OutboxEvent.payload, OutboxEvent.created_at, OutboxEvent.country)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class FeedEvent:
     topic: str
     payload: dict[str, Any]
     created_at: datetime
+    country: str | None = None  # the member the event is addressed to (``outbox_event.country``)
 
 
 # sentinel: the connection fell behind
@@ -57,15 +59,13 @@ class Subscription:
 def read_events(session: Session, after: int, upto: int | None, topics: Iterable[str] | None,
                 limit: int) -> list[FeedEvent]:  # fmt: skip
     """Return outbox events with ``after < id <= upto`` (of ``topics`` when given), oldest first."""
-    stmt = select(OutboxEvent.id, OutboxEvent.topic, OutboxEvent.payload, OutboxEvent.created_at).where(
-        OutboxEvent.id > after
-    )
+    stmt = select(*FEED_COLUMNS).where(OutboxEvent.id > after)
     if upto is not None:
         stmt = stmt.where(OutboxEvent.id <= upto)
     if topics is not None:
         stmt = stmt.where(OutboxEvent.topic.in_(list(topics)))
     rows = session.execute(stmt.order_by(OutboxEvent.id).limit(limit)).all()
-    return [FeedEvent(r.id, r.topic, r.payload, r.created_at) for r in rows]
+    return [FeedEvent(r.id, r.topic, r.payload, r.created_at, r.country) for r in rows]
 
 
 def latest_id(session: Session) -> int:
@@ -152,10 +152,8 @@ class FeedHub:
             fresh = read_events(session, high, None, None, READ_LIMIT)
             late: list[FeedEvent] = []
             if skipped:
-                stmt = select(OutboxEvent.id, OutboxEvent.topic, OutboxEvent.payload, OutboxEvent.created_at).where(
-                    OutboxEvent.id.in_(skipped)
-                )
-                late = [FeedEvent(r.id, r.topic, r.payload, r.created_at) for r in session.execute(stmt)]
+                stmt = select(*FEED_COLUMNS).where(OutboxEvent.id.in_(skipped))
+                late = [FeedEvent(r.id, r.topic, r.payload, r.created_at, r.country) for r in session.execute(stmt)]
             return fresh, late
 
     async def poll_once(self) -> None:

@@ -56,6 +56,8 @@ class Overdue:
     deadline_at: datetime
     country: str | None
     payload: dict[str, Any]
+    recipients: tuple[str, ...] = ()  # one event addressed to each of these members (default: ``country``)
+    target_id: str = ""  # the audited record id, when it differs from ``item_id``
 
 
 @dataclass(frozen=True)

@@ -46,10 +46,15 @@ def notice_published_scope(actor: Actor, payload: Payload) -> bool:
                                               country=actor.country)  # fmt: skip
 
 
-def case_participants(actor: Actor, payload: Payload) -> bool:
-    """Members taking part in a case: ``payload["countries"]`` (contract for ``case.*`` events)."""
-    countries = payload.get("countries")
-    return actor.can(Perm.NOTICE_READ) and isinstance(countries, list) and actor.country in countries
+def case_reader(actor: Actor, payload: Payload) -> bool:
+    """Case readers; ``case.*`` events are addressed (``outbox_event.country``), see ``FeedRule.addressed``."""
+    return actor.can(Perm.CASE_READ)
+
+
+def case_task_assignee(actor: Actor, payload: Payload) -> bool:
+    """Case readers of the assignee country, or only the assigned user when the task names one."""
+    user = payload.get("assignee_user_id")
+    return case_reader(actor, payload) and (user is None or user == actor.user_id)
 
 
 def same_country(actor: Actor, payload: Payload) -> bool:

@@ -22,6 +22,8 @@ TYPE_LABELS = {"red": N_("Red notice"), "yellow": N_("Yellow notice"), "blue": N
                "black": N_("Black notice"), "green": N_("Green notice"), "orange": N_("Orange notice"),
                "purple": N_("Purple notice"), "un_special": N_("UN special notice"), "diffusion": N_("Diffusion"),
                "document": N_("Travel document")}  # fmt: skip
+PRIORITY_LABELS = {"low": N_("Low priority"), "normal": N_("Normal priority"), "high": N_("High priority"),
+                   "urgent": N_("Urgent")}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,15 @@ class FeedLine:
 
 @dataclass(frozen=True)
 class FeedRule:
-    """How an outbox topic appears in the feed, and to whom."""
+    """How an outbox topic appears in the feed, and to whom.
+
+    ``addressed``: the action wrote one outbox row per member that should hear of it (``outbox_event.country``,
+    as every ``case.*`` event): only users of that member may see the row, then ``visible`` decides among them.
+    """
 
     visible: Callable[[Actor, dict[str, Any]], bool]
     render: Callable[[dict[str, Any], Gettext], FeedLine]
+    addressed: bool = False
 
 
 def _kind(payload: dict[str, Any], _: Gettext, key: str = "notice_type") -> str:
@@ -65,11 +72,17 @@ def _notice_line(msgid: str, level: str) -> Callable[[dict[str, Any], Gettext], 
     return render
 
 
+def _case_args(payload: dict[str, Any], _: Gettext) -> dict[str, str]:
+    priority = str(payload.get("priority", ""))
+    due = str(payload.get("due_at") or "")
+    return {"priority": _(PRIORITY_LABELS[priority]) if priority in PRIORITY_LABELS else priority,
+            "country": str(payload.get("author_country") or payload.get("country") or ""),
+            "due": f"{due[:10]} {due[11:16]} UTC" if len(due) >= 16 else due}  # fmt: skip
+
+
 def _case_line(msgid: str, level: str) -> Callable[[dict[str, Any], Gettext], FeedLine]:
     def render(payload: dict[str, Any], _: Gettext) -> FeedLine:
-        case_id = payload.get("case_id", payload.get("id", ""))
-        return FeedLine(_(msgid) % {"reference": str(payload.get("reference", ""))}, f"/console/cases/{case_id}",
-                        level)  # fmt: skip
+        return FeedLine(_(msgid) % _case_args(payload, _), f"/console/cases/{payload.get('case_id', '')}", level)
 
     return render
 
@@ -106,18 +119,31 @@ RULES: dict[str, FeedRule] = {
     "notice.escalated": FeedRule(rules.notice_review_parties, _notice_line(N_("Overdue: review of %(type)s "
                                                                               "%(reference)s of %(owner)s"),
                                                                            "escalated")),
-    "case.message_posted": FeedRule(rules.case_participants, _case_line(N_("New message in case %(reference)s"),
-                                                                        "info")),
-    "case.escalated": FeedRule(rules.case_participants, _case_line(N_("Overdue: case %(reference)s awaits a "
-                                                                      "first response"), "escalated")),
+    "case.invited": FeedRule(rules.case_reader, _case_line(N_("Invitation to a case (%(priority)s): first "
+                                                              "response due %(due)s"), "urgent"), addressed=True),
+    "case.accepted": FeedRule(rules.case_reader, _case_line(N_("%(country)s accepted a case invitation"), "info"),
+                              addressed=True),
+    "case.message_posted": FeedRule(rules.case_reader, _case_line(N_("%(country)s posted a message in a case"),
+                                                                  "info"), addressed=True),
+    "case.task_assigned": FeedRule(rules.case_task_assignee, _case_line(N_("A case task was assigned to you"),
+                                                                        "info"), addressed=True),
+    "case.closed": FeedRule(rules.case_reader, _case_line(N_("A case was closed"), "info"), addressed=True),
+    "case.escalated": FeedRule(rules.case_reader, _case_line(N_("Overdue: a case (%(priority)s) awaits a first "
+                                                                "response"), "escalated"), addressed=True),
     "queue.acknowledged": FeedRule(rules.same_country, _acknowledged),
 }  # fmt: skip
 TOPICS = tuple(RULES)
 
 
-def render_for(actor: Actor, topic: str, payload: dict[str, Any], _: Gettext) -> FeedLine | None:
-    """Return the line of an event for ``actor``, or None when the actor may not see it (or it is not fed)."""
+def render_for(actor: Actor, topic: str, payload: dict[str, Any], _: Gettext, *,
+               address: str | None = None) -> FeedLine | None:  # fmt: skip
+    """Return the line of an event for ``actor``, or None when the actor may not see it (or it is not fed).
+
+    ``address`` is the event's ``outbox_event.country``; an addressed rule's event without one reaches nobody.
+    """
     rule = RULES.get(topic)
-    if rule is None or not rule.visible(actor, payload):
+    if rule is None or (rule.addressed and (address is None or address != actor.country)):
+        return None
+    if not rule.visible(actor, payload):
         return None
     return rule.render(payload, _)

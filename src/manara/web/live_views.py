@@ -24,7 +24,7 @@ from manara.api.deps import DbSession, ReadSessionFactory
 from manara.db.base import utcnow
 from manara.errors import NotFound
 from manara.live import queues
-from manara.live.hub import LAGGED, FeedEvent, FeedHub, latest_id, read_events
+from manara.live.hub import FEED_COLUMNS, LAGGED, FeedEvent, FeedHub, latest_id, read_events
 from manara.member.roles import Actor
 from manara.outbox.models import OutboxEvent
 from manara.settings import get_settings
@@ -51,7 +51,7 @@ def hub_of(request: Request, factory: Any) -> FeedHub:
 
 def feed_item(actor: Actor, event: FeedEvent, gettext: Callable[[str], str]) -> dict[str, Any] | None:
     """Return the event as the actor's feed shows it, or None when the actor may not see it."""
-    line = render_for(actor, event.topic, event.payload, gettext)
+    line = render_for(actor, event.topic, event.payload, gettext, address=event.country)
     if line is None:
         return None
     return {"id": event.id, "topic": event.topic, "text": line.text, "href": line.href, "level": line.level,
@@ -125,12 +125,12 @@ def recent_items(session: Session, actor: Actor, gettext: Callable[[str], str], 
 
     The id range bounds the work whichever index the database picks (the feed without JavaScript).
     """
-    stmt = (select(OutboxEvent.id, OutboxEvent.topic, OutboxEvent.payload, OutboxEvent.created_at)
+    stmt = (select(*FEED_COLUMNS)
             .where(OutboxEvent.id > upto - RECENT_SCAN, OutboxEvent.id <= upto, OutboxEvent.topic.in_(TOPICS))
             .order_by(OutboxEvent.id.desc()))  # fmt: skip
     items = []
     for row in session.execute(stmt):
-        item = feed_item(actor, FeedEvent(row.id, row.topic, row.payload, row.created_at), gettext)
+        item = feed_item(actor, FeedEvent(row.id, row.topic, row.payload, row.created_at, row.country), gettext)
         if item is not None:
             items.append({**item, "when": row.created_at})
             if len(items) == RECENT_LINES:
