@@ -95,7 +95,8 @@ def test_clusters_are_transitive_per_viewer_and_judgements_reversible(
     assert members(fr, a.id) == {a.id, b.id}
     judge(fr, bc, "same")
     assert members(fr, c.id) == {a.id, b.id, c.id}
-    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "analysis.link_judged")).all()
+    judged = select(AuditEvent).where(AuditEvent.action == "analysis.link_judged").order_by(AuditEvent.seq)
+    events = session.scalars(judged).all()
     assert [(e.extra or {}).get("new") for e in events] == ["same", "same", "not_same", "same"]
     assert xref(session, full=True).links == 0  # judged pairs stay as judged
     assert session.get(SuggestedLink, bc).status == "same"  # type: ignore[union-attr]
