@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import io
 import math
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,10 +19,13 @@ import pytest
 from fastapi.testclient import TestClient
 from numpy.typing import NDArray
 from PIL import Image
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from conftest import Net, person
 from manara.biometric.engines import Modality, Template, register_engine, unregister_engine
 from manara.biometric.imaging import ImageRejected, decode_rgb
+from manara.db.models import Base
 from manara.member.roles import Role
 from manara.settings import get_settings
 
@@ -88,3 +94,22 @@ def search(client: TestClient, net: Net, country: str, colour: tuple[int, int, i
     return client.post("/api/v1/biometrics/search", data={"limit": str(limit)},
                        files={"image": ("probe.png", image_bytes(colour), "image/png")},
                        headers=net.user(country, Role.FRONTLINE_OFFICER).headers)  # fmt: skip
+
+
+def private_storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the data folder and the process's temporary folder into ``tmp_path`` (tests run in parallel)."""
+    monkeypatch.setenv("MANARA_DATA_DIR", str(tmp_path / "data"))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    get_settings.cache_clear()
+
+
+def table_counts(session: Session) -> dict[str, int]:
+    """Return the row count of every table (to prove a search stored nothing)."""
+    return {t.name: session.scalar(select(func.count()).select_from(t)) or 0 for t in Base.metadata.sorted_tables}
+
+
+def files_under(*roots: Path) -> set[str]:
+    """Return every file below ``roots``."""
+    return {os.path.join(d, f) for root in roots for d, _, fs in os.walk(root) for f in fs}

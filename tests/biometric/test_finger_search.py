@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,8 @@ from numpy.typing import NDArray
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from biometric.helpers import image_bytes, subject
+from biometric.helpers import files_under, image_bytes, private_storage, subject, table_counts
 from biometric.synth_fingers import encode, fingerprint, moved
-from biometric.test_search import _counts, _files
 from conftest import Net
 from manara.audit.models import AuditEvent
 from manara.biometric.engines import Modality, Template, register_engine, unregister_engine
@@ -140,20 +138,16 @@ def test_finger_probe_is_never_stored(
     client: TestClient, net: Net, session: Session, grey_engine: GreyEngine, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
-    monkeypatch.setenv("MANARA_DATA_DIR", str(tmp_path / "data"))
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    get_settings.cache_clear()
+    private_storage(tmp_path, monkeypatch)
     _gallery(client, net)
     search_fingers(client, net, "MA", [grey(10)])  # build the index first
-    rows, files = _counts(session), _files(tmp_path)
+    rows, files = table_counts(session), files_under(tmp_path)
     with caplog.at_level(logging.DEBUG):
         response = search_fingers(client, net, "MA", [grey(123), grey(77)], [3, 0], fusion="sum")
     assert response.status_code == 200
-    after = _counts(session)
+    after = table_counts(session)
     assert {k: after[k] - rows[k] for k in rows if after[k] != rows[k]} == {"audit_event": 1}
-    assert _files(tmp_path) <= files
+    assert files_under(tmp_path) <= files
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
     assert event.action == "biometric.searched" and event.extra == {"modality": "finger"} and event.query is None
     assert not any(v in caplog.text for v in ("0.4823", "0.3019")), "probe template leaked into the logs"

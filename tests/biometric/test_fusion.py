@@ -8,21 +8,26 @@ from __future__ import annotations
 import base64
 import logging
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from biometric.helpers import ColourEngine, colour_engine, enrol, image_bytes
+from biometric.helpers import (
+    ColourEngine,
+    colour_engine,
+    enrol,
+    files_under,
+    image_bytes,
+    private_storage,
+    table_counts,
+)
 from conftest import Net, person
 from manara.audit.models import AuditEvent
 from manara.biometric.fusion import FACE_EVEN, FACE_LLR_MAX, FACE_LLR_MIN, NAME_FLOOR, face_llr, fuse_score
-from manara.db.base import Base
 from manara.hit.models import Hit
 from manara.member.roles import Role
 from manara.settings import get_settings
@@ -109,34 +114,22 @@ def test_bad_face_images_are_refused(
     assert response.status_code == status, response.text
 
 
-def _counts(session: Session) -> dict[str, int]:
-    return {t.name: session.scalar(select(func.count()).select_from(t)) or 0 for t in Base.metadata.sorted_tables}
-
-
-def _files(root: Path) -> set[str]:
-    return {os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs}
-
-
 def test_the_screening_probe_face_is_never_stored(
     client: TestClient, net: Net, session: Session, colour_engine: ColourEngine, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
-    monkeypatch.setenv("MANARA_DATA_DIR", str(tmp_path / "data"))
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    get_settings.cache_clear()
+    private_storage(tmp_path, monkeypatch)
     published(client, net, RED)
     screen(client, net, ["John Smith"], face=GREEN)  # builds the indexes
-    rows, files = _counts(session), _files(tmp_path)
+    rows, files = table_counts(session), files_under(tmp_path)
     probe = (20, 60, 220)  # far from the enrolled red face: no candidate, so no hit row either
     encoded = base64.b64encode(image_bytes(probe)).decode()
     with caplog.at_level(logging.DEBUG):
         response = screen(client, net, ["Zz Qq"], face=probe)
     assert response.status_code == 200
-    after = _counts(session)
+    after = table_counts(session)
     assert {k: after[k] - rows[k] for k in rows if after[k] != rows[k]} == {"audit_event": 2}
-    assert _files(tmp_path) <= files
+    assert files_under(tmp_path) <= files
     events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(2)).all()
     assert {e.action for e in events} == {"biometric.searched", "screening.searched"}
     for event in events:

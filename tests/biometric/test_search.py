@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from biometric.helpers import ColourEngine, colour_engine, enrol, search, subject
+from biometric.helpers import (
+    ColourEngine,
+    colour_engine,
+    enrol,
+    files_under,
+    private_storage,
+    search,
+    subject,
+    table_counts,
+)
 from conftest import Net
 from manara.audit.models import AuditEvent
 from manara.biometric.service import candidate_threshold
-from manara.db.base import Base
 from manara.hit.models import Hit
 from manara.member.roles import Role
 from manara.settings import get_settings
@@ -58,33 +64,21 @@ def test_deleted_and_narrowed_templates_leave_the_index(
     assert ids["FR"] not in [c["template_id"] for c in search(client, net, "EG", RED).json()["candidates"]]
 
 
-def _counts(session: Session) -> dict[str, int]:
-    return {t.name: session.scalar(select(func.count()).select_from(t)) or 0 for t in Base.metadata.sorted_tables}
-
-
-def _files(*roots: Path) -> set[str]:
-    return {os.path.join(d, f) for root in roots for d, _, fs in os.walk(root) for f in fs}
-
-
 def test_probe_is_never_stored(
     client: TestClient, net: Net, session: Session, colour_engine: ColourEngine, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
-    monkeypatch.setenv("MANARA_DATA_DIR", str(tmp_path / "data"))
-    scratch = tmp_path / "tmp"  # the process's temporary directory, private to this test (other tests run in parallel)
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    get_settings.cache_clear()
+    private_storage(tmp_path, monkeypatch)
     _gallery(client, net)
     search(client, net, "MA", GREEN)  # build the index first
-    rows, files = _counts(session), _files(tmp_path)
+    rows, files = table_counts(session), files_under(tmp_path)
     probe = (123, 45, 67)
     with caplog.at_level(logging.DEBUG):
         response = search(client, net, "MA", probe)
     assert response.status_code == 200
-    after = _counts(session)
+    after = table_counts(session)
     assert {k: after[k] - rows[k] for k in rows if after[k] != rows[k]} == {"audit_event": 1}
-    assert _files(tmp_path) <= files
+    assert files_under(tmp_path) <= files
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
     assert event.action == "biometric.searched" and event.extra == {"modality": "face"} and event.query is None
     probe_values = [f"{v / 255:.4f}"[:5] for v in probe]
