@@ -102,3 +102,15 @@ def test_namesakes_with_other_passports_and_a_birth_year_are_not_suggested(sessi
                             passportNumber="55SL74763"))  # fmt: skip
     xref(session)
     assert len(links(session)) == 1  # the full birth date still pairs: a passport may have been renewed
+
+
+def test_relatives_sharing_a_family_name_and_birth_date_are_not_suggested(session: Session, net: Net) -> None:
+    ma, fr = net.user("MA", Role.ANALYST).actor, net.user("FR", Role.ANALYST).actor
+    born = {"birthDate": "1972-12-15", "nationality": "dz"}
+    saida = put(session, ma, person("s1", "Saida Benali", gender="female", **born), visibility="all")
+    put(session, fr, person("s2", "Siham Benali", gender="female", **born))  # another given name
+    put(session, fr, person("s3", "Saida Benali", gender="male", **born))  # another gender
+    variant = put(session, fr, person("s4", "سعيدة بنعلي", gender="female", **born))  # her, in Arabic
+    xref(session)
+    pairs = {frozenset((link.left_pk, link.right_pk)) for link in links(session)}
+    assert pairs == {frozenset((saida.id, variant.id))}

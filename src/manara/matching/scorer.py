@@ -70,6 +70,9 @@ def name_features(name: NameMatch, loose: bool) -> dict[str, float]:
         "name_unmatched_record": min(name.record_weight * (1 - name.record_cover), 30.0) / 10.0,
         "name_squared": name.score ** 2,
         "name_x_rare": name.score * min(name.matched_weight, 30.0) / 10.0,
+        # Not weighted by the scorer: the weakest aligned part, for policies stricter than alerting
+        # (cross-matching tells a spelling variant from a relative who shares the family name).
+        "name_part_min": min((s for _, _, s in name.pairs), default=0.0),
     }
 
 
