@@ -28,6 +28,9 @@ def name_score(a: str, b: str) -> float:
         ("김문호", "Kim Moon-ho"),
         ("סטפנו אבטי", "Stefano Abbati"),
         ("Abdelkader Djamel", "Abd al-Qadir Jamal"),
+        ("Saida Ben Ali", "Saida Benali"),  # a Maghrebi surname written apart or glued
+        ("سعيدة بن علي", "Saida Benali"),
+        ("Karim Benyoussef", "Karim Ben Youssef"),
     ],
 )
 def test_real_world_variants_score_high(a: str, b: str) -> None:

@@ -54,6 +54,29 @@ def glued_article_variant(token: str) -> str | None:
     return m.group(1) if m else None
 
 
+# Maghrebi family names carry "Ben" as a part of the name, written apart or glued: Ben Ali / Benali.
+GLUED_CONNECTORS = frozenset({"ben", "bin", "bn"})
+
+
+def glued_connector_variant(tokens: list[str]) -> list[str] | None:
+    """Return the tokens with a non-initial Ben/Bin glued to the name it introduces, or None.
+
+    ``merge_compounds`` drops nasab connectors (Mohammed bin Salman -> mohammed salman); this variant
+    keeps "Saida Ben Ali" comparable with "Saida Benali", where the connector is part of the surname.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if out and tok in GLUED_CONNECTORS and i + 1 < len(tokens) and tokens[i + 1] not in ARTICLES:
+            out.append(tok + tokens[i + 1])
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out if len(out) < len(tokens) else None
+
+
 def is_kunya(token: str) -> bool:
     """Tell whether a token starts a kunya (Abu, Umm)."""
     return token in _KUNYA

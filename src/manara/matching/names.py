@@ -4,7 +4,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
-from manara.matching.arabic import TITLES, glued_article_variant, is_kunya, merge_compounds
+from manara.matching.arabic import TITLES, glued_article_variant, glued_connector_variant, is_kunya, merge_compounds
 from manara.matching.phonetic import fold, skeleton
 from manara.matching.text import name_script, romanize
 
@@ -43,8 +43,10 @@ def _form(text: str, tokens: list[str], loose: bool) -> NameForm:
 
 @lru_cache(maxsize=200_000)
 def analyze_name(name: str) -> tuple[NameForm, ...]:
-    """Return the forms of a name: the main one, plus one without glued articles if any."""
-    tokens = merge_compounds(romanize(name))
+    """Return the forms of a name: the main one, plus one without glued articles and one with a
+    glued Ben/Bin (Ben Ali -> benali) where they apply."""
+    raw = romanize(name)
+    tokens = merge_compounds(raw)
     if not tokens:
         return ()
     loose = name_script(name) not in _EXACT_SCRIPTS
@@ -52,6 +54,9 @@ def analyze_name(name: str) -> tuple[NameForm, ...]:
     variant = [glued_article_variant(t) or t for t in tokens]
     if variant != tokens:
         forms.append(_form(name, variant, loose))
+    glued = glued_connector_variant(raw)
+    if glued is not None:
+        forms.append(_form(name, merge_compounds(glued), loose))
     return tuple(forms)
 
 
