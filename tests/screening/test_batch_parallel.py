@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from conftest import Net, _uow
+from factories import make_notice
 from manara.audit.actions import AuditAction
 from manara.audit.models import AuditEvent
 from manara.member.roles import Role
@@ -131,3 +132,35 @@ def test_a_killed_worker_fails_the_job_and_keeps_exactly_what_was_committed(
     status = client.get(f"/api/v1/screen/batch/{job['id']}", headers=fr).json()
     assert (status["status"], status["processed"], status["error"]) == ("done", 1300, None)
     assert len((data_dir / "jobs" / f"{job['id']}.results.jsonl").read_bytes().splitlines()) == 1300
+
+
+def test_a_notice_published_during_a_batch_reaches_the_workers_of_later_chunks(
+    client: TestClient, net: Net, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish_red(client, net)
+    officer = net.user("FR", Role.FRONTLINE_OFFICER).actor
+    owner, reviewer = net.user("MA", Role.BUREAU_OFFICER).actor, net.user("EG", Role.REVIEWER).actor
+    monkeypatch.setattr(batch, "REFORK_SECONDS", 0.0)
+    forks: list[bool] = []
+    real = batch.forked_workers
+
+    @contextmanager
+    def spy(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        with real(*args, **kwargs) as pool:
+            forks.append(pool.forked)
+            yield pool
+
+    monkeypatch.setattr(batch, "forked_workers", spy)
+    published: list[str] = []
+
+    def publish_once(counts: BatchCounts) -> None:
+        if not published:  # after the first chunks are written, while the workers hold the old index
+            published.append(make_notice(session, owner, status="published", reviewer=reviewer).id)
+
+    text = "id,names,birth_date\n" + "".join(f"P{i},Karim Benali,1985-04-12\n" for i in range(1, 25))
+    out = io.BytesIO()
+    run_batch(lambda: _uow(session), officer, ScreeningIndex(), csv_rows(io.StringIO(text)), out, chunk_size=4,
+              workers=2, progress=publish_once)  # fmt: skip
+    found = [[r["notice_id"] for r in orjson.loads(line)["results"]] for line in out.getvalue().splitlines()]
+    assert forks[:2] == [True, True]  # forked again once the index changed
+    assert published[0] not in found[0] and published[0] in found[-1]
