@@ -26,7 +26,6 @@ from manara.screening import batch
 from manara.screening.batch import BatchCounts, csv_rows, run_batch
 from manara.screening.index import ScreeningIndex
 from manara.screening.jobs import run_job
-from manara.settings import get_settings
 from screening.helpers import publish_red
 
 WANTED = ["Abderrahmane Ben Salah", "Karim Benali", "Samira Haddad"]
@@ -60,11 +59,19 @@ def _die_on_marker(index: ScreeningIndex, task: tuple[Any, list[batch.Row]]) -> 
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("MANARA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record, for each pool the batch path opens, whether its workers were forked."""
+    opened: list[bool] = []
+    real = batch.forked_workers
+
+    @contextmanager
+    def spy(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        with real(*args, **kwargs) as pool:
+            opened.append(pool.forked)
+            yield pool
+
+    monkeypatch.setattr(batch, "forked_workers", spy)
+    return opened
 
 
 def batch_events(session: Session) -> list[AuditEvent]:
@@ -80,27 +87,17 @@ def screen(session: Session, actor: Any, text: str, workers: int) -> tuple[list[
 
 
 def test_forked_workers_give_the_same_results_hits_and_audit_as_in_process(
-    client: TestClient, net: Net, session: Session, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, net: Net, session: Session, forks: list[bool]
 ) -> None:
     for name in WANTED:
         publish_red(client, net, name=name)
     actor = net.user("FR", Role.FRONTLINE_OFFICER).actor
-    used: list[bool] = []
-    real = batch.forked_workers
-
-    @contextmanager
-    def spy(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        with real(*args, **kwargs) as pool:
-            used.append(pool.forked)
-            yield pool
-
-    monkeypatch.setattr(batch, "forked_workers", spy)
     text = passenger_csv(30)
     alone, alone_counts = screen(session, actor, text, 1)
     events_alone = len(batch_events(session))
-    assert used == [False]
+    assert forks == [False]
     forked, forked_counts = screen(session, actor, text, 2)
-    assert used == [False, True]
+    assert forks == [False, True]
     assert forked == alone and forked_counts == alone_counts
     assert [line["row"] for line in forked] == list(range(1, 31))
     assert alone_counts.matched >= 4 and alone_counts.hits >= 4 and alone_counts.errors == 2
@@ -135,22 +132,12 @@ def test_a_killed_worker_fails_the_job_and_keeps_exactly_what_was_committed(
 
 
 def test_a_notice_published_during_a_batch_reaches_the_workers_of_later_chunks(
-    client: TestClient, net: Net, session: Session, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, net: Net, session: Session, monkeypatch: pytest.MonkeyPatch, forks: list[bool]
 ) -> None:
     publish_red(client, net)
     officer = net.user("FR", Role.FRONTLINE_OFFICER).actor
     owner, reviewer = net.user("MA", Role.BUREAU_OFFICER).actor, net.user("EG", Role.REVIEWER).actor
     monkeypatch.setattr(batch, "REFORK_SECONDS", 0.0)
-    forks: list[bool] = []
-    real = batch.forked_workers
-
-    @contextmanager
-    def spy(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        with real(*args, **kwargs) as pool:
-            forks.append(pool.forked)
-            yield pool
-
-    monkeypatch.setattr(batch, "forked_workers", spy)
     published: list[str] = []
 
     def publish_once(counts: BatchCounts) -> None:
