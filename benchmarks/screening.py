@@ -7,10 +7,11 @@ each a published notice visible to all), then measures:
 - requests/s and p50/p99 over HTTP against `manara serve` loaded from a snapshot of that index,
   with concurrent keep-alive clients on the same 2-core machine;
 - batch screening of P passengers (default 100,000; 2% planted wanted persons) through the real
-  batch path (hits raised and audited in SQLite).
+  batch path (scored in forked workers, one per CPU by default; hits raised and audited in SQLite).
 
     .venv/bin/python benchmarks/screening.py [--n 1000000] [--queries 2000] [--passengers 100000]
-        [--workers 1] [--workdir /tmp/manara-screening-1000000] [--phases inprocess,batch,http]
+        [--workers 1] [--batch-workers 2] [--workdir /tmp/manara-screening-1000000]
+        [--phases inprocess,batch,http]
 
 The gallery is built once per working directory and kept as an index snapshot, with the SQLite
 database, so later runs only load it (the build figures printed are those of the first run).
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import http.client
 import io
 import os
@@ -41,6 +43,7 @@ from sqlalchemy.orm import sessionmaker
 from manara.db.migrate import upgrade
 from manara.db.session import make_engine
 from manara.demo.persons import generate_persons, name_variants
+from manara.forked import default_workers
 from manara.matching import PersonRecord, record_from_ftm
 from manara.member import actions as member_actions
 from manara.member.models import User
@@ -54,6 +57,15 @@ COUNTRIES = ["MA", "DZ", "TN", "EG", "JO", "LB", "AE", "FR", "ES", "DE"]
 def rss_mb() -> float:
     """Peak resident memory of this process so far, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_now_mb() -> float:
+    """Resident memory of this process now, in MB (Linux; the peak elsewhere)."""
+    status = Path("/proc/self/status")
+    if not status.exists():
+        return rss_mb()
+    line = next(x for x in status.read_text().splitlines() if x.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
 
 
 def gallery(n: int) -> tuple[ScreeningIndex, list[dict[str, Any]], float, float]:
@@ -240,6 +252,20 @@ def passengers(sample: list[dict[str, Any]], count: int) -> str:
     return out.getvalue()
 
 
+def alerts(results: Path) -> tuple[int, int]:
+    """Return how many planted passengers (every 50th row) and how many strangers alerted in a batch."""
+    planted = strangers = 0
+    with results.open("rb") as lines:
+        for line in lines:
+            row = orjson.loads(line)
+            if row.get("match"):
+                if int(row["id"][1:]) % 50 == 0:
+                    planted += 1
+                else:
+                    strangers += 1
+    return planted, strangers
+
+
 def prepared(workdir: Path, n: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Build the gallery and its snapshot once per working directory; return the build figures and sample."""
     meta_path = workdir / "gallery.json"
@@ -256,12 +282,13 @@ def prepared(workdir: Path, n: int) -> tuple[dict[str, Any], list[dict[str, Any]
     return meta, sample
 
 
-def load_index(workdir: Path) -> tuple[ScreeningIndex, float, float]:
-    """Load the snapshot; return the index, seconds and MB added."""
+def load_index(workdir: Path) -> tuple[ScreeningIndex, float, float, float]:
+    """Load the snapshot; return the index, seconds, MB added at the peak and MB held once loaded."""
     index = ScreeningIndex()
-    before, start = rss_mb(), time.perf_counter()
+    before, now, start = rss_mb(), rss_now_mb(), time.perf_counter()
     index.load(workdir / "snapshot")
-    return index, time.perf_counter() - start, rss_mb() - before
+    gc.collect()
+    return index, time.perf_counter() - start, rss_mb() - before, rss_now_mb() - now
 
 
 def load() -> str:
@@ -277,6 +304,7 @@ def main() -> int:
     parser.add_argument("--passengers", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--batch-workers", type=int, default=default_workers(), help="batch scoring processes")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workdir", type=Path, help="keeps the snapshot and database between runs "
@@ -294,8 +322,10 @@ def main() -> int:
     queries = make_queries(sample, args.queries, args.planted)
     url, actor = setup_db(workdir)
     if phases & {"inprocess", "batch"}:
-        index, load_s, load_mb = load_index(workdir)
-        print(f"snapshot loaded in {load_s:.0f} s, +{load_mb:,.0f} MB RSS ({load()})", flush=True)
+        index, load_s, load_mb, held_mb = load_index(workdir)
+        line = f"{load_s:.0f} s, +{held_mb:,.0f} MB RSS held (+{load_mb:,.0f} MB at the peak) ({load()})"
+        print(f"snapshot loaded in {line}", flush=True)
+        rows.append(f"| snapshot load, {len(index):,} notices | {line} | < 4 GB |")
         if "inprocess" in phases:
             qps, p50, p99, cpu_ms = in_process(index, queries)
             line = f"{qps:,.0f} q/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, CPU {cpu_ms:.2f} ms/query ({load()})"
@@ -304,12 +334,17 @@ def main() -> int:
         if "batch" in phases:
             batch_rows = list(csv_rows(io.StringIO(passengers(sample, args.passengers))))
             factory = sessionmaker(bind=make_engine(url), expire_on_commit=False)
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
             start, cpu = time.perf_counter(), time.process_time()
             with (workdir / "results.jsonl").open("wb") as out:
-                counts = run_batch(factory.begin, actor, index, batch_rows, out)
+                counts = run_batch(factory.begin, actor, index, batch_rows, out, workers=args.batch_workers)
             batch_s, cpu = time.perf_counter() - start, time.process_time() - cpu
-            line = (f"{batch_s:.0f} s ({counts.processed / batch_s:,.0f}/s; CPU {cpu:.0f} s, "
-                    f"{counts.processed / cpu:,.0f}/CPU-s), {counts.matched:,} matched, {counts.hits:,} hits "
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            worker_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+            found, strangers = alerts(workdir / "results.jsonl")
+            line = (f"{batch_s:.0f} s ({counts.processed / batch_s:,.0f}/s; {args.batch_workers} scoring worker(s), "
+                    f"CPU {cpu:.0f} s writing + {worker_cpu:.0f} s scoring), {counts.hits:,} hits; alerts: "
+                    f"{found:,} of {-(-counts.processed // 50):,} planted, {strangers:,} strangers "
                     f"({load()})")  # fmt: skip
             print(f"batch {counts.processed:,} passengers: {line}", flush=True)
             rows.append(f"| batch, {counts.processed:,} passengers | {line} | < 300 s |")

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from conftest import Net, _uow
 from manara.member.roles import Role
 from manara.screening.jobs import run_job
-from manara.settings import get_settings
 from screening.helpers import publish_red
 
 CSV = (
@@ -24,14 +21,6 @@ CSV = (
     "P3,,1990,FR,,,,3F\n"
     "P4,Maria Garcia,19-03-1980,ES,female,,,7B\n"
 )
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("MANARA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
 
 
 def run(app: Any, session: Session, data_dir: Path, job_id: str) -> None:

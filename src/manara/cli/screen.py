@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 from manara.cli.common import console, handle_errors, session_scope, user_actor
 from manara.db.session import unit_of_work
+from manara.forked import default_workers
 from manara.screening.batch import BatchCounts, open_rows, run_batch
 from manara.screening.index import ScreeningIndex
 
@@ -22,6 +23,7 @@ def screen(
     output: Annotated[Path | None, typer.Option(help="Results as JSON lines (default: standard output)")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: from the file name)")] = None,
     purpose: Annotated[str | None, typer.Option(help="Why the list is screened (audited)")] = None,
+    workers: Annotated[int | None, typer.Option(help="Scoring processes (default: one per CPU)")] = None,
 ) -> None:
     """Screen a passenger list against every published notice the user may see; matches raise hits."""
     kind = fmt or ("csv" if path.suffix.lower() == ".csv" else "jsonl")
@@ -40,7 +42,8 @@ def screen(
         def progress(counts: BatchCounts) -> None:
             bar.update(task, completed=counts.processed)
 
-        counts = run_batch(unit_of_work, actor, index, open_rows(handle, kind), out, progress=progress)
+        counts = run_batch(unit_of_work, actor, index, open_rows(handle, kind), out, progress=progress,
+                           workers=workers or default_workers())  # fmt: skip
     out.flush()
     if output:
         out.close()

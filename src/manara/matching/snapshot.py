@@ -2,6 +2,7 @@
 
 import json
 import marshal
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,30 @@ def _dump(p: Prepared) -> dict[str, Any]:
             "documents": sorted(p.documents)}
 
 
-def _load(d: dict[str, Any]) -> Prepared:
-    names = tuple(NameForm(str(n[0]), tuple(n[1]), tuple(n[2]), bool(n[3]), tuple(n[4])) for n in d["names"])
-    return Prepared(id=str(d["id"]), names=names, birth_dates=tuple(d["dates"]),
-                    countries=frozenset(d["countries"]), gender=d["gender"],
-                    documents=frozenset(d["documents"]))
+class _Shared:
+    """One object for each value records repeat (tokens, name forms, dates, countries), as a build shares
+    them: a million records parsed each into its own copies took twice the memory of the index built."""
+
+    def __init__(self) -> None:
+        self.values: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        return self.values.setdefault(value, value)
+
+    def strings(self, items: Iterable[Any]) -> tuple[str, ...]:
+        return self(tuple(sys.intern(str(x)) for x in items))  # type: ignore[no-any-return]
+
+    def form(self, raw: Any) -> NameForm:
+        tokens, skels, minor = self.strings(raw[1]), self.strings(raw[2]), self(tuple(bool(m) for m in raw[4]))
+        return self(NameForm(str(raw[0]), tokens, skels, bool(raw[3]), minor))  # type: ignore[no-any-return]
+
+
+def _load(d: dict[str, Any], share: _Shared) -> Prepared:
+    gender = d["gender"]
+    return Prepared(id=str(d["id"]), names=share(tuple(share.form(n) for n in d["names"])),
+                    birth_dates=share.strings(d["dates"]), countries=share(frozenset(share.strings(d["countries"]))),
+                    gender=None if gender is None else sys.intern(str(gender)),
+                    documents=share(frozenset(d["documents"])))  # fmt: skip
 
 
 def write(path: Path, records: Iterable[Prepared]) -> None:
@@ -49,9 +69,10 @@ def read(path: Path) -> Iterator[Prepared]:
         expected = {"format": FORMAT, "algorithm": ALGORITHM}
         if not isinstance(header, dict) or {k: header.get(k) for k in expected} != expected:
             raise SnapshotError(f"{path}: snapshot of another format or algorithm version")
+        share = _Shared()
         for line in src:
             try:
-                yield _load(json.loads(line))
+                yield _load(json.loads(line), share)
             except (json.JSONDecodeError, KeyError, IndexError, TypeError) as exc:
                 raise SnapshotError(f"{path}: corrupt record") from exc
 
@@ -80,17 +101,6 @@ def write_state(path: Path, records: list[Prepared | None], postings: dict[str, 
     tmp.replace(path)
 
 
-def _forms(raw: Any, seen: dict[Any, NameForm]) -> tuple[NameForm, ...]:
-    out = []
-    for text, tokens, skels, loose, minor in raw:
-        key = (text, tokens, skels, loose, minor)
-        form = seen.get(key)
-        if form is None:  # records spelling a name alike share one analysed form
-            form = seen[key] = NameForm(str(text), tuple(tokens), tuple(skels), bool(loose), tuple(minor))
-        out.append(form)
-    return tuple(out)
-
-
 def read_state(path: Path) -> tuple[list[Prepared | None], dict[str, bytes], dict[str, list[str]]]:
     """Return the records by slot, postings and neighbours of a state file; raise SnapshotError if unfit."""
     blob = path.read_bytes()
@@ -103,10 +113,9 @@ def read_state(path: Path) -> tuple[list[Prepared | None], dict[str, bytes], dic
         raw, postings, neighbours = marshal.loads(body)  # noqa: S302 - built-in types only, checked below
         if not (isinstance(raw, list) and isinstance(postings, dict) and isinstance(neighbours, dict)):
             raise TypeError("unexpected state types")
-        seen: dict[Any, NameForm] = {}
-        records = [None if r is None else Prepared(id=str(r[0]), names=_forms(r[1], seen), birth_dates=tuple(r[2]),
-                                                   countries=frozenset(r[3]), gender=r[4],
-                                                   documents=frozenset(r[5])) for r in raw]  # fmt: skip
+        share = _Shared()
+        records = [None if r is None else _load({"id": r[0], "names": r[1], "dates": r[2], "countries": r[3],
+                                                 "gender": r[4], "documents": r[5]}, share) for r in raw]  # fmt: skip
     except (json.JSONDecodeError, EOFError, ValueError, TypeError, IndexError) as exc:
         if isinstance(exc, SnapshotError):
             raise

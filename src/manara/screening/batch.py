@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import IO, Any
@@ -19,11 +23,13 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
-from manara.matching import record_from_ftm
-from manara.member.roles import Actor
-from manara.screening.index import ScreeningIndex
+from manara.errors import Forbidden
+from manara.forked import BrokenProcessPool, Workers, forked_workers
+from manara.matching import MatchResult, record_from_ftm
+from manara.member.roles import Actor, Perm
+from manara.screening.index import IndexWarmingUp, ScreeningIndex, Target
 from manara.screening.schemas import ScreenIn
-from manara.screening.service import screen_person
+from manara.screening.service import finish_screening, search_person
 
 CSV_COLUMNS = ("id", "names", "birth_date", "nationality", "gender", "document_number", "document_country")
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -93,49 +99,135 @@ def open_rows(handle: IO[bytes], fmt: str) -> Iterator[Row]:
     return jsonl_rows(handle)
 
 
-def _screen_chunk(
-    session: Session, actor: Actor, index: ScreeningIndex, chunk: list[Row], out: IO[bytes], counts: BatchCounts
-) -> None:
+Found = list[tuple[MatchResult, Target]]
+REFORK_SECONDS = 30.0  # forked workers see notices published during a batch within this delay
+
+
+class WorkerDied(RuntimeError):
+    """A scoring worker process ended abruptly; the rows written so far are kept."""
+
+
+def _search_chunk(index: ScreeningIndex, task: tuple[Actor, list[Row]]) -> list[Found | None]:
+    """The engine half of a chunk (no database): candidates of each valid row; runs in a worker."""
+    actor, chunk = task
+    return [None if isinstance(query, str) else [(r, t) for r, t in search_person(actor, index, query) if r.score > 0]
+            for _, _, query in chunk]  # fmt: skip
+
+
+def _write_chunk(
+    session: Session, actor: Actor, chunk: list[Row], found: list[Found | None], lines: list[bytes],
+    counts: BatchCounts,
+) -> None:  # fmt: skip
+    """The database half of a chunk, in the parent: raise hits, check documents, one audit event."""
     audited: list[dict[str, Any]] = []
-    if index.lazy_build:
-        index.ensure(session)  # once per chunk: notices published meanwhile are found by the next chunk
-    for number, ident, query in chunk:
+    for (number, ident, query), candidates in zip(chunk, found, strict=True):
         counts.processed += 1
-        if isinstance(query, str):
+        if isinstance(query, str) or candidates is None:
             counts.errors += 1
-            out.write(orjson.dumps({"row": number, "id": ident, "error": query}) + b"\n")
+            lines.append(orjson.dumps({"row": number, "id": ident, "error": query}) + b"\n")
             continue
-        result = screen_person(session, actor, index, query, audit=False, catch_up=False)
+        result = finish_screening(session, actor, query, candidates, audit=False)
         matches = [r for r in result.results if r.match]
         counts.matched += bool(matches)
         counts.hits += sum(1 for r in matches if r.hit_id)
         line = {"row": number, "id": ident, "match": bool(matches), "results": [r.model_dump() for r in result.results],
                 "documents": [d.model_dump() for d in result.documents]}  # fmt: skip
-        out.write(orjson.dumps(line) + b"\n")
+        lines.append(orjson.dumps(line) + b"\n")
         audited.append({"row": number, "names": query.names, "birth_date": query.birth_date,
                         "results": [r.notice_id for r in result.results]})  # fmt: skip
     record(session, actor, AuditAction.SCREENING_BATCH, target_type="notice",
            target_ids=sorted({n for a in audited for n in a["results"]}), query={"rows": audited})  # fmt: skip
 
 
-def run_batch(
-    factory: SessionFactory, actor: Actor, index: ScreeningIndex, rows: Iterable[Row], out: IO[bytes], *,
-    chunk_size: int = 500, progress: Callable[[BatchCounts], None] | None = None,
-) -> BatchCounts:  # fmt: skip
-    """Screen every row, writing one JSON line of results per row; each chunk is one unit of work."""
-    counts = BatchCounts()
+def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
     chunk: list[Row] = []
     for row in rows:
         chunk.append(row)
-        if len(chunk) >= chunk_size:
-            with factory() as session:
-                _screen_chunk(session, actor, index, chunk, out, counts)
-            chunk.clear()
-            if progress:
-                progress(counts)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
     if chunk:
-        with factory() as session:
-            _screen_chunk(session, actor, index, chunk, out, counts)
-        if progress:
-            progress(counts)
-    return counts
+        yield chunk
+
+
+class _Pipeline:
+    """Chunks in flight: searched by the workers, written by this process in input order."""
+
+    def __init__(self, factory: SessionFactory, actor: Actor, out: IO[bytes],
+                 progress: Callable[[BatchCounts], None] | None) -> None:  # fmt: skip
+        self.factory, self.actor, self.out, self.progress = factory, actor, out, progress
+        self.counts = BatchCounts()
+        self.pending: deque[tuple[list[Row], Future[list[Found | None]]]] = deque()
+
+    def drain(self, keep: int) -> None:
+        """Write chunks in order until at most ``keep`` are in flight."""
+        while len(self.pending) > keep:
+            chunk, future = self.pending.popleft()
+            try:
+                found = future.result()
+            except BrokenProcessPool as exc:
+                raise WorkerDied(f"a screening worker process died after {self.counts.processed} passengers; "
+                                 "their results and hits are kept; screen the list again") from exc  # fmt: skip
+            lines: list[bytes] = []
+            with self.factory() as session:
+                _write_chunk(session, self.actor, chunk, found, lines, self.counts)
+            self.out.writelines(lines)  # after the commit: a written line is never a rolled-back hit
+            self.out.flush()
+            if self.progress:
+                self.progress(self.counts)
+
+    def feed(self, pool: Workers[ScreeningIndex], chunks: Iterator[list[Row]], index: ScreeningIndex,
+             catch_up: Callable[[], None]) -> bool:  # fmt: skip
+        """Search and write chunks; return False when the workers' copy of the index is out of date."""
+        generation, forked_at = index.generation, time.monotonic()
+        for chunk in chunks:
+            self.pending.append((chunk, pool.submit(_search_chunk, (self.actor, chunk))))
+            self.drain(2 * pool.count if pool.forked else 0)
+            if not pool.forked:
+                catch_up()
+            elif time.monotonic() - forked_at > REFORK_SECONDS:
+                catch_up()
+                if index.generation != generation:
+                    self.drain(0)
+                    return False
+        self.drain(0)
+        return True
+
+
+def run_batch(
+    factory: SessionFactory, actor: Actor, index: ScreeningIndex, rows: Iterable[Row], out: IO[bytes], *,
+    chunk_size: int = 500, progress: Callable[[BatchCounts], None] | None = None, workers: int = 1,
+) -> BatchCounts:  # fmt: skip
+    """Screen every row, writing one JSON line of results per row, in input order.
+
+    Each chunk's candidates are searched by one of ``workers`` forked processes sharing the index
+    (in-process with one worker, or when the whole list fits in one chunk); its hits, document checks
+    and audit event are written by this process in one unit of work, and its lines are written to
+    ``out`` only once that unit of work has committed. The workers are forked again (at most every
+    REFORK_SECONDS) when notices changed meanwhile. A worker that dies raises WorkerDied: the rows
+    committed before stay committed and written.
+    """
+    if not actor.can(Perm.SCREEN):
+        raise Forbidden("this role may not screen")
+    chunks = _chunks(rows, chunk_size)
+    first = next(chunks, None)
+    if first is None:
+        return BatchCounts()
+    parallel = workers > 1 and len(first) >= chunk_size
+    pipeline = _Pipeline(factory, actor, out, progress)
+
+    def catch_up() -> None:
+        if index.lazy_build:  # notices published meanwhile are found by the next chunks
+            with factory() as session:
+                index.ensure(session)
+
+    remaining: Iterator[list[Row]] = itertools.chain([first], chunks)
+    done = False
+    while not done:
+        catch_up()
+        if not index.built:
+            raise IndexWarmingUp("the screening index is still loading; the job is retried when it has loaded")
+        with forked_workers(index, workers if parallel else 1, consistent=index.lock,
+                            after_fork=ScreeningIndex.after_fork) as pool:  # fmt: skip
+            done = pipeline.feed(pool, remaining, index, catch_up)
+    return pipeline.counts

@@ -37,7 +37,7 @@ SCREENABLE_SCHEMATA = ("Person",)
 RELEVANT_TOPICS = ("notice.", "entity.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """What the index knows of a screenable notice, enough to filter by visibility and to answer."""
 
@@ -65,13 +65,18 @@ class ScreeningIndex:
         self.lazy_build = lazy_build  # False in servers: a background refresher builds, requests never do
         self.matcher = Matcher()
         self.targets: dict[str, Target] = {}
-        self.by_subject: dict[str, set[str]] = {}
+        self.by_subject: dict[str, tuple[str, ...]] = {}  # tuples: nearly every subject has one notice
         self.built = False
+        self.generation = 0  # bumped by every change: forked batch workers are refreshed when it moves
         self.cursor = OutboxCursor(RELEVANT_TOPICS)
         self.lock = threading.RLock()
 
     def __len__(self) -> int:
         return len(self.targets)
+
+    def after_fork(self) -> None:
+        """Give a forked worker its own lock (the inherited one may be held by a thread that did not fork)."""
+        self.lock = threading.RLock()
 
     def ensure(self, session: Session) -> None:
         """Build the index on first use, then catch up with the outbox.
@@ -129,7 +134,8 @@ class ScreeningIndex:
             self._drop(target.notice_id)
             self.matcher.add(record)
             self.targets[target.notice_id] = target
-            self.by_subject.setdefault(target.subject_pk, set()).add(target.notice_id)
+            self._link(target)
+            self.generation += 1
 
     def save(self, folder: Path) -> None:
         """Write a snapshot (engine records, notice metadata, outbox position) into ``folder``."""
@@ -156,18 +162,25 @@ class ScreeningIndex:
                 raise
             self.by_subject = {}
             for t in self.targets.values():
-                self.by_subject.setdefault(t.subject_pk, set()).add(t.notice_id)
+                self._link(t)
             self.cursor.reset(low_water)
             self.built = True
+            self.generation += 1
 
     def _drop(self, notice_id: str) -> None:
         target = self.targets.pop(notice_id, None)
         if target is None:
             return
         self.matcher.remove(notice_id)
-        subjects = self.by_subject.get(target.subject_pk)
-        if subjects is not None:
-            subjects.discard(notice_id)
+        self.generation += 1
+        rest = tuple(n for n in self.by_subject.get(target.subject_pk, ()) if n != notice_id)
+        if rest:
+            self.by_subject[target.subject_pk] = rest
+        else:
+            self.by_subject.pop(target.subject_pk, None)
+
+    def _link(self, target: Target) -> None:
+        self.by_subject[target.subject_pk] = (*self.by_subject.get(target.subject_pk, ()), target.notice_id)
 
     def search(self, country: str, query: PersonRecord, limit: int) -> list[tuple[MatchResult, Target]]:
         """Return the best matches among notices members of ``country`` may see."""

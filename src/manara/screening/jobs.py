@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from manara.db.base import utcnow
 from manara.errors import NotFound
+from manara.forked import default_workers
 from manara.jobs import expire_due
 from manara.live.escalation import escalate_overdue
 from manara.member.roles import Actor, Perm, Role
@@ -44,8 +45,11 @@ def _progress(factory: SessionFactory, job_id: str, counts: BatchCounts) -> None
             processed=counts.processed, matched=counts.matched, hits=counts.hits, errors=counts.errors))  # fmt: skip
 
 
-def run_job(factory: SessionFactory, index: ScreeningIndex, data_dir: Path, job_id: str) -> None:
-    """Run one job from its stored input; a failure is recorded on the job, never lost."""
+def run_job(
+    factory: SessionFactory, index: ScreeningIndex, data_dir: Path, job_id: str, workers: int | None = None
+) -> None:
+    """Run one job from its stored input, scoring in ``workers`` forked processes (default: one per CPU);
+    a failure is recorded on the job, never lost."""
     with factory() as session:
         job = session.get(ScreeningJob, job_id)
         if job is None:
@@ -56,7 +60,7 @@ def run_job(factory: SessionFactory, index: ScreeningIndex, data_dir: Path, job_
     source, target = job_paths(data_dir, job_id)
     try:
         with source.open("rb") as handle, target.open("wb") as out:
-            counts = run_batch(factory, actor, index, open_rows(handle, fmt), out,
+            counts = run_batch(factory, actor, index, open_rows(handle, fmt), out, workers=workers or default_workers(),
                                progress=lambda c: _progress(factory, job_id, c))  # fmt: skip
         status, error = "done", None
     except Exception as exc:  # noqa: BLE001 - recorded on the job for the user
