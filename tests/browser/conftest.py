@@ -61,7 +61,7 @@ BROWSER = pytest.mark.xdist_group("browser")
 expect.set_options(timeout=15_000)  # the machine running the suite may be busy: wait longer than 5 s by default
 # Users who sign in through the form (argon2 hashing is slow on purpose: only these get a password).
 SIGN_IN_USERS = frozenset({"ma.bureau_officer", "ma.duty_officer", "ma.reviewer", "fr.frontline_officer",
-                           "fr.bureau_officer", "fr.reviewer", "eg.bureau_officer"})  # fmt: skip
+                           "fr.bureau_officer", "fr.reviewer", "eg.bureau_officer", "ma.administrator"})  # fmt: skip
 
 
 def password_of(username: str) -> str:

@@ -61,8 +61,10 @@ def test_create_user_with_messages_beside_fields_then_role_disable_and_password(
     url = created.headers["location"]
     assert console.post(f"{url}/role", {"role": "reviewer"}, token_from=url).status_code == 303
     reset = console.post(f"{url}/password", token_from=url)
-    assert reset.status_code == 200 and reset.headers["cache-control"] == "no-store"
-    password = re.search(r'id="secret-value">([^<]+)<', reset.text)
+    assert reset.status_code == 303 and reset.headers["location"] == url
+    shown = console.client.get(url)
+    assert shown.headers["cache-control"] == "no-store"
+    password = re.search(r'id="secret-value">([^<]+)<', shown.text)
     assert password
     assert password.group(1) not in console.client.get(url).text  # shown once only
     session.expire_all()
@@ -91,10 +93,12 @@ def test_api_key_shown_once_works_then_revoked(console: Console, session: Sessio
     console.sign_in("MA", Role.ADMINISTRATOR)
     bad = console.post(f"{url}/api-keys", {"name": "x", "days": "0"}, token_from=url)
     assert bad.status_code == 422 and 'id="k-days-error"' in bad.text
+    assert 'id="k-name" name="name" maxlength="100" value="x"' in bad.text  # what was typed stays
     created = console.post(f"{url}/api-keys", {"name": "link chart", "days": "30", "scopes": "notice:read"},
                            token_from=url)  # fmt: skip
-    token = re.search(r'id="secret-value">(mnr_[^<]+)<', created.text)
-    assert created.status_code == 200 and token
+    assert created.status_code == 303 and created.headers["location"] == url
+    token = re.search(r'id="secret-value">(mnr_[^<]+)<', console.client.get(url).text)
+    assert token
     headers = {"Authorization": f"Bearer {token.group(1)}"}
     assert console.client.get("/api/v1/notices", headers=headers).status_code == 200
     assert console.client.get("/api/v1/entities", headers=headers).status_code == 403  # narrowed to its scope

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from sqlalchemy.orm import Session
 
 from conftest import Net
@@ -51,8 +54,11 @@ def test_filters_and_pages(console: Console, session: Session, net: Net) -> None
     console.sign_in("MA", Role.BUREAU_OFFICER)
     first = console.client.get("/console/notices?type=red&status=draft&owner=ma")
     assert "Missing: Child" not in first.text and first.text.count("<td><a href=\"/console/notices/") == 25
-    second = console.client.get("/console/notices?type=red&status=draft&owner=ma&page=2")
-    assert second.text.count("<td><a href=\"/console/notices/") == 2
+    older = re.search(r'href="([^"]+)" rel="next"', first.text)
+    assert older and 'rel="prev"' not in first.text
+    second = console.client.get(html.unescape(older.group(1)))
+    assert second.text.count("<td><a href=\"/console/notices/") == 2 and 'rel="next"' not in second.text
+    assert "type=red" in older.group(1) and 'rel="prev"' in second.text
     assert "Missing: Child" in console.client.get("/console/notices?q=child").text
     assert "No notice matches" in console.client.get("/console/notices?owner=FR").text
 

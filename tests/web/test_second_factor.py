@@ -22,8 +22,10 @@ def _enrol(console: Console, session: Session) -> tuple[User, str]:
     """Sign in as the Moroccan bureau officer and turn the second factor on; return the user and secret."""
     username = console.sign_in("MA", Role.BUREAU_OFFICER)
     started = console.post("/console/account/totp/start", token_from="/console/account")
-    match = SECRET.search(started.text)
-    assert started.status_code == 200 and match and "otpauth://totp/Manara:" in started.text
+    assert started.status_code == 303 and started.headers["location"] == "/console/account"
+    shown = console.client.get("/console/account")
+    match = SECRET.search(shown.text)
+    assert match and "otpauth://totp/Manara:" in shown.text and '<svg role="img"' in shown.text
     secret = match.group(1)
     wrong = console.post("/console/account/totp/confirm", {"code": "000000"}, token_from="/console/account")
     assert wrong.status_code == 422 and 'id="totp-code-error"' in wrong.text and secret not in wrong.text

@@ -44,6 +44,8 @@ class Notice(TimestampMixin, CountryOwnedMixin, Base):
     __table_args__ = (
         Index("ix_notice_status_review", "status", "review_date"),
         Index("ix_notice_distribution", "status", "visibility", "owner_country", "under_review", "id"),
+        Index("ix_notice_updated", "updated_at", "id"),  # the console list's keyset order
+        Index("ix_notice_type_updated", "type", "updated_at", "id"),  # the same, of one type
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

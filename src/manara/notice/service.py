@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from manara.entity.models import Entity
@@ -68,24 +70,84 @@ def list_notices(
     ``q`` looks in the title, the reference and the subject's name, in any script (case-folded where
     the script has case); ``review_from``/``review_to`` bound the review date (inclusive).
     """
-    stmt = select(Notice).where(notice_visibility_filter(actor))
+    filters = notice_filters(type_=type_, status=status, owner=owner, q=q, review_from=review_from,
+                             review_to=review_to)  # fmt: skip
+    stmt = select(Notice).where(notice_visibility_filter(actor), *filters)
     if review_queue:
         stmt = stmt.where(review_queue_clause(), Notice.owner_country != actor.country)
-    if type_:
-        stmt = stmt.where(Notice.type == type_)
-    if status:
-        stmt = stmt.where(Notice.status == status)
-    if owner:
-        stmt = stmt.where(Notice.owner_country == owner.upper())
+    return paginate(session, stmt.order_by(Notice.updated_at.desc(), Notice.id), page=page, page_size=page_size)
+
+
+LIST_COLUMNS = (Notice.id, Notice.reference, Notice.type, Notice.title, Notice.owner_country, Notice.status,
+                Notice.under_review, Notice.updated_at)  # fmt: skip
+Cursor = tuple[datetime, str]  # (updated_at, id) of a row: where the next page starts
+
+
+@dataclass
+class NoticeSlice:
+    """One page of the console's list: its rows, the cursors of its neighbours, the (capped) count."""
+
+    rows: list[Row[Any]]  # the columns of LIST_COLUMNS
+    newer: Cursor | None
+    older: Cursor | None
+    total: int
+    capped: bool
+
+
+def notice_filters(
+    *, type_: str | None = None, status: str | None = None, owner: str | None = None,
+    q: str | None = None, review_from: date | None = None, review_to: date | None = None,
+) -> list[ColumnElement[bool]]:  # fmt: skip
+    """Return the WHERE clauses of the list's filters (the visibility rule is added by the list)."""
+    clauses: list[ColumnElement[bool]] = []
+    clauses += [Notice.type == type_] if type_ else []
+    clauses += [Notice.status == status] if status else []
+    clauses += [Notice.owner_country == owner.upper()] if owner else []
     if q:
         needle = q.lower()
         subjects = select(Entity.id).where(func.lower(Entity.caption).contains(needle, autoescape=True))
-        stmt = stmt.where(or_(func.lower(Notice.title).contains(needle, autoescape=True),
-                              func.lower(Notice.reference).contains(needle, autoescape=True),
-                              Notice.subject_id.in_(subjects)))  # fmt: skip
-    if review_from:
-        stmt = stmt.where(Notice.review_date >= review_from)
-    if review_to:
-        stmt = stmt.where(Notice.review_date <= review_to)
-    return paginate(session, stmt.order_by(Notice.updated_at.desc(), Notice.id), page=page, page_size=page_size)
+        clauses.append(or_(func.lower(Notice.title).contains(needle, autoescape=True),
+                           func.lower(Notice.reference).contains(needle, autoescape=True),
+                           Notice.subject_id.in_(subjects)))  # fmt: skip
+    clauses += [Notice.review_date >= review_from] if review_from else []
+    clauses += [Notice.review_date <= review_to] if review_to else []
+    return clauses
+
+
+def _key_of(cursor: Cursor) -> Any:
+    return tuple_(literal(cursor[0], Notice.updated_at.type), literal(cursor[1], Notice.id.type))
+
+
+def slice_notices(
+    session: Session, actor: Actor, clauses: list[ColumnElement[bool]], *, after: Cursor | None = None,
+    before: Cursor | None = None, page_size: int = 25, count_cap: int = 10_000,
+) -> NoticeSlice:  # fmt: skip
+    """Return the page of the list newest first, after (or before) a cursor: keyset pagination.
+
+    Only the list's columns are read, along ``ix_notice_updated (updated_at, id)``, which stops after
+    ``page_size + 1`` matching rows at any depth. The count stops at ``count_cap`` (``capped``): past it
+    an exact figure costs a read of every row and tells a reader nothing more.
+    """
+    key = tuple_(Notice.updated_at, Notice.id)
+    # The visibility rule as an opaque CASE keeps the planner from gathering every visible row through
+    # the OR's indexes and sorting them all (SQLite did): it walks an ordered index and stops early.
+    visible = notice_visibility_filter(actor)
+    stmt = select(*LIST_COLUMNS).where(case((visible, 1), else_=0) == 1, *clauses)
+    if before is not None:
+        stmt = stmt.where(key > _key_of(before)).order_by(Notice.updated_at, Notice.id)
+    else:
+        stmt = stmt.where(key < _key_of(after)) if after is not None else stmt
+        stmt = stmt.order_by(Notice.updated_at.desc(), Notice.id.desc())
+    rows: list[Row[Any]] = list(session.execute(stmt.limit(page_size + 1)))
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    if before is not None:
+        rows.reverse()
+    first, last = ((r.updated_at, r.id) for r in (rows[0], rows[-1])) if rows else (None, None)
+    newer = first if (before is not None and more) or (before is None and after is not None) else None
+    older = last if (before is None and more) or before is not None else None
+    limited = select(Notice.id).where(visible, *clauses).limit(count_cap + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(limited)) or 0
+    return NoticeSlice(rows=rows, newer=newer if rows else None, older=older if rows else None,
+                       total=min(total, count_cap), capped=total > count_cap)  # fmt: skip
 

@@ -1,7 +1,8 @@
 """The signed-in user's own account: enrol a second factor (TOTP) for console sign-in.
 
-The secret is shown once, as text and as an ``otpauth://`` URI, in the response that creates it;
-the second factor is on only after a right code confirms the user's app has it.
+The secret is shown once, as a QR code of its ``otpauth://`` URI, as that URI and as text, on the page
+the creating form redirects to (``web/once.py``: a reload shows it no more); the second factor is on
+only after a right code confirms the user's app has it.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from manara.api.deps import DbSession
 from manara.member.models import User
 from manara.member.roles import Actor
 from manara.member.totp import do_confirm_totp, do_start_totp, enabled, provisioning_uri
+from manara.web import once
 from manara.web.deps import ConsoleActor, CsrfChecked
+from manara.web.qr import qr_svg
 from manara.web.render import N_, gettext, page
 
 router = APIRouter()
 WRONG_CODE = N_("Wrong code. Check the time on your device and try again, or start again.")
+QR_LABEL = N_("QR code of the key for your authenticator app")
 
 
 def _user(session: DbSession, actor: Actor) -> User:
@@ -31,26 +35,30 @@ def _user(session: DbSession, actor: Actor) -> User:
 def _page(request: Request, user: User, *, status: int = 200, secret: str | None = None,
           error: str | None = None) -> Response:  # fmt: skip
     uri = provisioning_uri(secret, user.username) if secret else None
+    qr = qr_svg(uri, gettext(request, QR_LABEL)) if uri else None
     response = page(request, "account.html", status=status, user=user, enabled=enabled(user),
-                    pending=user.totp_secret is not None and not enabled(user), secret=secret, uri=uri,
+                    pending=user.totp_secret is not None and not enabled(user), secret=secret, uri=uri, qr=qr,
                     error=error)  # fmt: skip
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return once.forget(response)
 
 
 @router.get("/account")
 def account(request: Request, session: DbSession, actor: ConsoleActor) -> Response:
-    """Show the user's account and the state of their second factor."""
-    return _page(request, _user(session, actor))
+    """Show the user's account and the state of their second factor (and a new key, the once it was carried)."""
+    carried = once.take(request, user_id=actor.user_id)
+    secret = carried[1] if carried and carried[0] == "totp" else None
+    return _page(request, _user(session, actor), secret=secret)
 
 
 @router.post("/account/totp/start", dependencies=[CsrfChecked])
 def start(request: Request, session: DbSession, actor: ConsoleActor) -> Response:
-    """Create a new secret for the user's authenticator app, shown this once."""
+    """Create a new secret for the user's authenticator app; the account page shows it this once."""
     user = _user(session, actor)
+    response = RedirectResponse("/console/account", status_code=303)
     if enabled(user):
-        return RedirectResponse("/console/account", status_code=303)
-    return _page(request, user, secret=do_start_totp(session, user, acting=actor))
+        return response
+    secret = do_start_totp(session, user, acting=actor)
+    return once.carry(response, user_id=actor.user_id, page="/console/account", kind="totp", value=secret)
 
 
 @router.post("/account/totp/confirm", dependencies=[CsrfChecked])

@@ -2,7 +2,8 @@
 
 Restricted exactly as the API's administration endpoints (``member:admin``), through the same access
 functions and actions; to anyone else every page here is the 404 page. Secrets (a new key's token, a
-reset password) are shown once, in the response to the form, and never stored or logged.
+reset password) are shown once, on the user's page the form redirects to (``web/once.py``), and never
+stored or logged.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from manara.member.passwords import do_reset_password
 from manara.member.roles import ALL_SCOPES, ROLE_PERMS, Actor, Perm, Role
 from manara.member.schemas import ApiKeyIn, UserIn
 from manara.member.totp import do_reset_totp
+from manara.web import once
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.render import N_, gettext, page
 
@@ -42,11 +44,6 @@ def require_admin(actor: Actor) -> None:
         raise NotFound("page", "admin")
 
 
-def _no_store(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _users_page(request: Request, session: DbSession, actor: Actor, *, form: dict[str, str] | None = None,
                 errors: dict[str, str] | None = None, status: int = 200) -> Response:  # fmt: skip
     users = member_service.list_users(session, country=actor.country)
@@ -56,12 +53,21 @@ def _users_page(request: Request, session: DbSession, actor: Actor, *, form: dic
 
 
 def _user_page(request: Request, session: DbSession, actor: Actor, user: User, *, status: int = 200,
-               errors: dict[str, str] | None = None, secret: str | None = None, secret_kind: str | None = None,
-               ) -> Response:  # fmt: skip
+               errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> Response:  # fmt: skip
     keys = member_service.list_api_keys(session, user.id)
+    carried = once.take(request, user_id=actor.user_id)
+    secret_kind, secret = carried if carried else (None, None)
     response = page(request, "admin_user.html", status=status, user=user, keys=keys, roles=ROLES,
-                    scopes=sorted(ALL_SCOPES), errors=errors or {}, secret=secret, secret_kind=secret_kind)  # fmt: skip
-    return _no_store(response) if secret else response
+                    scopes=sorted(ALL_SCOPES), errors=errors or {}, secret=secret, secret_kind=secret_kind,
+                    form=form or {})  # fmt: skip
+    return once.forget(response)
+
+
+def _show_once(actor: Actor, user: User, kind: str, secret: str) -> Response:
+    """Redirect to the user's page, which shows ``secret`` once (post/redirect/get)."""
+    target = f"/console/admin/users/{user.id}"
+    return once.carry(RedirectResponse(target, status_code=303), user_id=actor.user_id, page=target, kind=kind,
+                      value=secret)  # fmt: skip
 
 
 @router.get("/users")
@@ -134,12 +140,11 @@ def set_active(
 
 
 @router.post("/users/{user_id}/password", dependencies=[CsrfChecked])
-def reset_password(user_id: str, request: Request, session: DbSession, actor: ConsoleActor) -> Response:
+def reset_password(user_id: str, session: DbSession, actor: ConsoleActor) -> Response:
     """Give the user a new random password, shown this once; their sessions end."""
     require_admin(actor)
     user = access_user_for_admin(session, actor, user_id)
-    password = do_reset_password(session, user, acting=actor)
-    return _user_page(request, session, actor, user, secret=password, secret_kind="password")  # noqa: S106 - the kind of secret shown, not a password
+    return _show_once(actor, user, "password", do_reset_password(session, user, acting=actor))
 
 
 @router.post("/users/{user_id}/totp/reset", dependencies=[CsrfChecked])
@@ -165,8 +170,9 @@ def create_key(
             _, token = member_actions.do_create_api_key(session, user, acting=actor, name=body.name, days=body.days,
                                                         scopes=body.scopes)  # fmt: skip
     except (ValidationError, ManaraError):
-        return _user_page(request, session, actor, user, status=422, errors={"days": gettext(request, DAYS)})
-    return _user_page(request, session, actor, user, secret=token, secret_kind="api_key")  # noqa: S106 - the kind of secret shown
+        return _user_page(request, session, actor, user, status=422, errors={"days": gettext(request, DAYS)},
+                          form={"name": name, "days": days, "scopes": " ".join(scopes or [])})  # fmt: skip
+    return _show_once(actor, user, "api_key", token)
 
 
 @router.post("/users/{user_id}/api-keys/{key_id}/revoke", dependencies=[CsrfChecked])

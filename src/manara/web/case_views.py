@@ -22,16 +22,17 @@ from manara.case.access import (
     access_handover,
     access_task,
 )
-from manara.case.models import Priority, TaskStatus, Tlp
+from manara.case.models import Case, Priority, TaskStatus, Tlp
 from manara.case.router import attachment_response
 from manara.case.schemas import CaseFromLinkIn, CaseIn, HandoverIn, MessageIn, TaskIn, TaskUpdateIn
 from manara.case.storage import attachment_store
 from manara.db.base import utcnow
 from manara.errors import NotFound, ValidationFailed
-from manara.member.roles import Perm
+from manara.member.roles import Actor, Perm
 from manara.settings import get_settings
+from manara.web import case_forms
 from manara.web.deps import ConsoleActor, CsrfChecked
-from manara.web.render import page
+from manara.web.render import gettext, page
 
 router = APIRouter()
 M = TypeVar("M", bound=BaseModel)
@@ -63,25 +64,38 @@ def cases(
     page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:  # fmt: skip
     """List the user's country's cases, with the invitations awaiting its first response."""
+    return _cases_page(request, session, actor, page_no)
+
+
+def _cases_page(request: Request, session: DbSession, actor: Actor, page_no: int = 1, *, status: int = 200,
+                errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> Response:  # fmt: skip
     result = case_service.list_cases(session, actor, status=None, priority=None, page=page_no, page_size=PAGE_SIZE)
     awaiting = case_service.awaiting_first_response(session, actor)
     record(session, actor, AuditAction.CASE_LISTED, target_type="case",
            target_ids=sorted({c.id for c in result.items} | {a.case_id for a in awaiting}),
            query={"console": True})  # fmt: skip
     pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    return page(request, "cases.html", result=result, awaiting=awaiting, pages=pages, now=utcnow(),
-                tlps=[t.value for t in Tlp], priorities=[p.value for p in Priority])  # fmt: skip
+    return page(request, "cases.html", status=status, result=result, awaiting=awaiting, pages=pages, now=utcnow(),
+                tlps=[t.value for t in Tlp], priorities=[p.value for p in Priority], errors=errors or {},
+                form=form or {})  # fmt: skip
 
 
 @router.post("/cases", dependencies=[CsrfChecked])
 def open_case(
-    session: DbSession, actor: ConsoleActor, title: Line, summary: Text = "", tlp: Line = "amber",
-    priority: Line = "normal", invite: Line = "",
+    request: Request, session: DbSession, actor: ConsoleActor, title: Line = "", summary: Text = "",
+    tlp: Line = "amber", priority: Line = "normal", invite: Line = "",
 ) -> Response:  # fmt: skip
-    """Open a case from the form and go to it."""
-    body = _parse(CaseIn, {"title": title, "summary": summary, "tlp": tlp, "priority": priority,
-                           "invite": _split(invite)})  # fmt: skip
-    return _to(case_actions.do_open_case(session, actor, body).id)
+    """Open a case from the form and go to it; a refused form comes back with its messages beside the fields."""
+    form = {"c-title": title, "c-summary": summary, "c-tlp": tlp, "c-priority": priority, "c-invite": invite}
+    try:
+        body = CaseIn.model_validate({"title": title, "summary": summary, "tlp": tlp, "priority": priority,
+                                      "invite": _split(invite)})  # fmt: skip
+        with session.begin_nested():
+            case = case_actions.do_open_case(session, actor, body)
+    except case_forms.REFUSED as exc:
+        errors = case_forms.form_errors(request, "open", exc)
+        return _cases_page(request, session, actor, status=422, errors=errors, form=form)
+    return _to(case.id)
 
 
 @router.get("/cases/from-link/{link_id}")
@@ -106,12 +120,17 @@ def from_link(
 @router.get("/cases/{case_id}")
 def case_detail(case_id: str, request: Request, session: DbSession, actor: ConsoleActor) -> Response:
     """Show a case: members, records, thread with attachments, tasks and timeline."""
-    case = access_case_by_id(session, actor, case_id)
+    return _case_page(request, session, actor, access_case_by_id(session, actor, case_id))
+
+
+def _case_page(request: Request, session: DbSession, actor: Actor, case: Case, *, status: int = 200,
+               errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> Response:  # fmt: skip
     record(session, actor, AuditAction.CASE_VIEWED, target_type="case", target_ids=[case.id],
            extra={"part": "console"})  # fmt: skip
     out = case_service.case_out(session, actor, case)
-    return page(request, "case.html", case=out, messages=case_service.messages(session, case),
-                tasks=case_service.tasks(session, case), timeline=case_service.timeline(session, actor, case),
+    return page(request, "case.html", status=status, errors=errors or {}, form=form or {}, case=out,
+                messages=case_service.messages(session, case), tasks=case_service.tasks(session, case),
+                timeline=case_service.timeline(session, actor, case),
                 pending=case_service.is_pending_invitee(case, actor.country), now=utcnow(),
                 members=sorted(case_service.visible_member_countries(case, actor.country)),
                 statuses=[s.value for s in TaskStatus], max_bytes=get_settings().case_attachment_max_bytes)  # fmt: skip
@@ -124,11 +143,26 @@ def accept(case_id: str, session: DbSession, actor: ConsoleActor) -> Response:
     return _to(case_id)
 
 
+def _refused(request: Request, session: DbSession, actor: Actor, case: Case, name: str, exc: Exception,
+             form: dict[str, str]) -> Response:  # fmt: skip
+    """Show the case again with a refused form's messages beside its fields and what was typed."""
+    errors = case_forms.form_errors(request, name, exc)
+    return _case_page(request, session, actor, case, status=422, errors=errors, form=form)
+
+
 @router.post("/cases/{case_id}/invite", dependencies=[CsrfChecked])
-def invite(case_id: str, session: DbSession, actor: ConsoleActor, countries: Line) -> Response:
+def invite(case_id: str, request: Request, session: DbSession, actor: ConsoleActor, countries: Line = "") -> Response:
     """Invite member countries (comma-separated codes)."""
     case = access_case_for_owner(session, actor, case_id)
-    case_actions.do_invite(session, actor, case, _split(countries) or [""])
+    wanted = _split(countries)
+    if not wanted:
+        errors = {"inv": gettext(request, case_forms.REQUIRED)}
+        return _case_page(request, session, actor, case, status=422, errors=errors, form={"inv": countries})
+    try:
+        with session.begin_nested():
+            case_actions.do_invite(session, actor, case, wanted)
+    except case_forms.REFUSED as exc:
+        return _refused(request, session, actor, case, "invite", exc, {"inv": countries})
     return _to(case_id)
 
 
@@ -141,16 +175,21 @@ def close(case_id: str, session: DbSession, actor: ConsoleActor) -> Response:
 
 @router.post("/cases/{case_id}/messages", dependencies=[CsrfChecked])
 def post_message(
-    case_id: str, session: DbSession, actor: ConsoleActor, body: Text, parent_id: Line = "",
+    case_id: str, request: Request, session: DbSession, actor: ConsoleActor, body: Text = "", parent_id: Line = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:  # fmt: skip
-    """Post a message, with an optional attachment, in one step."""
+    """Post a message, with an optional attachment, in one step: both or neither."""
     case = access_case_for_write(session, actor, case_id)
-    message = thread.do_post_message(session, actor, case, _parse(MessageIn, {"body": body,
-                                                                              "parent_id": parent_id or None}))
-    if file is not None and file.filename:
-        data = thread.read_upload(file.file)
-        thread.do_attach(session, actor, case, message, file.filename, data, attachment_store(get_settings().data_dir))
+    try:
+        data = thread.read_upload(file.file) if file is not None and file.filename else None
+        parsed = MessageIn.model_validate({"body": body, "parent_id": parent_id or None})
+        with session.begin_nested():
+            message = thread.do_post_message(session, actor, case, parsed)
+            if file is not None and file.filename and data is not None:
+                thread.do_attach(session, actor, case, message, file.filename, data,
+                                 attachment_store(get_settings().data_dir))  # fmt: skip
+    except case_forms.REFUSED as exc:
+        return _refused(request, session, actor, case, "message", exc, {"msg-body": body, "msg-parent": parent_id})
     return _to(case_id, f"#m-{message.id}")
 
 
@@ -166,15 +205,20 @@ def download(case_id: str, attachment_id: str, session: DbSession, actor: Consol
 
 @router.post("/cases/{case_id}/tasks", dependencies=[CsrfChecked])
 def create_task(
-    case_id: str, session: DbSession, actor: ConsoleActor, title: Line, assignee_country: Line = "",
-    due_date: Line = "", description: Text = "",
+    case_id: str, request: Request, session: DbSession, actor: ConsoleActor, title: Line = "",
+    assignee_country: Line = "", due_date: Line = "", description: Text = "",
 ) -> Response:  # fmt: skip
     """Create a task for a member country of the case, due at the end of the given day (UTC)."""
     case = access_case_for_write(session, actor, case_id)
     due = f"{due_date}T23:59:59Z" if due_date else None
-    body = _parse(TaskIn, {"title": title, "description": description, "due_at": due,
-                           "assignee_country": assignee_country.strip().upper() or None})  # fmt: skip
-    thread.do_create_task(session, actor, case, body)
+    try:
+        body = TaskIn.model_validate({"title": title, "description": description, "due_at": due,
+                                      "assignee_country": assignee_country.strip().upper() or None})  # fmt: skip
+        with session.begin_nested():
+            thread.do_create_task(session, actor, case, body)
+    except case_forms.REFUSED as exc:
+        form = {"t-title": title, "t-country": assignee_country, "t-due": due_date}
+        return _refused(request, session, actor, case, "task", exc, form)
     return _to(case_id, "#tasks")
 
 

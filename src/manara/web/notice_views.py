@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -43,25 +43,45 @@ def notices(
     q: Annotated[str | None, Query(max_length=200)] = None,
     review_from: Annotated[str | None, Query(max_length=10)] = None,
     review_to: Annotated[str | None, Query(max_length=10)] = None,
-    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    after: Annotated[str | None, Query(max_length=80)] = None,
+    before: Annotated[str | None, Query(max_length=80)] = None,
 ) -> Response:  # fmt: skip
-    """List the notices the user may see, with filters and pages."""
+    """List the notices the user may see, newest first, with filters; pages by cursor (keyset)."""
     filters: dict[str, Any] = {
         "type": _choice(type, TYPES), "status": _choice(status, STATUSES),
         "owner": owner.upper() if owner and len(owner) == 2 and owner.isalpha() else None,
         "q": (q or "").strip() or None, "review_from": optional_date(review_from),
         "review_to": optional_date(review_to),
     }  # fmt: skip
-    result = notice_service.list_notices(session, actor, type_=filters["type"], status=filters["status"],
-                                         owner=filters["owner"], q=filters["q"], review_from=filters["review_from"],
-                                         review_to=filters["review_to"], page=page_no, page_size=PAGE_SIZE)  # fmt: skip
+    clauses = notice_service.notice_filters(type_=filters["type"], status=filters["status"], owner=filters["owner"],
+                                            q=filters["q"], review_from=filters["review_from"],
+                                            review_to=filters["review_to"])  # fmt: skip
+    result = notice_service.slice_notices(session, actor, clauses, after=parse_cursor(after),
+                                          before=parse_cursor(before), page_size=PAGE_SIZE)  # fmt: skip
     query = {k: v.isoformat() if isinstance(v, date) else v for k, v in filters.items()}
     record(session, actor, AuditAction.NOTICE_SEARCHED, target_type="notice",
-           target_ids=[n.id for n in result.items], query={**query, "console": True})  # fmt: skip
-    pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+           target_ids=[n.id for n in result.rows], query={**query, "console": True})  # fmt: skip
     links = {k: v for k, v in query.items() if v}
-    return page(request, "notices.html", result=result, filters=query, links=links, pages=pages, types=TYPES,
-                statuses=STATUSES, may_create=actor.can(Perm.NOTICE_WRITE))  # fmt: skip
+    return page(request, "notices.html", result=result, filters=query, links=links, types=TYPES,
+                statuses=STATUSES, may_create=actor.can(Perm.NOTICE_WRITE), cursor=format_cursor,
+                first_page=not (after or before))  # fmt: skip
+
+
+def format_cursor(cursor: notice_service.Cursor) -> str:
+    """Write a list cursor for a link: ``<updated_at ISO>,<id>``."""
+    return f"{cursor[0].isoformat()},{cursor[1]}"
+
+
+def parse_cursor(value: str | None) -> notice_service.Cursor | None:
+    """Read a cursor of a link; a malformed one means the first page (never an error page)."""
+    when, _, notice_id = (value or "").partition(",")
+    try:
+        moment = datetime.fromisoformat(when)
+    except ValueError:
+        return None
+    if moment.tzinfo is None or not 0 < len(notice_id) <= 36:
+        return None
+    return moment, notice_id
 
 
 def _allowed(session: Session, actor: Actor, notice: Notice) -> set[str]:

@@ -41,6 +41,11 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(datetime=partial(i18n.fmt_datetime, lang=lang), date=partial(i18n.fmt_date, lang=lang),
                        number=partial(i18n.fmt_number, lang=lang), percent=partial(i18n.fmt_percent, lang=lang))
+    from manara.web import subject  # imports N_ from here
+
+    env.filters.update(partial_date=partial(subject.format_partial_date, lang=lang),
+                       country=partial(subject.country_name, lang=lang))  # fmt: skip
+    env.globals["subject_facts"] = partial(subject.subject_facts, lang=lang)
     return env
 
 

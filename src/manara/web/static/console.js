@@ -20,3 +20,14 @@
   tick();
   setInterval(tick, 1000);
 })();
+
+// A refused form: bring its summary of problems into view and give it the focus (read out first),
+// wherever the form sits on the page; each entry links to its field.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var problems = document.getElementById("form-problems");
+  if (problems) {
+    if (!problems.hasAttribute("tabindex")) { problems.setAttribute("tabindex", "-1"); }
+    problems.focus();
+  }
+});
