@@ -9,7 +9,15 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, ReadSessionFactory, SessionFactory
+from manara.api.deps import (
+    AUTH_OPENAPI,
+    CurrentActor,
+    DbSession,
+    DbSessionFactory,
+    HeaderActor,
+    ReadSessionFactory,
+    SessionFactory,
+)
 from manara.audit.actions import AuditAction, record
 from manara.audit.group import WRITER
 from manara.biometric.fusion import FaceEvidence, face_evidence, record_face_search
@@ -34,9 +42,9 @@ def screening_index(request: Request) -> ScreeningIndex:
     return index
 
 
-@router.post("/screen", response_model=ScreenOut)
+@router.post("/screen", response_model=ScreenOut, openapi_extra=AUTH_OPENAPI)
 async def screen(
-    body: ScreenIn, request: Request, actor: CurrentActor, factory: DbSessionFactory, reads: ReadSessionFactory
+    body: ScreenIn, request: Request, actor: HeaderActor, factory: DbSessionFactory, reads: ReadSessionFactory
 ) -> Response:
     """Screen a person against every published notice you may see; matches on other members' notices
     raise hits to their owners. Documents with an issuing country are also checked against the register.
