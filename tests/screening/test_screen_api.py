@@ -150,3 +150,29 @@ def test_a_screening_that_fails_writes_nothing(client: TestClient, net: Net, ses
         "/api/v1/screen", json={"names": ["Abderrahmane Ben Salah"], "birth_date": "1985-04-12"}, headers=fr.headers)
     assert failed.status_code == 500
     assert session.scalar(select(func.count()).select_from(AuditEvent)) == before
+
+
+def test_screening_reads_the_key_and_purpose_from_the_headers_like_every_other_route(
+    client: TestClient, net: Net, session: Session
+) -> None:
+    fr = net.user("FR", Role.FRONTLINE_OFFICER)
+    body = {"names": ["Youssef El Idrissi"]}
+    token = fr.token
+    forged = token[: token.rindex("_") + 1] + "x" * 43
+    for headers in ({"X-API-Key": forged}, {"Authorization": f"Bearer {forged}"}, {"Authorization": "Bearer"},
+                    {"Authorization": f"Basic {token}"}, {"Authorization": token}, {"X-API-Key": ""}):  # fmt: skip
+        refused = client.post("/api/v1/screen", json=body, headers=headers)
+        assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthenticated", headers
+    for k, headers in enumerate(({"X-API-Key": token}, {"Authorization": f"bearer {token}"},
+                                 {"X-API-Key": token, "Authorization": f"Bearer {forged}"})):  # fmt: skip
+        purpose = f"border check {k}"
+        screen(client, {**headers, "X-Manara-Purpose": purpose}, **body)
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
+        assert (event.action, event.user_id, event.purpose) == ("screening.searched", fr.actor.user_id, purpose)
+    bad = client.post("/api/v1/screen", json={"names": "not a list"}, headers=fr.headers)
+    assert bad.status_code == 422  # the body is still validated
+    operation = client.get("/openapi.json").json()["paths"]["/api/v1/screen"]["post"]
+    assert operation["security"] == [{"HTTPBearer": []}, {"APIKeyHeader": []}]
+    assert "x-manara-purpose" in {p["name"] for p in operation["parameters"]}
+    schemes = client.get("/openapi.json").json()["components"]["securitySchemes"]
+    assert {"HTTPBearer", "APIKeyHeader"} <= set(schemes)

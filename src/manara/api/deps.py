@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -92,11 +92,37 @@ async def current_actor(
     A key verified in the last second is taken from the cache on the event loop; otherwise the key and
     its user are read in a worker thread."""
     token = x_api_key or (bearer.credentials if bearer is not None else None)
-    actor = _cached_actor(token, x_manara_purpose)
+    return await _resolve(request, factory, token, x_manara_purpose)
+
+
+async def _resolve(request: Request, factory: SessionFactory, token: str | None, purpose: str | None) -> Actor:
+    actor = _cached_actor(token, purpose)
     if actor is None:
-        actor = await run_in_threadpool(_authenticate_in_unit, factory, token, x_manara_purpose)
+        actor = await run_in_threadpool(_authenticate_in_unit, factory, token, purpose)
     request.state.actor = actor
     return actor
+
+
+def request_token(request: Request) -> str | None:
+    """Return the API key of ``X-API-Key``, else of ``Authorization: Bearer`` (as BEARER and API_KEY_HEADER)."""
+    if key := request.headers.get("x-api-key"):
+        return key
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    return credentials if scheme.lower() == "bearer" and credentials else None
+
+
+async def header_actor(request: Request, factory: ReadSessionFactory) -> Actor:
+    """Authenticate like `current_actor`, reading the headers itself: one dependency instead of four, for
+    the hot screening endpoint (FastAPI resolves each dependency per request). Its route declares the
+    security and the purpose header in OpenAPI with `AUTH_OPENAPI`."""
+    return await _resolve(request, factory, request_token(request), request.headers.get("x-manara-purpose"))
+
+
+AUTH_OPENAPI: dict[str, Any] = {
+    "security": [{"HTTPBearer": []}, {"APIKeyHeader": []}],
+    "parameters": [{"name": "x-manara-purpose", "in": "header", "required": False, "schema": {"type": "string"},
+                    "description": "Why the data is accessed (audited)"}],
+}  # fmt: skip
 
 
 def _authenticate_in_unit(factory: SessionFactory, token: str | None, purpose: str | None) -> Actor:
@@ -105,6 +131,7 @@ def _authenticate_in_unit(factory: SessionFactory, token: str | None, purpose: s
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+HeaderActor = Annotated[Actor, Depends(header_actor)]
 
 
 def require(perm: Perm) -> Callable[[Actor], Actor]:

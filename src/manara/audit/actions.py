@@ -6,13 +6,11 @@ from collections.abc import Iterable
 from enum import StrEnum, unique
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from manara.audit.chain import GENESIS, event_hash
-from manara.audit.models import AuditEvent, AuditHead
+from manara.audit import chain
+from manara.audit.models import AuditEvent
 from manara.context import current_request_id
-from manara.db.base import utcnow
 from manara.member.roles import Actor
 
 SECRET_MARKERS = ("password", "secret", "token", "api_key", "digest", "totp")
@@ -111,16 +109,6 @@ def cleanse(data: Any) -> Any:
     return data
 
 
-def _head(session: Session) -> AuditHead:
-    """Return the chain head, locked for update (PostgreSQL) so appends are serialised."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
-    return head
-
-
 def record(
     session: Session,
     actor: Actor,
@@ -131,11 +119,9 @@ def record(
     query: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an audit event to the chain in the caller's transaction."""
-    head = _head(session)
+    """Append an audit event to the chain in the caller's transaction (numbered and hashed as it is written;
+    in a group-commit batch, when the batch is written)."""
     event = AuditEvent(
-        seq=head.seq + 1,
-        occurred_at=utcnow(),
         request_id=current_request_id(),
         user_id=actor.user_id,
         username=actor.username,
@@ -147,10 +133,6 @@ def record(
         target_ids=[str(t) for t in target_ids],
         query=cleanse(query) if query is not None else None,
         extra=cleanse(extra) if extra is not None else None,
-        prev_hash=head.hash,
-        hash="",
     )
-    event.hash = event_hash(event)
-    head.seq, head.hash = event.seq, event.hash
-    session.add(event)
+    chain.append(session, event)
     return event

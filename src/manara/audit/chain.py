@@ -1,4 +1,11 @@
-"""Hashing and verification of the audit chain."""
+"""Hashing, appending and verification of the audit chain.
+
+Appends go through `write`, in SQLAlchemy Core (no ORM unit of work): the head row is read locked
+(``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already holds the write lock), the
+events are numbered and hashed after it, inserted with one statement and the head moved once. A session
+whose ``info`` carries a pending list (`DEFER`, set by the group-commit writer) collects the events of a
+whole batch instead, and the writer appends them with one `write` just before it commits.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from manara.audit.models import AuditEvent, AuditHead
+from manara.db.base import utcnow
 
 GENESIS = "0" * 64
 HASHED_FIELDS = (
@@ -30,6 +38,38 @@ def _canonical(event: AuditEvent) -> bytes:
 def event_hash(event: AuditEvent) -> str:
     """Return the SHA-256 hex digest chaining ``event`` to its predecessor."""
     return hashlib.sha256(_canonical(event)).hexdigest()
+
+
+DEFER = "manara_audit_pending"  # session.info key: events collected for one write at the end of a batch
+_EVENTS: Table = AuditEvent.__table__  # type: ignore[assignment]
+_HEAD: Table = AuditHead.__table__  # type: ignore[assignment]
+_COLUMNS = tuple(c.key for c in _EVENTS.columns)
+
+
+def append(session: Session, event: AuditEvent) -> None:
+    """Chain ``event`` in the session's transaction now, or at the end of the batch collecting it."""
+    pending: list[AuditEvent] | None = session.info.get(DEFER)
+    if pending is None:
+        write(session, [event])
+    else:
+        pending.append(event)
+
+
+def write(session: Session, events: list[AuditEvent]) -> None:
+    """Number, stamp and hash ``events`` after the locked head, insert them at once and move the head."""
+    conn = session.connection()
+    head = conn.execute(select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()).first()
+    seq, prev = (0, GENESIS) if head is None else (head.seq, head.hash)
+    now = utcnow()  # appended under the lock: seq order is time order, across processes too
+    for event in events:
+        seq += 1
+        event.seq, event.occurred_at, event.prev_hash = seq, now, prev
+        event.hash = prev = event_hash(event)
+    conn.execute(insert(_EVENTS), [{c: getattr(e, c) for c in _COLUMNS} for e in events])
+    if head is None:
+        conn.execute(insert(_HEAD).values(id=1, seq=seq, hash=prev))
+    else:
+        conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(seq=seq, hash=prev))
 
 
 @dataclass(frozen=True)
@@ -66,7 +106,7 @@ def verify_chain(session: Session) -> ChainReport:
         if event_hash(event) != event.hash:
             return ChainReport(False, checked, event.seq, "event content does not match its hash (edited)")
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
-    head = session.get(AuditHead, 1)
+    head = session.execute(select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)).first()
     if head is not None and (head.seq != checked or head.hash != prev_hash):
         return ChainReport(False, checked, checked + 1, f"chain ends at {checked} but head says {head.seq}")
     return ChainReport(True, checked)

@@ -7,9 +7,13 @@ work has queued meanwhile (up to ``max_batch``), runs each piece in its own SAVE
 transaction, commits once, and only then wakes the waiters. A request therefore still answers only
 after its audit record is durable, and one failing piece rolls back alone.
 
-The chain stays linear: within the batch, each `manara.audit.actions.record` reads the head the
-previous piece moved; across processes, the head row is locked (``SELECT … FOR UPDATE`` on
-PostgreSQL; ``BEGIN IMMEDIATE`` takes the database write lock on SQLite) as for any other writer.
+The audit records of a batch are not written piece by piece: `manara.audit.actions.record` collects
+them on the session (`manara.audit.chain.DEFER`), the records of a piece that fails are dropped with its
+SAVEPOINT, and the survivors are chained in queue order with one `manara.audit.chain.write` (head read
+once, one insert, head moved once, in SQLAlchemy Core) just before the commit. The chain stays linear
+across processes because that head read locks the row (``SELECT … FOR UPDATE`` on PostgreSQL;
+``BEGIN IMMEDIATE`` already holds the database write lock on SQLite) until the commit. An event's
+``seq`` and ``hash`` are therefore set only when its batch is written: read them after `run` returns.
 The writer thread exits when idle and is started again by the next request.
 """
 
@@ -25,6 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
+
+from manara.audit import chain
+from manara.audit.models import AuditEvent
 
 T = TypeVar("T")
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -111,15 +118,30 @@ class GroupCommit:
             with self._cond:
                 self._running = False
 
+    @staticmethod
+    def _run_pieces(session: Session, batch: list[_Job[Any]]) -> list[AuditEvent]:
+        """Run each piece in its SAVEPOINT; return the audit records of those that succeeded, in order."""
+        pending: list[AuditEvent] = []
+        session.info[chain.DEFER] = pending
+        try:
+            for job in batch:
+                kept = len(pending)
+                try:
+                    with session.begin_nested():
+                        job.result = job.context.run(job.work, session)
+                except Exception as exc:  # noqa: BLE001 - handed to the waiting request, which raises it
+                    job.error = exc
+                    del pending[kept:]  # its audit records go with its SAVEPOINT
+        finally:
+            del session.info[chain.DEFER]
+        return pending
+
     def _commit(self, batch: list[_Job[Any]]) -> None:
         try:
             with batch[0].factory() as session:
-                for job in batch:
-                    try:
-                        with session.begin_nested():
-                            job.result = job.context.run(job.work, session)
-                    except Exception as exc:  # noqa: BLE001 - handed to the waiting request, which raises it
-                        job.error = exc
+                pending = self._run_pieces(session, batch)
+                if pending:
+                    chain.write(session, pending)
             self.batches += 1
             self.jobs += len(batch)
         except BaseException as exc:  # the commit failed: nothing of the batch is durable
