@@ -90,9 +90,6 @@ class Settings(BaseSettings):
     case_attachment_max_bytes: int = Field(
         8 * 1024 * 1024, description="Largest accepted case attachment, in bytes (under MANARA_MAX_REQUEST_BYTES)."
     )
-    search_scan_limit: int = Field(
-        20_000, description="Most recent visible records of each kind that one unified search examines."
-    )
     notice_review_hours: int = Field(
         24, description="Hours reviewers have to decide on a submitted notice before it is escalated."
     )

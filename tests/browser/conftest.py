@@ -131,6 +131,7 @@ class Server:
     url: str
     seed: Seed
     log: Path
+    database_url: str = ""  # the server's database, for a test module that seeds data of its own
 
 
 def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 300.0) -> None:
@@ -172,7 +173,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(proc, base_url, log)
-        yield Server(base_url, seed, log)
+        yield Server(base_url, seed, log, url)
     finally:
         proc.terminate()
         try:

@@ -80,6 +80,9 @@ def test_json_endpoints_expand_show_details_and_hide_what_one_may_not_see(
     [link] = body["edges"]
     assert (link["kind"], link["status"]) == ("suggested", "suggested")
     assert link["score"] >= 0.9 and link["explanation"]
+    membership = [{x["id"] for x in client.get(f"/console/chart/entities/{e[k].id}/neighbours").json()["edges"]
+                   if x["kind"] == "relationship"} for k in ("k1", "o1")]  # fmt: skip
+    assert membership[0] == membership[1] and len(membership[0]) == 1  # one edge, whichever end is expanded
     details = client.get(f"/console/chart/entities/{e['k9'].id}").json()
     assert details["properties"]["name"] == ["كريم بنعلي"] and details["owner"] == "FR"
     viewed = session.scalars(select(AuditEvent).where(AuditEvent.action == "entity.viewed")).all()

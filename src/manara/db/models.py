@@ -14,6 +14,7 @@ from manara.member.models import Agency, ApiKey, Member, User
 from manara.notice.models import Notice, NoticeReview, NoticeShare
 from manara.outbox.models import OutboxEvent
 from manara.screening.models import ScreeningJob
+from manara.search.models import SearchDoc, SearchTerm
 
 __all__ = [
     "Agency", "ApiKey", "AuditEvent", "AuditHead", "Base",
@@ -22,4 +23,5 @@ __all__ = [
     "Member", "Notice", "NoticeReview", "NoticeShare", "OutboxEvent", "ScreeningJob", "SuggestedLink", "User",
     "XrefState", "QueueAcknowledgement", "QueueEscalation",
     "Case", "CaseAttachment", "CaseEvent", "CaseMember", "CaseMessage", "CaseTask", "HandoverNote",
+    "SearchDoc", "SearchTerm",
 ]  # fmt: skip

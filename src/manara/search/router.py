@@ -12,7 +12,6 @@ from manara.api.deps import CurrentActor, DbSession, PageParams
 from manara.audit.actions import AuditAction, record
 from manara.member.roles import Actor
 from manara.search.service import KINDS, Filters, Result, search
-from manara.settings import get_settings
 
 router = APIRouter(tags=["search"])
 
@@ -48,8 +47,7 @@ def _csv(values: list[str] | None) -> frozenset[str]:
 
 def run_search(session: DbSession, actor: Actor, q: str, filters: Filters, page: int, page_size: int) -> Result:
     """Search as ``actor`` and audit it (query and facets; the ids of the page shown)."""
-    result = search(session, actor, q, filters, scan_limit=get_settings().search_scan_limit,
-                    offset=(page - 1) * page_size, limit=page_size)  # fmt: skip
+    result = search(session, actor, q, filters, offset=(page - 1) * page_size, limit=page_size)
     record(session, actor, AuditAction.SEARCHED, target_type="search", target_ids=[d.id for _, d in result.items],
            query={"q": q, "type": sorted(filters.kinds), "country": sorted(filters.countries),
                   "from": str(filters.date_from or ""), "to": str(filters.date_to or ""),

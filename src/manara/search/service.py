@@ -1,13 +1,20 @@
-"""Unified search: visibility first (SQL filters of each domain), then matching, facets and ranking."""
+"""Unified search over the term index: candidates by key, visibility in SQL, then facets and ranking.
+
+A query's words are analysed as names (``search.text``); a record is a candidate when every query word
+meets one of its index terms (a fine form, or a skeleton key: Arabic, Latin and Cyrillic spellings meet).
+Candidates are read back from their own tables through the domain's visibility filter, so nothing the
+viewer may not see is matched, counted or ranked; only the page shown is loaded in full.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, intersect, select
 from sqlalchemy.orm import Session
 
 from manara.case.access import case_visibility_filter
@@ -17,10 +24,13 @@ from manara.entity.models import Entity
 from manara.member.roles import Actor
 from manara.notice.access import notice_visibility_filter
 from manara.notice.models import Notice
-from manara.search.text import Token, query_tokens, score
+from manara.search.index import catch_up, entity_text
+from manara.search.models import SearchTerm
+from manara.search.text import Token, query_tokens
 
 KINDS = ("notice", "entity", "case", "message")
 SNIPPET = 200
+FINE, KEY = 1.0, 0.6  # a word met exactly (fine form) weighs more than one met by its skeleton key
 
 
 @dataclass(frozen=True)
@@ -57,99 +67,132 @@ class Filters:
     date_to: date | None = None
 
 
-def _notices(session: Session, actor: Actor, limit: int) -> Iterator[Doc]:
-    cols = (Notice.id, Notice.reference, Notice.title, Notice.summary, Notice.owner_country, Notice.type,
-            Notice.updated_at, Entity.caption)  # fmt: skip
-    stmt = (select(*cols).outerjoin(Entity, Entity.id == Notice.subject_id)
-            .where(notice_visibility_filter(actor)).order_by(Notice.updated_at.desc()).limit(limit))  # fmt: skip
-    for pk, ref, title, summary, owner, ntype, updated, caption in session.execute(stmt):
-        yield Doc("notice", pk, f"{ref} {title}", summary[:SNIPPET], owner, ntype, updated,
-                  f"{ref} {title} {summary} {caption or ''}")  # fmt: skip
+@dataclass(frozen=True)
+class Hit:
+    """A visible candidate: what facets and ranking need, before the page is loaded."""
+
+    kind: str
+    id: str
+    country: str
+    at: datetime
+    score: float
 
 
-def _names(props: dict[str, list[str]]) -> str:
-    return " ".join(str(v) for k in ("name", "alias", "firstName", "lastName", "number", "registrationNumber")
-                    for v in props.get(k, []))  # fmt: skip
+def _visible(kind: str, actor: Actor, ids: Any) -> Select[*tuple[Any, ...]]:
+    """Return ``(id, country, date)`` of the records among ``ids`` the actor may see."""
+    if kind == "notice":
+        return select(Notice.id, Notice.owner_country, Notice.updated_at).where(
+            Notice.id.in_(ids), notice_visibility_filter(actor))
+    if kind == "entity":
+        return select(Entity.id, Entity.owner_country, Entity.updated_at).where(
+            Entity.id.in_(ids), entity_visibility_filter(actor))
+    if kind == "case":
+        return select(Case.id, Case.owner_country, Case.updated_at).where(
+            Case.id.in_(ids), case_visibility_filter(actor))
+    stmt = select(CaseMessage.id, CaseMessage.country, CaseMessage.created_at)
+    return stmt.join(Case, Case.id == CaseMessage.case_id).where(CaseMessage.id.in_(ids), case_visibility_filter(actor))
 
 
-_ENTITY_TEXT: dict[tuple[str, datetime], str] = {}  # (pk, updated_at) -> searchable text; JSON decoded once
-_ENTITY_TEXT_MAX = 200_000
-_IN_CHUNK = 500
+def _token_terms(token: Token) -> tuple[set[str], set[str]]:
+    return {f"f:{x}" for x in token.fines}, {f"k:{x}" for x in token.keys}
 
 
-def _entity_texts(session: Session, keys: list[tuple[str, datetime]]) -> None:
-    """Decode the properties of entities not seen at this version yet (the costly part of a scan)."""
-    if len(_ENTITY_TEXT) + len(keys) > _ENTITY_TEXT_MAX:
-        _ENTITY_TEXT.clear()
-    for i in range(0, len(keys), _IN_CHUNK):
-        pks = [pk for pk, _ in keys[i : i + _IN_CHUNK]]
-        stmt = select(Entity.id, Entity.updated_at, Entity.caption, Entity.properties).where(Entity.id.in_(pks))
-        for pk, updated, caption, props in session.execute(stmt):
-            _ENTITY_TEXT[(pk, updated)] = f"{caption} {_names(props)}"
+def _score(query: Sequence[tuple[set[str], set[str]]], found: set[str]) -> float:
+    """Return the mean over query words of FINE (met exactly), KEY (met by a key) — or 0 if one is not met."""
+    total = 0.0
+    for fines, keys in query:
+        if fines & found:
+            total += FINE
+        elif keys & found:
+            total += KEY
+        else:
+            return 0.0
+    return total / len(query)
 
 
-def _entities(session: Session, actor: Actor, limit: int) -> Iterator[Doc]:
-    # Columns, not ORM objects (no identity map, no share rows); properties only for unseen versions.
-    cols = (Entity.id, Entity.caption, Entity.entity_id, Entity.owner_country, Entity.schema, Entity.updated_at)
-    stmt = select(*cols).where(entity_visibility_filter(actor)).order_by(Entity.updated_at.desc()).limit(limit)
-    rows = session.execute(stmt).all()
-    _entity_texts(session, [(r.id, r.updated_at) for r in rows if (r.id, r.updated_at) not in _ENTITY_TEXT])
-    for pk, caption, entity_id, owner, schema, updated in rows:
-        text = _ENTITY_TEXT.get((pk, updated), caption)
-        yield Doc("entity", pk, caption, entity_id, owner, schema, updated, text)
+def _hits(session: Session, actor: Actor, kind: str, query: list[tuple[set[str], set[str]]]) -> list[Hit]:
+    """Return the visible records of ``kind`` that meet every query word, scored."""
+    per_word = [select(SearchTerm.record_id).where(SearchTerm.kind == kind, SearchTerm.term.in_(sorted(f | k)))
+                for f, k in query]  # fmt: skip
+    candidates: Any = per_word[0] if len(per_word) == 1 else intersect(*per_word)
+    visible = {pk: (country, at) for pk, country, at in session.execute(_visible(kind, actor, candidates))}
+    if not visible:
+        return []
+    every: set[str] = set().union(*(f | k for f, k in query))
+    found: dict[str, set[str]] = defaultdict(set)
+    stmt = select(SearchTerm.record_id, SearchTerm.term).where(
+        SearchTerm.kind == kind, SearchTerm.term.in_(sorted(every)), SearchTerm.record_id.in_(candidates))
+    for pk, term in session.execute(stmt):
+        if pk in visible:
+            found[pk].add(term)
+    out = []
+    for pk, (country, at) in visible.items():
+        s = _score(query, found[pk])
+        if s > 0:
+            out.append(Hit(kind, pk, country, at, s))
+    return out
 
 
-def _cases(session: Session, actor: Actor, limit: int) -> Iterator[Doc]:
-    stmt = select(Case).where(case_visibility_filter(actor)).order_by(Case.updated_at.desc()).limit(limit)
-    for c in session.scalars(stmt):
-        yield Doc("case", c.id, c.title, c.summary[:SNIPPET], c.owner_country, c.priority, c.updated_at,
-                  f"{c.title} {c.summary}", case_id=c.id)  # fmt: skip
-
-
-def _messages(session: Session, actor: Actor, limit: int) -> Iterator[Doc]:
-    stmt = (select(CaseMessage, Case.title).join(Case, Case.id == CaseMessage.case_id)
-            .where(case_visibility_filter(actor)).order_by(CaseMessage.created_at.desc()).limit(limit))  # fmt: skip
-    for m, title in session.execute(stmt).all():
-        yield Doc("message", m.id, title, m.body[:SNIPPET], m.country, "message", m.created_at, m.body,
-                  case_id=m.case_id)  # fmt: skip
-
-
-SOURCES = {"notice": _notices, "entity": _entities, "case": _cases, "message": _messages}
-
-
-def _keep(doc: Doc, f: Filters, *, skip: str = "") -> bool:
-    """Tell whether a document passes the facet selections (``skip`` one dimension, for its own facet)."""
-    if skip != "kind" and f.kinds and doc.kind not in f.kinds:
+def _keep(hit: Hit, f: Filters, *, skip: str = "") -> bool:
+    """Tell whether a hit passes the facet selections (``skip`` one dimension, for its own facet)."""
+    if skip != "kind" and f.kinds and hit.kind not in f.kinds:
         return False
-    if skip != "country" and f.countries and doc.country not in f.countries:
+    if skip != "country" and f.countries and hit.country not in f.countries:
         return False
-    day = doc.at.date()
+    day = hit.at.date()
     if skip != "date" and ((f.date_from and day < f.date_from) or (f.date_to and day > f.date_to)):
         return False
     return True
 
 
-def _facets(matched: list[tuple[float, Doc]], f: Filters) -> dict[str, dict[str, int]]:
+def _facets(matched: list[Hit], f: Filters) -> dict[str, dict[str, int]]:
     """Count each facet over the matches that pass the other facets' selections."""
-    kinds = Counter(d.kind for _, d in matched if _keep(d, f, skip="kind"))
-    countries = Counter(d.country for _, d in matched if _keep(d, f, skip="country"))
-    months = Counter(d.at.strftime("%Y-%m") for _, d in matched if _keep(d, f, skip="date"))
+    kinds = Counter(h.kind for h in matched if _keep(h, f, skip="kind"))
+    countries = Counter(h.country for h in matched if _keep(h, f, skip="country"))
+    months = Counter(h.at.strftime("%Y-%m") for h in matched if _keep(h, f, skip="date"))
     return {"type": dict(sorted(kinds.items())), "country": dict(sorted(countries.items())),
             "date": dict(sorted(months.items(), reverse=True))}  # fmt: skip
 
 
-def search(session: Session, actor: Actor, q: str, filters: Filters, *, scan_limit: int, offset: int,
-           limit: int) -> Result:  # fmt: skip
-    """Search the records the actor may see: only visible rows are read, matched, counted and ranked."""
-    query: list[Token] = query_tokens(q)
+def _docs(session: Session, kind: str, ids: list[str]) -> dict[str, Doc]:
+    """Load the page's records of one kind in full (they were checked visible already)."""
+    if not ids:
+        return {}
+    if kind == "notice":
+        cols = (Notice.id, Notice.reference, Notice.title, Notice.summary, Notice.owner_country, Notice.type,
+                Notice.updated_at, Entity.caption)  # fmt: skip
+        stmt: Select[*tuple[Any, ...]] = (select(*cols).outerjoin(Entity, Entity.id == Notice.subject_id)
+                                           .where(Notice.id.in_(ids)))  # fmt: skip
+        return {pk: Doc("notice", pk, f"{ref} {title}", summary[:SNIPPET], owner, ntype, at,
+                        f"{ref} {title} {summary} {caption or ''}")
+                for pk, ref, title, summary, owner, ntype, at, caption in session.execute(stmt)}  # fmt: skip
+    if kind == "entity":
+        stmt = select(Entity.id, Entity.caption, Entity.entity_id, Entity.owner_country, Entity.schema,
+                      Entity.updated_at, Entity.properties).where(Entity.id.in_(ids))  # fmt: skip
+        return {pk: Doc("entity", pk, caption, entity_id, owner, schema, at, entity_text(caption, props))
+                for pk, caption, entity_id, owner, schema, at, props in session.execute(stmt)}  # fmt: skip
+    if kind == "case":
+        return {c.id: Doc("case", c.id, c.title, c.summary[:SNIPPET], c.owner_country, c.priority, c.updated_at,
+                          f"{c.title} {c.summary}", case_id=c.id)
+                for c in session.scalars(select(Case).where(Case.id.in_(ids)))}  # fmt: skip
+    stmt = select(CaseMessage, Case.title).join(Case, Case.id == CaseMessage.case_id).where(CaseMessage.id.in_(ids))
+    return {m.id: Doc("message", m.id, title, m.body[:SNIPPET], m.country, "message", m.created_at, m.body,
+                      case_id=m.case_id) for m, title in session.execute(stmt)}  # fmt: skip
+
+
+def search(session: Session, actor: Actor, q: str, filters: Filters, *, offset: int, limit: int) -> Result:
+    """Search the records the actor may see: only visible rows are matched, counted and ranked."""
+    query = [_token_terms(t) for t in query_tokens(q)]
     if not query:
         return Result(items=[], total=0, facets={"type": {}, "country": {}, "date": {}})
-    matched: list[tuple[float, Doc]] = []
+    catch_up(session)
+    matched = [h for kind in KINDS for h in _hits(session, actor, kind, query)]
+    kept = [h for h in matched if _keep(h, filters)]
+    kept.sort(key=lambda h: (-h.score, -h.at.timestamp(), h.id))
+    shown = kept[offset : offset + limit]
+    docs: dict[tuple[str, str], Doc] = {}
     for kind in KINDS:
-        for doc in SOURCES[kind](session, actor, scan_limit):
-            s = score(query, doc.text)
-            if s > 0:
-                matched.append((s, doc))
-    kept = [(s, d) for s, d in matched if _keep(d, filters)]
-    kept.sort(key=lambda sd: (-sd[0], -sd[1].at.timestamp(), sd[1].id))
-    return Result(items=kept[offset : offset + limit], total=len(kept), facets=_facets(matched, filters))
+        loaded = _docs(session, kind, [h.id for h in shown if h.kind == kind])
+        docs.update({(kind, pk): d for pk, d in loaded.items()})
+    items = [(h.score, docs[(h.kind, h.id)]) for h in shown if (h.kind, h.id) in docs]
+    return Result(items=items, total=len(kept), facets=_facets(matched, filters))

@@ -69,19 +69,3 @@ def query_tokens(q: str) -> list[Token]:
         if token not in out:
             out.append(token)
     return out[:MAX_QUERY_TOKENS]
-
-
-def score(query: list[Token], text: str) -> float:
-    """Return 0 unless every query token meets a word of ``text``; exact (fine) meetings score higher."""
-    if not query:
-        return 0.0
-    fines, keys = text_tokens(text)
-    total = 0.0
-    for token in query:
-        if token.fines & fines:
-            total += 1.0
-        elif token.keys & keys:
-            total += 0.6
-        else:
-            return 0.0
-    return total / len(query)

@@ -55,7 +55,8 @@ def _link_edge(link: SuggestedLink) -> dict[str, Any]:
 def chart_data(session: Session, actor: Actor, root: Entity) -> dict[str, Any]:
     """Return the root's neighbours and the open suggested links touching them, as the viewer may see them."""
     hood = graph.expand(session, actor, root, 1)
-    edges = [{"id": f"{d['kind']}:{u}:{v}:{d['via']}", "source": u, "target": v, "kind": d["kind"],
+    # An edge's id does not depend on the side it was reached from: expanding either end finds the same edge.
+    edges = [{"id": f"{d['kind']}:{min(u, v)}:{max(u, v)}:{d['via']}", "source": u, "target": v, "kind": d["kind"],
               "label": d["label"]} for u, v, d in hood.graph.edges(data=True)]  # fmt: skip
     links = analysis_service.open_links(session, actor, set(hood.entities))
     others = analysis_service.refs(session, actor, {pk for x in links for pk in (x.left_pk, x.right_pk)})

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from manara.api.deps import DbSession
 from manara.search.router import make_filters, run_search
 from manara.search.service import KINDS
-from manara.web.deps import ConsoleActor
+from manara.web.deps import ConsoleActor, optional_date
 from manara.web.render import page
 
 router = APIRouter()
@@ -24,12 +24,14 @@ def search_page(
     q: Annotated[str, Query(max_length=200)] = "",
     type: Annotated[list[str] | None, Query()] = None,  # noqa: A002
     country: Annotated[list[str] | None, Query()] = None,
-    date_from: date | None = None, date_to: date | None = None,
+    date_from: Annotated[str | None, Query(max_length=10)] = None,
+    date_to: Annotated[str | None, Query(max_length=10)] = None,
     page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
 ) -> Response:  # fmt: skip
     """Search notices, entities, cases and messages the user may see."""
-    filters = make_filters(type, country, date_from, date_to)
+    filters = make_filters(type, country, optional_date(date_from), optional_date(date_to))  # the form sends ""
     result = run_search(session, actor, q, filters, page_no, PAGE_SIZE) if q.strip() else None
     pages = max(((result.total if result else 0) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "lang")])
     return page(request, "search.html", q=q, result=result, filters=filters, kinds=KINDS, pages=pages,
-                page_no=page_no)  # fmt: skip
+                page_no=page_no, base=f"/console/search?{kept}")  # fmt: skip

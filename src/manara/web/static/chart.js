@@ -27,8 +27,9 @@
   var cy = cytoscape({
     container: document.getElementById("chart-canvas"),
     wheelSensitivity: 0.3,
+    maxZoom: 1.5,  // a small network is not blown up until labels collide
     style: [
-      { selector: "node", style: { "label": "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 120,
+      { selector: "node", style: { "label": "data(label)", "font-size": 13, "text-wrap": "wrap", "text-max-width": 120,
         "background-color": "#3d6fb6", "color": "#1a1a1a", "text-valign": "bottom", "text-margin-y": 4,
         "width": 26, "height": 26 } },
       { selector: "node[schema = 'Person']", style: { "shape": "ellipse" } },
@@ -37,7 +38,7 @@
       { selector: "node.pinned", style: { "border-width": 3, "border-style": "dashed", "border-color": "#b35900" } },
       { selector: "node:selected", style: { "overlay-opacity": 0.25, "overlay-color": "#1a1a1a" } },
       { selector: "edge", style: { "width": 2, "line-color": "#777", "curve-style": "bezier", "label": "data(label)",
-        "font-size": 9, "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.8 } },
+        "font-size": 10, "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.8 } },
       { selector: "edge[kind = 'reference']", style: { "line-style": "dotted" } },
       { selector: "edge[kind = 'same']", style: { "width": 4, "line-color": "#1f7a3a" } },
       { selector: "edge[kind = 'suggested']", style: { "line-style": "dashed", "line-color": "#c0392b", "width": 3 } },
@@ -73,7 +74,8 @@
   function layout() {  // pinned records keep their place while the others are laid out around them
     var held = cy.nodes().filter(function (n) { return pinned[n.id()]; });
     held.lock();
-    var run = cy.layout({ name: "cose", animate: false, randomize: false, nodeRepulsion: 9000, idealEdgeLength: 90 });
+    var run = cy.layout({ name: "cose", animate: false, randomize: false, nodeRepulsion: 9000, idealEdgeLength: 90,
+      nodeDimensionsIncludeLabels: true, padding: 40 });
     run.one("layoutstop", function () { held.unlock(); });
     run.run();
   }
@@ -130,11 +132,11 @@
       tr.appendChild(el("td", n.schema));
       tr.appendChild(el("td", n.owner));
       var actions = el("td");
-      var exp = button(expanded[id] ? T.expanded : T.expand, "chart-expand-" + id, function () { expand(id); },
-        { "aria-label": T.expand + ": " + n.caption });
+      var expText = expanded[id] ? T.expanded : T.expand;  // accessible names start with the visible text
+      var exp = button(expText, "chart-expand-" + id, function () { expand(id); }, { "aria-label": expText + ": " + n.caption });
       if (expanded[id]) { exp.disabled = true; }
       actions.appendChild(exp);
-      actions.appendChild(button(pinned[id] ? T.unpin : T.pin, "chart-pin-" + id, function () { togglePin(id); },
+      actions.appendChild(button(T.pin, "chart-pin-" + id, function () { togglePin(id); },  // a toggle: its state is aria-pressed
         { "aria-pressed": pinned[id] ? "true" : "false", "aria-label": T.pin + ": " + n.caption }));
       actions.appendChild(button(T.details, "chart-details-" + id, function () { details(id); },
         { "aria-label": T.details + ": " + n.caption }));
