@@ -1,7 +1,7 @@
 """unified search index
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0013
 Create Date: 2026-11-29 05:23:20.910179
 """
 
@@ -13,7 +13,7 @@ import manara.db.base
 
 
 revision = '0012'
-down_revision = '0009'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
