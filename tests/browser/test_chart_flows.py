@@ -195,13 +195,7 @@ def test_link_chart_in_arabic_is_right_to_left_and_translated(ui: UI, network: N
     ui.step("chart-arabic")
 
 
-def test_case_timeline_shows_events_in_order(ui: UI, request: pytest.FixtureRequest) -> None:
-    if ui.server.database_url.startswith("postgresql"):
-        # Known bug outside this module: a request's session commits after its response is sent (FastAPI's
-        # default "request" scope of yield dependencies), so the browser can follow the redirect after
-        # "Open the case" before the case is committed and get 404 on PostgreSQL. SQLite's writer lock hides it.
-        request.applymarker(pytest.mark.xfail(reason="commit after response: redirect races the commit on "
-                                                     "PostgreSQL", strict=False))  # fmt: skip
+def test_case_timeline_shows_events_in_order(ui: UI) -> None:
     page = ui.page
     ui.sign_in("ma.bureau_officer")
     page.get_by_role("navigation").get_by_role("link", name="Cases").click()

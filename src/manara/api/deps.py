@@ -27,7 +27,11 @@ SessionFactory = Callable[[], AbstractContextManager[Session]]
 
 
 def get_session() -> Iterator[Session]:
-    """Yield a session in a transaction committed after the handler returns (rolled back on error)."""
+    """Yield a session in a transaction committed when the handler returns (rolled back on error).
+
+    Used with ``scope="function"``: the commit happens before the response is sent, so a client told
+    "created" (or redirected to the new page) finds the row; FastAPI's default would commit after.
+    """
     with unit_of_work() as session:
         yield session
 
@@ -42,7 +46,7 @@ async def get_read_session_factory() -> SessionFactory:
     return read_only_unit
 
 
-DbSession = Annotated[Session, Depends(get_session)]
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
 DbSessionFactory = Annotated[SessionFactory, Depends(get_session_factory)]
 ReadSessionFactory = Annotated[SessionFactory, Depends(get_read_session_factory)]
 
