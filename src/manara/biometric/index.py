@@ -36,7 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manara.biometric.access import template_visible_to
-from manara.biometric.engines import vector_from_bytes
+from manara.biometric.engines import is_pairwise, vector_from_bytes
 from manara.biometric.models import BiometricTemplate
 from manara.entity.models import Entity
 from manara.outbox.cursor import OutboxCursor
@@ -197,7 +197,7 @@ class BiometricIndex:
             self.drop(entry.template_id)
             internal = self.next_id
             self.next_id += 1
-            if entry.modality == "finger":  # minutiae sets have no vector space: kept for pairwise matching
+            if is_pairwise(entry.modality):  # minutiae sets have no vector space: kept for pairwise matching
                 self.minutiae.setdefault(entry.engine, {})[internal] = vector
             else:
                 gallery = self.galleries.get(entry.engine)
@@ -219,7 +219,7 @@ class BiometricIndex:
             if internal is None:
                 return
             entry = self.entries.pop(internal)
-            if entry.modality == "finger":
+            if is_pairwise(entry.modality):
                 self.minutiae.get(entry.engine, {}).pop(internal, None)
             else:
                 self.galleries[entry.engine].index.remove_ids(
@@ -299,7 +299,7 @@ class BiometricIndex:
                     for m in meta["minutiae"]}  # fmt: skip
         entries = {int(i): _entry_from_json(e) for i, e in meta["entries"]}
         stored = {i for per_engine in minutiae.values() for i in per_engine}
-        missing = [e.template_id for i, e in entries.items() if e.modality == "finger" and i not in stored]
+        missing = [e.template_id for i, e in entries.items() if is_pairwise(e.modality) and i not in stored]
         if missing:
             raise ValueError(f"biometric snapshot lacks the minutiae of {len(missing)} fingerprint templates")
         with self.lock:
