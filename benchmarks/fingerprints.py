@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from manara.biometric.engines import Modality, default_engine
+from manara.biometric.engines import Modality, default_engine, pairwise_engine
 from manara.biometric.imaging import ImageRejected
 
 FVC = Path(__file__).resolve().parents[2] / "shared" / "data" / "fingerprints" / "fvc2000"
@@ -67,7 +67,7 @@ def main(root: Path | None = None) -> None:
         done = pool.map(extract, paths, chunksize=4)
     elapsed = time.perf_counter() - start
     templates = {p: v for p, v, _ in done}
-    engine = default_engine(Modality.FINGER)
+    engine = pairwise_engine(Modality.FINGER)
     print(f"enrolment (2 processes): {len(paths) / elapsed:.2f} images/s; mean {np.mean([t for *_, t in done]):.2f} s "
           f"per image per process; {sum(v is None for v in templates.values())} without a template")  # fmt: skip
 
@@ -75,7 +75,7 @@ def main(root: Path | None = None) -> None:
         va, vb = templates[a], templates[b]
         return 0.0 if va is None or vb is None else engine.compare(va, vb)
 
-    threshold = float(getattr(engine, "decision_threshold", 0.5))
+    threshold = engine.decision_threshold
     for db in DATABASES:
         fingers: dict[int, list[str]] = {}
         for path in sorted((p for p in paths if Path(p).parent.name == db), key=finger_of):
@@ -92,11 +92,10 @@ def main(root: Path | None = None) -> None:
               f"FMR100 {fmr100_wide:.2%}; at similarity {threshold}: FNMR {(genuine < threshold).mean():.2%}, "
               f"FMR {(wide >= threshold).mean():.2%}")  # fmt: skip
     gallery = [v for v in templates.values() if v is not None]
-    compare_many = getattr(engine, "compare_many", None)
     probes = gallery[:: max(1, len(gallery) // 10)][:10]
     start = time.perf_counter()
     for probe in probes:
-        compare_many(probe, gallery) if compare_many else [engine.compare(probe, g) for g in gallery]
+        engine.compare_many(probe, gallery)
     elapsed = time.perf_counter() - start
     print(f"1:N matching: {len(probes) * len(gallery) / elapsed:.0f} gallery comparisons/s "
           f"({len(probes)} probes × {len(gallery)} templates, mean {np.mean([len(g) // 5 for g in gallery]):.0f} "

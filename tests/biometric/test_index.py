@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from manara.biometric.index import BiometricIndex, Entry
+from manara.biometric.index import BiometricIndex, Entry, search_params, visibility_selector
 from manara.settings import get_settings
 
 ENGINE = ("test-engine", "1")
@@ -54,6 +54,22 @@ def test_large_gallery_turns_approximate_and_hides_what_one_may_not_see(small_an
         eg = index.search(ENGINE, "EG", vectors[n], 1)
         assert eg[0][0].template_id == f"t{n}" and eg[0][1] == pytest.approx(0.0, abs=1e-5)
     assert index.visible_count(ENGINE, "MA") == 1000
+
+
+def test_the_bitmap_selector_admits_exactly_the_allowed_ids() -> None:
+    import faiss
+
+    vectors = np.random.default_rng(5).normal(0, 0.1, size=(300, 16)).astype(np.float32)
+    flat = faiss.IndexIDMap2(faiss.IndexFlatL2(16))
+    flat.add_with_ids(vectors, np.arange(1, 301, dtype=np.int64))  # ids 1..300, like the index's internal ids
+    allowed = np.array([3, 8, 9, 17, 64, 250], dtype=np.int64)  # 300 (past the bitmap's last byte) is not
+    selector, _bits = visibility_selector(allowed)
+    for probe in (vectors[299], vectors[0], vectors[63]):  # ids 300, 1, 64: two of them forbidden and nearest
+        _, ids = flat.search(probe.reshape(1, -1), 300, params=search_params(flat, selector, 1))
+        assert sorted(int(i) for i in ids[0] if i >= 0) == allowed.tolist()
+    empty, _none = visibility_selector(np.array([], dtype=np.int64))
+    _, ids = flat.search(vectors[:1], 5, params=search_params(flat, empty, 1))
+    assert (ids < 0).all()
 
 
 def test_a_sparse_visible_set_is_searched_completely(small_ann: None) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -58,9 +58,37 @@ class BiometricEngine(Protocol):
         """Return the similarity of two templates in [0, 1] (higher = more alike)."""
         ...
 
+
+@runtime_checkable
+class VectorEngine(BiometricEngine, Protocol):
+    """An engine whose templates are points of a metric space (face embeddings): galleries live in faiss and
+    are ranked by squared-L2 distance, which ``similarity`` turns into the score of ``compare``."""
+
     def similarity(self, distance: float) -> float:
         """Turn the index's squared-L2 distance between two templates into the similarity of compare()."""
         ...
+
+
+@runtime_checkable
+class PairwiseEngine(BiometricEngine, Protocol):
+    """An engine whose templates can only be compared pair by pair (minutiae sets): galleries are scanned
+    with ``compare_many``; ``decision_threshold`` is its 1:1 decision similarity."""
+
+    decision_threshold: float
+
+    def compare_many(self, probe: NDArray[np.float32], gallery: list[NDArray[np.float32]]) -> NDArray[np.float64]:
+        """Return the similarity of ``probe`` to each gallery template, in order (same scores as compare())."""
+        ...
+
+
+# Which kind of engine each modality's galleries hold: the index keeps face templates in faiss and
+# fingerprint templates as minutiae sets, so an engine must be of its modality's kind to be registered.
+KIND: dict[Modality, Any] = {Modality.FACE: VectorEngine, Modality.FINGER: PairwiseEngine}
+
+
+def is_pairwise(modality: str) -> bool:
+    """Tell whether templates of ``modality`` are compared pairwise (kept outside faiss by the index)."""
+    return KIND[Modality(modality)] is PairwiseEngine
 
 
 _ENGINES: dict[Modality, dict[str, BiometricEngine]] = {}
@@ -68,7 +96,13 @@ _DEFAULTS: dict[Modality, str] = {}
 
 
 def register_engine(engine: BiometricEngine, *, default: bool = False) -> None:
-    """Make an engine available; ``default=True`` makes new enrolments and searches use it."""
+    """Make an engine available; ``default=True`` makes new enrolments and searches use it.
+
+    Raises TypeError when the engine is not of its modality's kind (:data:`KIND`).
+    """
+    kind = KIND[engine.modality]
+    if not isinstance(engine, kind):
+        raise TypeError(f"a {engine.modality} engine must be a {kind.__name__}: {engine.name!r} is not")
     _ENGINES.setdefault(engine.modality, {})[engine.name] = engine
     if default or engine.modality not in _DEFAULTS:
         _DEFAULTS[engine.modality] = engine.name
@@ -97,3 +131,23 @@ def default_engine(modality: Modality) -> BiometricEngine:
         from manara.biometric.imaging import ImageRejected
 
         raise ImageRejected(f"no engine for modality {modality}", ["modality_unsupported"]) from None
+
+
+def vector_engine(modality: Modality) -> VectorEngine:
+    """Return the default engine of a modality whose templates are vectors (face)."""
+    engine = default_engine(modality)
+    if not isinstance(engine, VectorEngine):
+        from manara.biometric.imaging import ImageRejected
+
+        raise ImageRejected(f"the {modality} engine does not make vector templates", ["modality_unsupported"])
+    return engine
+
+
+def pairwise_engine(modality: Modality) -> PairwiseEngine:
+    """Return the default engine of a modality whose templates are compared pairwise (finger)."""
+    engine = default_engine(modality)
+    if not isinstance(engine, PairwiseEngine):
+        from manara.biometric.imaging import ImageRejected
+
+        raise ImageRejected(f"the {modality} engine does not compare templates pairwise", ["modality_unsupported"])
+    return engine

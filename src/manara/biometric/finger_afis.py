@@ -155,7 +155,3 @@ class AfisFingerEngine:
         """Return the similarity of a probe to each gallery template (1:N: the probe is unpacked once)."""
         minutiae = unpack(probe)
         return np.array([match_minutiae(minutiae, unpack(g)) for g in gallery], dtype=np.float64)
-
-    def similarity(self, distance: float) -> float:
-        """Minutiae sets have no vector distance: the index calls compare() instead."""
-        raise NotImplementedError("fingerprint templates are compared pairwise, not by vector distance")

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
-from manara.biometric.engines import Modality, default_engine
+from manara.biometric.engines import Modality, vector_engine
 from manara.biometric.index import BiometricIndex
 from manara.biometric.service import candidate_threshold
 from manara.errors import Forbidden, PayloadTooLarge, ValidationFailed
@@ -133,7 +133,7 @@ def face_evidence(session: Session, actor: Actor, index: BiometricIndex, image_b
     except (binascii.Error, ValueError):
         raise ValidationFailed("face_image is not valid base64",
                                [{"field": "face_image", "message": "not valid base64"}]) from None  # fmt: skip
-    engine = default_engine(Modality.FACE)
+    engine = vector_engine(Modality.FACE)
     template = engine.extract(data)
     del data
     index.ensure(session)

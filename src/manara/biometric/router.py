@@ -12,7 +12,7 @@ from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, SessionFa
 from manara.audit.actions import AuditAction, record
 from manara.biometric import actions
 from manara.biometric.access import access_template_by_id, access_template_for_owner
-from manara.biometric.engines import BiometricEngine, Modality, default_engine
+from manara.biometric.engines import Modality, PairwiseEngine, default_engine, pairwise_engine, vector_engine
 from manara.biometric.index import BiometricIndex
 from manara.biometric.models import BiometricTemplate
 from manara.biometric.schemas import SearchOut, TemplateOut, VerifyIn, VerifyOut
@@ -121,9 +121,9 @@ def search_probe(
     discarded afterwards."""
     if not actor.can(Perm.SCREEN):
         raise Forbidden("this role may not search biometrics")
-    engine = default_engine(modality)
     if modality == Modality.FINGER:
-        return _search_fingers(request, factory, actor, engine, image, position, fusion, limit)
+        return _search_fingers(request, factory, actor, pairwise_engine(modality), image, position, fusion, limit)
+    engine = vector_engine(modality)
     if len(image) != 1:
         raise ValidationFailed("a face search takes one image", [{"field": "image", "message": "one image"}])
     probe = engine.extract(read_image(image[0]))  # the bytes are dropped here; only the template lives on
@@ -149,7 +149,7 @@ def _finger_positions(modality: Modality, positions: list[int] | None, count: in
 
 
 def _search_fingers(
-    request: Request, factory: SessionFactory, actor: Actor, engine: BiometricEngine, images: list[UploadFile],
+    request: Request, factory: SessionFactory, actor: Actor, engine: PairwiseEngine, images: list[UploadFile],
     positions: list[int] | None, fusion: str, limit: int | None,
 ) -> SearchOut:  # fmt: skip
     """Search up to ten fingers of one person; each probe's bytes are dropped once its template is made."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
-from manara.biometric.engines import BiometricEngine, Template
+from manara.biometric.engines import PairwiseEngine, Template, VectorEngine
 from manara.biometric.index import BiometricIndex, Entry
 from manara.biometric.schemas import Candidate, SearchOut
 from manara.member.roles import Actor
@@ -30,7 +30,7 @@ def candidate_threshold(gallery_size: int, base: float = BASE_THRESHOLD) -> floa
 
 
 def search(
-    session: Session, actor: Actor, index: BiometricIndex, engine: BiometricEngine, probe: Template, limit: int
+    session: Session, actor: Actor, index: BiometricIndex, engine: VectorEngine, probe: Template, limit: int
 ) -> SearchOut:
     """Rank the templates the actor may see against a probe template; audit the modality only."""
     key = (engine.name, engine.template_version)
@@ -59,7 +59,7 @@ class FingerProbe:
 
 
 def search_fingers(
-    session: Session, actor: Actor, index: BiometricIndex, engine: BiometricEngine, probes: list[FingerProbe],
+    session: Session, actor: Actor, index: BiometricIndex, engine: PairwiseEngine, probes: list[FingerProbe],
     limit: int, fusion: str = "max",
 ) -> SearchOut:  # fmt: skip
     """Rank subjects by their fingerprints against one or several probe fingers; audit the modality only.
@@ -71,14 +71,12 @@ def search_fingers(
     """
     key = (engine.name, engine.template_version)
     gallery = index.visible_minutiae(key, actor.country)  # visibility first: hidden templates are never compared
-    compare_many = getattr(engine, "compare_many", None)
     per_subject: dict[str, list[tuple[float, Entry]]] = {}
     for number, probe in enumerate(probes):
         pool = [(e, v) for e, v in gallery if not probe.position or not e.finger_position
                 or e.finger_position == probe.position]  # fmt: skip
         vectors = [v for _, v in pool]
-        scores = compare_many(probe.template.vector, vectors) if compare_many else [
-            engine.compare(probe.template.vector, v) for v in vectors]  # fmt: skip
+        scores = engine.compare_many(probe.template.vector, vectors)
         for (entry, _), score in zip(pool, scores, strict=True):
             best = per_subject.setdefault(entry.subject_pk, [(0.0, entry)] * len(probes))
             if float(score) > best[number][0]:
@@ -88,7 +86,7 @@ def search_fingers(
         total = max(s for s, _ in fingers) if fusion == "max" else sum(s for s, _ in fingers) / len(fingers)
         fused.append((round(total, 4), max(fingers, key=lambda f: f[0])[1]))
     fused.sort(key=lambda f: (-f[0], f[1].template_id))
-    threshold = candidate_threshold(len(gallery), base=getattr(engine, "decision_threshold", BASE_THRESHOLD))
+    threshold = candidate_threshold(len(gallery), base=engine.decision_threshold)
     candidates = [Candidate(rank=rank, template_id=entry.template_id, subject_pk=entry.subject_pk,
                             notice_id=entry.notice_id, owner_country=entry.owner, score=score,
                             above_threshold=score >= threshold, finger_position=entry.finger_position)
