@@ -166,7 +166,9 @@ def test_link_chart_expand_pin_filter_details_and_nothing_hidden(ui: UI, network
     box = page.locator("#chart-canvas").bounding_box()
     assert box is not None
     page.locator("#chart-fit").click()
-    at = page.evaluate(f"{CY}.getElementById('{network.layla_fr}').renderedPosition()")
+    # Zoom in on the record first: after fitting, a neighbour or a label may overlap its centre.
+    at = page.evaluate(f"(() => {{ const n = {CY}.getElementById('{network.layla_fr}'); {CY}.zoom(2); "
+                       f"{CY}.center(n); return n.renderedPosition(); }})()")
     page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
     details = page.locator("#chart-details")
     expect(details.get_by_role("heading", level=2)).to_have_text("Details: ليلى منصوري")
