@@ -186,11 +186,11 @@ class ScreeningIndex:
         """Return the best matches among notices members of ``country`` may see."""
         with self.lock:
 
-            get, everyone = self.targets.get, Visibility.ALL
+            get = self.targets.get
 
-            def allowed(notice_id: str) -> bool:  # called for every candidate: the common case inline
+            def allowed(notice_id: str) -> bool:
                 target = get(notice_id)
-                return target is not None and (target.visibility == everyone or target.visible_to(country))
+                return target is not None and target.visible_to(country)
 
             results = self.matcher.search(query, limit=limit, allowed=allowed)
             return [(r, self.targets[r.id]) for r in results if r.id in self.targets]
