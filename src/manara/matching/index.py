@@ -216,7 +216,7 @@ class Matcher:
             if record is not None:
                 features, explanation = extract(prepared, record, weight)
                 scored.append((probability(features), record.id, features, explanation))
-        scored.sort(key=lambda item: -item[0])
+        scored.sort(key=lambda item: (-item[0], item[1]))  # ties by id: the same answer after a reload
         return [result(rid, value, features, explanation, self.threshold)
                 for value, rid, features, explanation in scored[:limit]]
 
