@@ -63,6 +63,27 @@ def test_allowed_filters_before_ranking(matcher: Matcher) -> None:
     assert "p-kuzin" in seen
 
 
+def test_public_records_skip_the_filter_and_restricted_ones_do_not(matcher: Matcher) -> None:
+    query = PersonRecord("q", ("Alexander Kuzin",), documents=("7512345678",))
+    asked: list[str] = []
+
+    def nobody(record_id: str) -> bool:
+        asked.append(record_id)
+        return False
+
+    assert matcher.search(query, allowed=nobody) == []  # added without public=True: every candidate asked
+    matcher.set_public("p-kuzin", True)
+    asked.clear()
+    results = matcher.search(query, allowed=nobody)
+    assert [r.id for r in results] == ["p-kuzin"] and "p-kuzin" not in asked
+    matcher.set_public("p-kuzin", False)
+    assert matcher.search(query, allowed=nobody) == []
+    matcher.add(PersonRecord("p-kuzin", ("Aleksandr Kuzin",), documents=("7512345678",)), public=True)
+    assert [r.id for r in matcher.search(query, allowed=nobody)] == ["p-kuzin"]
+    matcher.add(PersonRecord("p-kuzin", ("Aleksandr Kuzin",), documents=("7512345678",)))  # re-added: restricted
+    assert matcher.search(query, allowed=nobody) == []
+
+
 def test_empty_index_and_empty_query() -> None:
     assert Matcher().search(PersonRecord("q", ("Ali",))) == []
     assert Matcher().search(PersonRecord("q")) == []
@@ -99,6 +120,10 @@ def test_state_round_trip_answers_as_the_original(matcher: Matcher, tmp_path: Pa
                PersonRecord("q2", ("Alexandr Kuzin",), documents=("7512345678",))]  # fmt: skip
     for q in queries:
         assert [(r.id, r.score) for r in loaded.search(q)] == [(r.id, r.score) for r in matcher.search(q)]
+    matcher.set_public("p-kuzin", True)
+    matcher.save_state(path)
+    loaded.load_state(path)
+    assert loaded.search(queries[1], allowed=lambda _: False) == []  # a state loads every record restricted
     loaded.add(PersonRecord("new", ("Aleksandr Kouzine",)))  # still a working index: reuses the free slot
     assert "new" in loaded and len(loaded) == len(matcher) + 1
     path.write_bytes(path.read_bytes()[:-40])

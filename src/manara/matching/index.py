@@ -52,6 +52,7 @@ class Matcher:
         self._postings: dict[str, array[int]] = {}
         self._neighbours: dict[str, set[str]] = {}
         self._registered: set[str] = set()
+        self._checked: set[int] = set()  # slots of records that search() must pass to ``allowed``
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -59,12 +60,17 @@ class Matcher:
     def __contains__(self, record_id: object) -> bool:
         return record_id in self._slot_of
 
-    def add(self, record: PersonRecord) -> None:
-        """Add a record, replacing any record with the same id."""
-        self.add_prepared(prepare(record))
+    def add(self, record: PersonRecord, public: bool = False) -> None:
+        """Add a record, replacing any record with the same id (``public``: see add_prepared)."""
+        self.add_prepared(prepare(record), public)
 
-    def add_prepared(self, prepared: Prepared) -> None:
-        """Add an already analysed record, replacing any record with the same id."""
+    def add_prepared(self, prepared: Prepared, public: bool = False) -> None:
+        """Add an already analysed record, replacing any record with the same id.
+
+        A ``public`` record is one every caller may see: search() does not ask its ``allowed`` filter about
+        it. By default every record is asked about (default deny); a screening index marks the notices
+        shared with all members public, so a search pays the filter only for the few restricted ones.
+        """
         self.remove(prepared.id)
         slot = self._free.pop() if self._free else len(self._records)
         if slot == len(self._records):
@@ -72,6 +78,8 @@ class Matcher:
         else:
             self._records[slot] = prepared
         self._slot_of[prepared.id] = slot
+        if not public:
+            self._checked.add(slot)
         fuzzy = {k for form in prepared.names for k in token_keys(form)}
         for key in record_keys(prepared):
             postings = self._postings.get(key)
@@ -93,6 +101,7 @@ class Matcher:
         prepared = self._records[slot]
         self._records[slot] = None
         self._free.append(slot)
+        self._checked.discard(slot)
         if prepared is not None:
             for key in record_keys(prepared):
                 postings = self._postings.get(key)
@@ -106,6 +115,12 @@ class Matcher:
         if len(key) >= MIN_FUZZY_LEN and key.isalpha() and key.islower():
             for variant in deletions(key):
                 self._neighbours.setdefault(variant, set()).add(key)
+
+    def set_public(self, record_id: str, public: bool) -> None:
+        """Mark an indexed record public (not filtered by ``allowed``) or restricted again."""
+        slot = self._slot_of.get(record_id)
+        if slot is not None:
+            (self._checked.discard if public else self._checked.add)(slot)
 
     def frequency(self, key: str) -> int:
         """Return how many indexed records carry a blocking key."""
@@ -173,9 +188,8 @@ class Matcher:
             get = acc.get
             for slot, weight in best.items():
                 acc[slot] = get(slot, 0.0) + weight
-        if allowed is not None:  # every candidate of every search: inlined (a million-record hot path)
-            records = self._records
-            acc = {slot: w for slot, w in acc.items() if (r := records[slot]) is not None and allowed(r.id)}
+        if allowed is not None:
+            self._filter(acc, allowed)
         if boost and len(acc) > self.candidates:
             pool = heapq.nlargest(BOOST_POOL, acc, key=acc.__getitem__) if len(acc) > BOOST_POOL else list(acc)
             acc = {slot: acc[slot] for slot in pool}
@@ -189,6 +203,15 @@ class Matcher:
                             break
         return acc
 
+    def _filter(self, acc: dict[int, float], allowed: Callable[[str], bool]) -> None:
+        """Drop the candidates ``allowed`` refuses; only restricted ones are asked (one C-level intersection
+        finds them, so a search over public records makes no call per candidate)."""
+        records = self._records
+        for slot in self._checked.intersection(acc):
+            record = records[slot]
+            if record is None or not allowed(record.id):
+                del acc[slot]
+
     def _best_weights(self, alts: list[tuple[str, float]]) -> dict[int, float]:
         best: dict[int, float] = {}
         for key, weight in sorted(alts, key=lambda kw: kw[1]):
@@ -201,7 +224,11 @@ class Matcher:
 
     def search(self, query: PersonRecord, limit: int = 10,
                allowed: Callable[[str], bool] | None = None) -> list[MatchResult]:
-        """Return up to limit best-scoring records the caller may see, best first."""
+        """Return up to limit best-scoring records the caller may see, best first.
+
+        ``allowed`` is asked about every candidate that was not added as public; a record it refuses can
+        neither appear nor push a visible one out of the candidates.
+        """
         prepared = prepare(query)
         acc = self._accumulate(prepared, allowed)
         ranked = heapq.nlargest(max(self.candidates, limit), acc, key=acc.__getitem__)
@@ -254,6 +281,7 @@ class Matcher:
         self._records = records
         self._slot_of = {r.id: slot for slot, r in enumerate(records) if r is not None}
         self._free = [slot for slot, r in enumerate(records) if r is None]
+        self._checked = set(self._slot_of.values())  # a state does not say who may see what: all restricted
         for key, raw in postings.items():
             self._postings[key] = array("i")
             self._postings[key].frombytes(raw)

@@ -52,8 +52,6 @@ class Target:
 
     def visible_to(self, country: str) -> bool:
         """Tell whether members of ``country`` may see this notice."""
-        if self.visibility == Visibility.ALL:  # most notices; checked for every candidate of every search
-            return True
         return may_see(owner=self.owner, visibility=self.visibility, shared_with=list(self.shared_with),
                        country=country)  # fmt: skip
 
@@ -132,7 +130,7 @@ class ScreeningIndex:
         """Index (or re-index) one notice's subject; ``record.id`` must be the notice id."""
         with self.lock:
             self._drop(target.notice_id)
-            self.matcher.add(record)
+            self.matcher.add(record, public=target.visibility == Visibility.ALL)
             self.targets[target.notice_id] = target
             self._link(target)
             self.generation += 1
@@ -163,6 +161,8 @@ class ScreeningIndex:
             self.by_subject = {}
             for t in self.targets.values():
                 self._link(t)
+                if t.visibility == Visibility.ALL:
+                    self.matcher.set_public(t.notice_id, True)
             self.cursor.reset(low_water)
             self.built = True
             self.generation += 1
