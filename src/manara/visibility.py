@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -20,6 +20,16 @@ def may_see(*, owner: str, visibility: str, shared_with: list[str], country: str
     if country == owner or visibility == Visibility.ALL:
         return True
     return visibility == Visibility.COUNTRIES and country in shared_with
+
+
+def audience(*, owner: str, visibility: str, shared_with: Iterable[str]) -> frozenset[str] | None:
+    """Return the member countries that may see a record, or None when every member may (`may_see`'s rule,
+    precomputed for a record checked many times: the screening index asks it for every candidate)."""
+    if visibility == Visibility.ALL:
+        return None
+    if visibility == Visibility.COUNTRIES:
+        return frozenset((owner, *shared_with))
+    return frozenset((owner,))
 
 
 class Shared(Protocol):

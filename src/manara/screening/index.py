@@ -24,7 +24,7 @@ from manara.errors import ErrorCode, ManaraError
 from manara.matching import Matcher, MatchResult, PersonRecord, record_from_ftm
 from manara.notice.models import Notice, NoticeStatus
 from manara.outbox.cursor import OutboxCursor
-from manara.visibility import Visibility, may_see
+from manara.visibility import audience
 
 
 class IndexWarmingUp(ManaraError):
@@ -50,10 +50,14 @@ class Target:
     title: str
     subject_pk: str
 
+    def audience(self) -> frozenset[str] | None:
+        """Return the countries whose members may see this notice, or None when all members may."""
+        return audience(owner=self.owner, visibility=self.visibility, shared_with=self.shared_with)
+
     def visible_to(self, country: str) -> bool:
         """Tell whether members of ``country`` may see this notice."""
-        return may_see(owner=self.owner, visibility=self.visibility, shared_with=list(self.shared_with),
-                       country=country)  # fmt: skip
+        viewers = self.audience()
+        return viewers is None or country in viewers
 
 
 class ScreeningIndex:
@@ -64,6 +68,7 @@ class ScreeningIndex:
         self.matcher = Matcher()
         self.targets: dict[str, Target] = {}
         self.by_subject: dict[str, tuple[str, ...]] = {}  # tuples: nearly every subject has one notice
+        self.restricted: dict[str, frozenset[str]] = {}  # notices not shared with all: who may see them
         self.built = False
         self.generation = 0  # bumped by every change: forked batch workers are refreshed when it moves
         self.cursor = OutboxCursor(RELEVANT_TOPICS)
@@ -130,7 +135,7 @@ class ScreeningIndex:
         """Index (or re-index) one notice's subject; ``record.id`` must be the notice id."""
         with self.lock:
             self._drop(target.notice_id)
-            self.matcher.add(record, public=target.visibility == Visibility.ALL)
+            self.matcher.add(record, public=target.audience() is None)
             self.targets[target.notice_id] = target
             self._link(target)
             self.generation += 1
@@ -156,12 +161,12 @@ class ScreeningIndex:
             try:
                 self.matcher.load(folder / "matcher.jsonl")
             except BaseException:
-                self.targets, self.by_subject = {}, {}  # empty and consistent: the caller rebuilds
+                self.targets, self.by_subject, self.restricted = {}, {}, {}  # empty and consistent: the caller rebuilds
                 raise
-            self.by_subject = {}
+            self.by_subject, self.restricted = {}, {}
             for t in self.targets.values():
                 self._link(t)
-                if t.visibility == Visibility.ALL:
+                if t.notice_id not in self.restricted:
                     self.matcher.set_public(t.notice_id, True)
             self.cursor.reset(low_water)
             self.built = True
@@ -172,6 +177,7 @@ class ScreeningIndex:
         if target is None:
             return
         self.matcher.remove(notice_id)
+        self.restricted.pop(notice_id, None)
         self.generation += 1
         rest = tuple(n for n in self.by_subject.get(target.subject_pk, ()) if n != notice_id)
         if rest:
@@ -181,16 +187,19 @@ class ScreeningIndex:
 
     def _link(self, target: Target) -> None:
         self.by_subject[target.subject_pk] = (*self.by_subject.get(target.subject_pk, ()), target.notice_id)
+        viewers = target.audience()
+        if viewers is not None:
+            self.restricted[target.notice_id] = viewers
 
     def search(self, country: str, query: PersonRecord, limit: int) -> list[tuple[MatchResult, Target]]:
         """Return the best matches among notices members of ``country`` may see."""
         with self.lock:
 
-            get = self.targets.get
+            get = self.restricted.get
 
-            def allowed(notice_id: str) -> bool:
-                target = get(notice_id)
-                return target is not None and target.visible_to(country)
+            def allowed(notice_id: str) -> bool:  # asked only about restricted notices (the others are public)
+                viewers = get(notice_id)
+                return viewers is not None and country in viewers
 
             results = self.matcher.search(query, limit=limit, allowed=allowed)
             return [(r, self.targets[r.id]) for r in results if r.id in self.targets]
