@@ -50,7 +50,7 @@ from manara.member import actions as member_actions
 from manara.member.models import User
 from manara.member.roles import Actor, Role
 from manara.screening.batch import csv_rows, run_batch
-from manara.screening.index import ScreeningIndex, Target
+from manara.screening.index import ScreeningIndex, Target, settle
 
 GALLERY = 2  # the gallery's recipe: a working directory made by another one is rebuilt
 COUNTRIES = ["MA", "DZ", "TN", "EG", "JO", "LB", "AE", "FR", "ES", "DE"]
@@ -301,7 +301,9 @@ def load_index(workdir: Path) -> tuple[ScreeningIndex, float, float, float]:
     before, now, start = rss_mb(), rss_now_mb(), time.perf_counter()
     index.load(workdir / "snapshot")
     gc.collect()
-    return index, time.perf_counter() - start, rss_mb() - before, rss_now_mb() - now
+    held = rss_now_mb() - now
+    settle()  # as a server or `manara screen` does once its index is loaded
+    return index, time.perf_counter() - start, rss_mb() - before, held
 
 
 def load() -> str:

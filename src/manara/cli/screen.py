@@ -13,7 +13,7 @@ from manara.cli.common import console, handle_errors, session_scope, user_actor
 from manara.db.session import unit_of_work
 from manara.forked import default_workers
 from manara.screening.batch import BatchCounts, open_rows, run_batch
-from manara.screening.index import ScreeningIndex
+from manara.screening.index import ScreeningIndex, settle
 
 
 @handle_errors
@@ -34,6 +34,7 @@ def screen(
     index = ScreeningIndex()
     with session_scope() as session:
         index.ensure(session)
+    settle()
     out = output.open("wb") if output else sys.stdout.buffer
     columns = (TextColumn("screening"), BarColumn(), TextColumn("{task.completed} passengers"))
     with path.open("rb") as handle, Progress(*columns, console=console) as bar:

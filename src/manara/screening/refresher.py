@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from pathlib import Path
 
 from manara.screening.batch import SessionFactory
-from manara.screening.index import ScreeningIndex
+from manara.screening.index import ScreeningIndex, settle
 
 log = logging.getLogger("manara.screening")
 
@@ -46,10 +45,7 @@ class IndexRefresher:
             self._warm()
         except Exception:  # noqa: BLE001 - ensure() below retries the build
             log.exception("screening index warm-up failed")
-        # The index is millions of long-lived objects: leave them out of the cyclic collector's
-        # generations, or every full collection walks them all while requests wait (reference counting
-        # still frees what a refresh replaces).
-        gc.freeze()
+        settle()
         while not self.stop.is_set():
             try:
                 with self.factory() as session:
