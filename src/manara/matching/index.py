@@ -236,7 +236,7 @@ class Matcher:
             # Candidates far behind the leader in key evidence are rarely the answer: stop there.
             floor = acc[ranked[0]] * CANDIDATE_RATIO
             ranked = ranked[:limit] + [s for s in ranked[limit:] if acc[s] >= floor]
-        weight = TokenWeights(self.idf)
+        weight = TokenWeights(self.idf, self.near_idf, len(self._slot_of))
         scored = []
         for slot in ranked:
             record = self._records[slot]
@@ -249,6 +249,12 @@ class Matcher:
 
     def _weight(self, key: str) -> float:
         return self.idf(key)
+
+    def near_idf(self, key: str) -> float:
+        """Return the rarity weight of a key's fuzzy neighbourhood: records carrying the key or a key one
+        edit away (a fuzzy agreement is as common as the neighbourhood, not as the token)."""
+        count = self.frequency(key) + sum(map(self.frequency, self._fuzzy(key)))
+        return math.log(1.0 + (len(self._slot_of) + 1) / (count + 1))
 
     def token_weight(self, fine: str, skel: str) -> float:
         """Return the rarity weight of one name token."""

@@ -29,6 +29,9 @@ class NameMatch:
     query_weight: float
     record_weight: float
     pairs: tuple[tuple[str, str, float], ...]
+    # The matched weight with each fuzzy agreement weighted by the rarity of the query token's fuzzy
+    # neighbourhood (every indexed token within one edit), not of the token: see TokenWeights.near.
+    near_weight: float = 0.0
 
 
 @lru_cache(maxsize=262_144)
@@ -65,12 +68,21 @@ def _units(toks: tuple[str, ...], skels: tuple[str, ...]) -> tuple[Unit, ...]:
 
 
 class TokenWeights:
-    """Memoised token weights for one search: per key, and per name form of the query."""
+    """Memoised token weights for one search: per key, and per name form of the query.
 
-    def __init__(self, idf: Weight) -> None:
+    ``near`` weighs a key's fuzzy neighbourhood (default: the key itself) and ``size`` is the number
+    of records the weights were learned from (0: unknown), which the scorer needs to tell how many
+    records agree by chance.
+    """
+
+    def __init__(self, idf: Weight, near: Weight | None = None, size: int = 0) -> None:
         self._idf = idf
+        self._near = near or idf
+        self.size = size
         self._keys: dict[str, float] = {}
+        self._near_keys: dict[str, float] = {}
         self._forms: dict[int, tuple[NameForm, list[float]]] = {}
+        self._near_forms: dict[int, tuple[NameForm, list[float]]] = {}
 
     def __call__(self, key: str) -> float:
         value = self._keys.get(key)
@@ -83,6 +95,20 @@ class TokenWeights:
         hit = self._forms.get(id(form))
         if hit is None or hit[0] is not form:
             hit = self._forms[id(form)] = (form, _compute_weights(form, self))
+        return hit[1]
+
+    def near(self, key: str) -> float:
+        """Return the weight of a key's fuzzy neighbourhood (never more than the key's own weight)."""
+        value = self._near_keys.get(key)
+        if value is None:
+            value = self._near_keys[key] = min(self._near(key), self(key))
+        return value
+
+    def near_of(self, form: NameForm) -> list[float]:
+        """Return the neighbourhood weights of a form's tokens, computed once per form object."""
+        hit = self._near_forms.get(id(form))
+        if hit is None or hit[0] is not form:
+            hit = self._near_forms[id(form)] = (form, _compute_weights(form, self.near))
         return hit[1]
 
 
@@ -117,8 +143,9 @@ def _candidates(q: NameForm, r: NameForm) -> list[tuple[float, Unit, Unit]]:
 def compare_names(q: NameForm, r: NameForm, weight: Weight) -> NameMatch:
     """Align the tokens of two names greedily and return weighted coverage both ways."""
     qw, rw = _weights(q, weight), _compute_weights(r, weight)
+    qn = weight.near_of(q) if isinstance(weight, TokenWeights) else qw
     qused, rused = [False] * len(qw), [False] * len(rw)
-    qgot = rgot = 0.0
+    qgot = rgot = near = 0.0
     pairs: list[tuple[str, str, float]] = []
     for sim, qu, ru in _candidates(q, r):
         if any(qused[qu[0]:qu[1]]) or any(rused[ru[0]:ru[1]]):
@@ -126,13 +153,14 @@ def compare_names(q: NameForm, r: NameForm, weight: Weight) -> NameMatch:
         qused[qu[0]:qu[1]] = [True] * (qu[1] - qu[0])
         rused[ru[0]:ru[1]] = [True] * (ru[1] - ru[0])
         qgot += sim * sum(qw[qu[0]:qu[1]])
+        near += sim * sum((qw if sim >= 1.0 else qn)[qu[0]:qu[1]])
         rgot += sim * sum(rw[ru[0]:ru[1]])
         pairs.append((qu[2], ru[2], round(sim, 3)))
     qtotal, rtotal = sum(qw), sum(rw)
     qcov = qgot / (qtotal or 1.0)
     rcov = rgot / (rtotal or 1.0)
     score = (min(qcov, rcov) * 0.4 + max(qcov, rcov) * 0.6) if pairs else 0.0
-    return NameMatch(score, qcov, rcov, qgot, qtotal, rtotal, tuple(pairs))
+    return NameMatch(score, qcov, rcov, qgot, qtotal, rtotal, tuple(pairs), near)
 
 
 def _overlap(pair: tuple[NameForm, NameForm]) -> int:
