@@ -101,7 +101,7 @@ def test_snapshot_round_trip(matcher: Matcher, tmp_path: Path) -> None:
 
 def test_snapshot_of_another_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "index.jsonl"
-    path.write_text('{"format": "manara-matching-snapshot/1", "algorithm": "manara-person/0"}\n')
+    path.write_text('{"format": "manara-matching-snapshot/1", "records": "manara-person-records/0"}\n')
     with pytest.raises(SnapshotError):
         Matcher().load(path)
     path.write_text("not json\n")
@@ -129,7 +129,7 @@ def test_state_round_trip_answers_as_the_original(matcher: Matcher, tmp_path: Pa
     path.write_bytes(path.read_bytes()[:-40])
     with pytest.raises(SnapshotError):
         Matcher().load_state(path)
-    path.write_text('{"format": "manara-matching-state/1", "algorithm": "manara-person/0"}\n')
+    path.write_text('{"format": "manara-matching-state/1", "records": "manara-person-records/0"}\n')
     with pytest.raises(SnapshotError):
         Matcher().load_state(path)
 

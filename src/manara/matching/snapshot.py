@@ -8,13 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from manara.matching.names import NameForm
-from manara.matching.scorer import ALGORITHM, Prepared
+from manara.matching.scorer import Prepared
 
 FORMAT = "manara-matching-snapshot/1"
+# The version of what a snapshot holds: the analysed records (scorer.prepare, names analysis) and, in a
+# state, the blocking keys derived from them. Not the scorer's version: a refit of the weights reads the
+# same records. Bump it whenever the analysis or the keys change, and every snapshot is rebuilt.
+RECORDS = "manara-person-records/1"
 
 
 class SnapshotError(ValueError):
-    """The snapshot is unreadable or was written by another algorithm version: rebuild the index."""
+    """The snapshot is unreadable or was written by another analysis version: rebuild the index."""
 
 
 def _dump(p: Prepared) -> dict[str, Any]:
@@ -53,7 +57,7 @@ def write(path: Path, records: Iterable[Prepared]) -> None:
     """Write a header line and one JSON line per analysed record, atomically."""
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as out:
-        out.write(json.dumps({"format": FORMAT, "algorithm": ALGORITHM}) + "\n")
+        out.write(json.dumps({"format": FORMAT, "records": RECORDS}) + "\n")
         for record in records:
             out.write(json.dumps(_dump(record), ensure_ascii=False) + "\n")
     tmp.replace(path)
@@ -66,9 +70,9 @@ def read(path: Path) -> Iterator[Prepared]:
             header = json.loads(src.readline())
         except json.JSONDecodeError as exc:
             raise SnapshotError(f"{path}: not a snapshot") from exc
-        expected = {"format": FORMAT, "algorithm": ALGORITHM}
+        expected = {"format": FORMAT, "records": RECORDS}
         if not isinstance(header, dict) or {k: header.get(k) for k in expected} != expected:
-            raise SnapshotError(f"{path}: snapshot of another format or algorithm version")
+            raise SnapshotError(f"{path}: snapshot of another format or analysis version")
         share = _Shared()
         for line in src:
             try:
@@ -96,7 +100,7 @@ def write_state(path: Path, records: list[Prepared | None], postings: dict[str, 
     million records, and unlike pickle it cannot make loading run code (types are checked on load).
     """
     tmp = path.with_name(path.name + ".tmp")
-    header = json.dumps({"format": STATE_FORMAT, "algorithm": ALGORITHM}).encode() + b"\n"
+    header = json.dumps({"format": STATE_FORMAT, "records": RECORDS}).encode() + b"\n"
     tmp.write_bytes(header + marshal.dumps(([_record(r) for r in records], postings, neighbours)))
     tmp.replace(path)
 
@@ -107,9 +111,9 @@ def read_state(path: Path) -> tuple[list[Prepared | None], dict[str, bytes], dic
     head, _, body = blob.partition(b"\n")
     try:
         header = json.loads(head)
-        expected = {"format": STATE_FORMAT, "algorithm": ALGORITHM}
+        expected = {"format": STATE_FORMAT, "records": RECORDS}
         if not isinstance(header, dict) or {k: header.get(k) for k in expected} != expected:
-            raise SnapshotError(f"{path}: snapshot of another format or algorithm version")
+            raise SnapshotError(f"{path}: snapshot of another format or analysis version")
         raw, postings, neighbours = marshal.loads(body)  # noqa: S302 - built-in types only, checked below
         if not (isinstance(raw, list) and isinstance(postings, dict) and isinstance(neighbours, dict)):
             raise TypeError("unexpected state types")
