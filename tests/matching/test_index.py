@@ -142,3 +142,17 @@ def test_invisible_records_do_not_crowd_out_visible_ones() -> None:
     query = PersonRecord("q", ("Aleksandr Kuzin",), ("1980-06-05",), ("ru",))
     results = m.search(query, allowed=lambda record_id: record_id == "visible")
     assert [r.id for r in results] == ["visible"]
+
+
+def test_a_common_full_name_with_a_birth_year_finds_the_one_born_that_year() -> None:
+    # Hundreds of namesakes tie on the (rare enough) name keys; the year is a common key that only
+    # re-ranks the leaders. Cutting the leaders inside the tie lost the person sought (a planted
+    # passenger at 1,000,000 notices: "Hiba Tazi", 1968, absent from the results).
+    m = Matcher()
+    for i in range(300):
+        m.add(PersonRecord(f"namesake-{i}", ("Hiba Tazi",), (str(1940 + i % 25),)))
+    for i in range(450):
+        m.add(PersonRecord(f"other-{i}", (f"Person{i:03d} Unrelated{i:03d}",), ("1968",)))
+    m.add(PersonRecord("sought", ("Hiba Tazi",), ("1968",)))
+    results = m.search(PersonRecord("q", ("Hiba Tazi",), ("1968",)))
+    assert results[0].id == "sought" and results[0].match

@@ -17,6 +17,7 @@ from manara.matching.keys import (
     pair_keys,
     record_keys,
     token_keys,
+    year_keys,
 )
 from manara.matching.names import token_key
 from manara.matching.namesim import TokenWeights
@@ -30,6 +31,7 @@ DOC_WEIGHT = 30.0
 RARE_COST = 400
 COMMON_CAP = 20_000
 BOOST_POOL = 40
+BOOST_POOL_MAX = 1000
 CANDIDATE_RATIO = 0.5
 BOOST_ALTERNATIVES = 2
 MIN_FUZZY_LEN = 3
@@ -188,19 +190,36 @@ class Matcher:
             get = acc.get
             for slot, weight in best.items():
                 acc[slot] = get(slot, 0.0) + weight
+        if acc:  # birth years only re-rank: alone they would make every contemporary a candidate
+            years = [key for key in year_keys(query.birth_dates) if self.frequency(key)]
+            boost += [[(key, DATE_FACTOR * self.idf(key))] for key in years]
         if allowed is not None:
             self._filter(acc, allowed)
         if boost and len(acc) > self.candidates:
-            pool = heapq.nlargest(BOOST_POOL, acc, key=acc.__getitem__) if len(acc) > BOOST_POOL else list(acc)
+            acc = self._boost(acc, boost)
+        return acc
+
+    def _boost(self, acc: dict[int, float], boost: list[list[tuple[str, float]]]) -> dict[int, float]:
+        """Keep the leaders by the rarer keys and add the common keys' weights to them.
+
+        The leaders are the BOOST_POOL best and every candidate tied with the last of them (up to
+        BOOST_POOL_MAX): a cut inside a tie would be arbitrary. A common full name with only a birth year
+        ties hundreds of namesakes on the name, and the year (a common key) must pick among all of them.
+        """
+        if len(acc) > BOOST_POOL:
+            cut = heapq.nlargest(BOOST_POOL, acc.values())[-1]
+            pool = [slot for slot, weight in acc.items() if weight >= cut]
+            if len(pool) > BOOST_POOL_MAX:
+                pool = heapq.nlargest(BOOST_POOL_MAX, pool, key=acc.__getitem__)
             acc = {slot: acc[slot] for slot in pool}
-            for alts in boost:
-                lists = [(self._postings[k], w) for k, w in alts]
-                for slot in pool:
-                    for postings, weight in lists:
-                        i = bisect_left(postings, slot)
-                        if i < len(postings) and postings[i] == slot:
-                            acc[slot] += weight
-                            break
+        for alts in boost:
+            lists = [(self._postings[k], w) for k, w in alts]
+            for slot in acc:
+                for postings, weight in lists:
+                    i = bisect_left(postings, slot)
+                    if i < len(postings) and postings[i] == slot:
+                        acc[slot] += weight
+                        break
         return acc
 
     def _filter(self, acc: dict[int, float], allowed: Callable[[str], bool]) -> None:

@@ -8,6 +8,7 @@ from manara.matching.scorer import Prepared
 
 DOC_PREFIX = "#"
 DATE_PREFIX = "@"
+YEAR_PREFIX = "%"
 VOWEL_PREFIX = "'"
 PAIR_SEP = "|"
 SHORT_SKELETON = 2
@@ -63,6 +64,12 @@ def date_keys(dates: tuple[str, ...], countries: frozenset[str] = frozenset()) -
     return keys
 
 
+def year_keys(dates: tuple[str, ...]) -> set[str]:
+    """Return keys of birth years (of full, partial or year-only dates): too common to find candidates,
+    they re-rank the leaders (a wanted person known by a common name and a birth year only)."""
+    return {YEAR_PREFIX + d[:4] for d in dates if len(d) >= 4 and d[:4].isdigit()}
+
+
 def record_keys(record: Prepared) -> set[str]:
     """Return all blocking keys of a prepared record (bounded)."""
     keys: set[str] = set()
@@ -70,6 +77,7 @@ def record_keys(record: Prepared) -> set[str]:
         keys |= name_keys(form)
     keys |= {DOC_PREFIX + d for d in record.documents}
     keys |= date_keys(record.birth_dates, record.countries)
+    keys |= year_keys(record.birth_dates)
     return set(sorted(keys)[:MAX_KEYS])
 
 

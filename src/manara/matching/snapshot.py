@@ -14,7 +14,7 @@ FORMAT = "manara-matching-snapshot/1"
 # The version of what a snapshot holds: the analysed records (scorer.prepare, names analysis) and, in a
 # state, the blocking keys derived from them. Not the scorer's version: a refit of the weights reads the
 # same records. Bump it whenever the analysis or the keys change, and every snapshot is rebuilt.
-RECORDS = "manara-person-records/1"
+RECORDS = "manara-person-records/2"  # 2: birth-year keys
 
 
 class SnapshotError(ValueError):
