@@ -7,6 +7,8 @@ from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import numpy as np
+
 from manara.matching import snapshot
 from manara.matching.keys import (
     DOC_PREFIX,
@@ -212,14 +214,19 @@ class Matcher:
             if len(pool) > BOOST_POOL_MAX:
                 pool = heapq.nlargest(BOOST_POOL_MAX, pool, key=acc.__getitem__)
             acc = {slot: acc[slot] for slot in pool}
-        for alts in boost:
-            lists = [(self._postings[k], w) for k, w in alts]
-            for slot in acc:
-                for postings, weight in lists:
-                    i = bisect_left(postings, slot)
-                    if i < len(postings) and postings[i] == slot:
-                        acc[slot] += weight
-                        break
+        slots = np.fromiter(acc, dtype=np.int32, count=len(acc))
+        for alts in boost:  # each unit adds the weight of its best alternative a leader carries
+            todo = np.ones(len(slots), dtype=bool)
+            for key, weight in alts:  # heaviest first
+                postings = np.frombuffer(self._postings[key], dtype=np.int32)  # a view: no copy
+                if not len(postings):
+                    continue
+                at = np.minimum(np.searchsorted(postings, slots), len(postings) - 1)
+                found = todo & (postings[at] == slots)
+                del postings  # release the view: the array may grow again (add) once the search is over
+                for slot in slots[found].tolist():
+                    acc[slot] += weight
+                todo &= ~found
         return acc
 
     def _filter(self, acc: dict[int, float], allowed: Callable[[str], bool]) -> None:
