@@ -221,7 +221,7 @@ class Matcher:
                 postings = np.frombuffer(self._postings[key], dtype=np.int32)  # a view: no copy
                 if not len(postings):
                     continue
-                at = np.minimum(np.searchsorted(postings, slots), len(postings) - 1)
+                at = np.minimum(postings.searchsorted(slots), len(postings) - 1)
                 found = todo & (postings[at] == slots)
                 del postings  # release the view: the array may grow again (add) once the search is over
                 for slot in slots[found].tolist():
