@@ -64,6 +64,15 @@ def test_settings() -> Iterator[None]:
     get_settings.cache_clear()
 
 
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private MANARA_DATA_DIR (job uploads and results, case attachments)."""
+    monkeypatch.setenv("MANARA_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from case.helpers import API, data_dir, open_case
+from case.helpers import API, open_case
 from conftest import Net
 from manara.audit.models import AuditEvent
 from manara.case.storage import safe_filename
@@ -18,7 +18,6 @@ from manara.errors import UnsupportedMedia
 from manara.member.roles import Role
 from manara.settings import get_settings
 
-__all__ = ["data_dir"]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

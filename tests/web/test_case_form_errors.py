@@ -7,13 +7,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from case.helpers import data_dir
 from manara.case.models import Case, CaseAttachment, CaseMessage, CaseTask
 from manara.member.roles import Role
 from manara.settings import get_settings
 from web.conftest import Console, csrf_of
-
-__all__ = ["data_dir"]
 
 
 def _count(session: Session, model: type) -> int:

@@ -8,13 +8,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from case.helpers import data_dir
 from conftest import Net
 from manara.case.models import Case, CaseAttachment
 from manara.member.roles import Role
 from web.conftest import Console, csrf_of
 
-__all__ = ["data_dir"]
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
