@@ -273,9 +273,6 @@ class Matcher:
         return [result(rid, value, features, explanation, self.threshold)
                 for value, rid, features, explanation in scored[:limit]]
 
-    def _weight(self, key: str) -> float:
-        return self.idf(key)
-
     def near_idf(self, key: str) -> float:
         """Return the rarity weight of a key's fuzzy neighbourhood: records carrying the key or a key one
         edit away (a fuzzy agreement is as common as the neighbourhood, not as the token)."""
