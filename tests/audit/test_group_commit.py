@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from conftest import _postgres_db
 from manara.audit.actions import AuditAction, record
-from manara.audit.chain import verify_chain
+from manara.audit.chain import GENESIS, verify_chain
 from manara.audit.group import GroupCommit
 from manara.audit.models import AuditEvent
 from manara.db.migrate import upgrade
@@ -203,7 +203,7 @@ def test_a_batch_is_chained_in_queue_order_with_one_head_read_and_one_insert(eng
     assert sorted(e.seq for e in outcomes) == list(range(2, 10))  # after the gate's event, one each
     # the eight pieces' records: one head read, one insert of all eight, one head update, in one transaction
     assert Counter(statements) == Counter(
-        {"SELECT audit_head": 2, "INSERT audit_event": 2, "UPDATE audit_head": 1, "INSERT audit_head": 1})
+        {"SELECT audit_head": 2, "INSERT audit_event": 2, "UPDATE audit_head": 2})
     with Session(engine) as session:
         rows = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
         assert [r.seq for r in rows] == list(range(1, 10)) and len({r.occurred_at for r in rows[1:]}) == 1
@@ -262,3 +262,22 @@ threads = [threading.Thread(target=writer, args=(k,)) for k in range(6)]
     assert 10 <= len(answered) < 60 and "w3-6" not in stored
     assert answered <= set(stored) and set(stored.values()) == {1}  # every answer is durable, once
     assert _verified(engine) == len(stored)
+
+
+def test_a_migrated_database_has_the_head_row_every_first_append_locks(engine: Engine) -> None:
+    # Without the row, `SELECT … FOR UPDATE` locks nothing and two processes' first appends both start at 1.
+    with Session(engine) as session:
+        assert session.execute(text("SELECT id, seq, hash FROM audit_head")).all() == [(1, 0, GENESIS)]
+        assert verify_chain(session).ok
+
+
+def test_without_its_head_row_the_chain_refuses_appends_and_fails_verification(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        session.execute(text("DELETE FROM audit_head"))
+    with Session(engine) as session:
+        report = verify_chain(session)
+        assert not report.ok and "head row is missing" in (report.reason or "")
+    with Session(engine) as session, pytest.raises(RuntimeError, match="no head row"), session.begin():
+        record(session, ACTOR, AuditAction.SCREENED, target_ids=["t"])
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0

@@ -64,17 +64,16 @@ def write(session: Session, events: list[AuditEvent]) -> None:
     """Number, stamp and hash ``events`` after the locked head, insert them at once and move the head."""
     conn = session.connection()
     head = conn.execute(_READ_HEAD).first()
-    seq, prev = (0, GENESIS) if head is None else (head.seq, head.hash)
+    if head is None:  # created by migration 0014: without it there is no row to lock, and appends could fork
+        raise RuntimeError("the audit chain has no head row: run `manara db upgrade`")
+    seq, prev = head.seq, head.hash
     now = utcnow()  # appended under the lock: seq order is time order, across processes too
     for event in events:
         seq += 1
         event.seq, event.occurred_at, event.prev_hash = seq, now, prev
         event.hash = prev = event_hash(event)
     conn.execute(_INSERT_EVENTS, [{c: getattr(e, c) for c in _COLUMNS} for e in events])
-    if head is None:
-        conn.execute(insert(_HEAD).values(id=1, seq=seq, hash=prev))
-    else:
-        conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
+    conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
 
 
 @dataclass(frozen=True)
@@ -112,6 +111,8 @@ def verify_chain(session: Session) -> ChainReport:
             return ChainReport(False, checked, event.seq, "event content does not match its hash (edited)")
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
     head = session.execute(select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)).first()
-    if head is not None and (head.seq != checked or head.hash != prev_hash):
+    if head is None:
+        return ChainReport(False, checked, checked + 1, "the chain's head row is missing")
+    if head.seq != checked or head.hash != prev_hash:
         return ChainReport(False, checked, checked + 1, f"chain ends at {checked} but head says {head.seq}")
     return ChainReport(True, checked)
