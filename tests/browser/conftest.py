@@ -18,35 +18,17 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from babel.messages.pofile import read_po
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sqlalchemy.orm import Session
 
-from conftest import _postgres_db, person
-from factories import red_details
-from manara.db.migrate import upgrade
-from manara.db.session import make_engine
-from manara.entity.actions import do_upsert_entities, make_placement
-from manara.entity.ftm import validate_entity
-from manara.entity.service import get_by_natural_key
-from manara.member import actions as member_actions
-from manara.member import passwords
-from manara.member.roles import Actor, Role
-from manara.notice import actions as notice_actions
-from manara.notice.schemas import NoticeIn
-from manara.visibility import Visibility
+from served import Seed, database, password_of, running, seed_network
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
@@ -54,74 +36,9 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 AXE = HERE / "vendor" / "axe.min.js"
 CHROMIUM = Path(os.environ.get("MANARA_CHROMIUM", "/usr/bin/chromium"))
 TRANSLATIONS = ROOT / "src" / "manara" / "web" / "translations"
-COUNTRIES = ("MA", "FR", "EG")
-SETUP = Actor(user_id="browser-setup", username="browser-setup", country="ZZ", role=Role.ADMINISTRATOR)
 BLOCKING = ("serious", "critical")
 BROWSER = pytest.mark.xdist_group("browser")
 expect.set_options(timeout=15_000)  # the machine running the suite may be busy: wait longer than 5 s by default
-# Users who sign in through the form (argon2 hashing is slow on purpose: only these get a password).
-SIGN_IN_USERS = frozenset({"ma.bureau_officer", "ma.duty_officer", "ma.reviewer", "fr.frontline_officer",
-                           "fr.bureau_officer", "fr.reviewer", "eg.bureau_officer", "ma.administrator"})  # fmt: skip
-
-
-def password_of(username: str) -> str:
-    """Return the console password the seed gives ``username``."""
-    return f"browser-test-{username}-pass"
-
-
-@dataclass
-class Seed:
-    """What the server's database holds before the first test: ids the tests need."""
-
-    red_notice_id: str = ""  # MA, published, visible to all: subject "Karim Benali"
-    unshared_notice_id: str = ""  # EG, published, visible to EG only
-
-
-def _seed(url: str) -> Seed:
-    """Create members MA, FR, EG with a user of every role each (some with a password) and two notices."""
-    engine = make_engine(url)
-    seed = Seed()
-    with Session(engine, expire_on_commit=False) as session:
-        actors: dict[tuple[str, Role], Actor] = {}
-        for code in COUNTRIES:
-            member_actions.do_create_member(session, code, acting=SETUP)
-            for role in Role:
-                username = f"{code.lower()}.{role.value}"
-                user = member_actions.do_create_user(session, username, country=code, role=role, acting=SETUP)
-                if username in SIGN_IN_USERS:
-                    passwords.do_set_password(session, user, password_of(username), acting=SETUP)
-                actors[(code, role)] = Actor(user_id=user.id, username=username, country=code, role=role)
-        session.commit()
-        red = _publish(session, actors[("MA", Role.BUREAU_OFFICER)], actors[("FR", Role.REVIEWER)], "Karim Benali",
-                       visibility="all")  # fmt: skip
-        hidden = _publish(session, actors[("EG", Role.BUREAU_OFFICER)], actors[("MA", Role.REVIEWER)],
-                          "Samir Haddad", visibility="owner")  # fmt: skip
-        seed.red_notice_id, seed.unshared_notice_id = red, hidden
-    engine.dispose()
-    return seed
-
-
-def _publish(session: Session, owner: Actor, reviewer: Actor, name: str, *, visibility: str) -> str:
-    """Publish a red notice of ``owner``'s country about a person ``name`` born 1985-04-12; return its id."""
-    subject = person(f"subj-{name}", name, birthDate="1985-04-12", nationality=owner.country.lower())
-    place = make_placement(session, owner, Visibility(visibility), [], None)
-    do_upsert_entities(session, owner, [validate_entity(subject)], place)
-    entity = get_by_natural_key(session, owner.country, subject["id"])
-    assert entity is not None
-    body = NoticeIn.model_validate({"type": "red", "subject_id": entity.id, "title": f"Wanted: {name}",
-                                    "summary": "Armed robbery.", "details": red_details(), "visibility": visibility,
-                                    "shared_with": []})  # fmt: skip
-    notice = notice_actions.do_create_notice(session, owner, body)
-    notice_actions.do_submit_notice(session, owner, notice)
-    notice_actions.do_review_notice(session, reviewer, notice, "approve", [])
-    session.commit()
-    return notice.id
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -134,20 +51,6 @@ class Server:
     database_url: str = ""  # the server's database, for a test module that seeds data of its own
 
 
-def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 300.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited ({proc.returncode}):\n{log.read_text()[-4000:]}")
-        try:
-            if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the server was not ready in {timeout} s:\n{log.read_text()[-4000:]}")
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Start uvicorn on a free loopback port over a fresh, seeded database; stop it at the end."""
@@ -155,32 +58,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `scripts/ensure-system-deps.sh browser` "
                     "(apt-get install chromium), or point MANARA_CHROMIUM at it")  # fmt: skip
     tmp = tmp_path_factory.mktemp("browser-server")
-    base = os.environ.get("MANARA_TEST_DATABASE_URL")
-    url = _postgres_db(base, suffix="browser") if base and base.startswith("postgresql") else f"sqlite:///{tmp}/b.db"
-    upgrade(url)
-    seed = _seed(url)
-    port = _free_port()
-    env = {**os.environ, "MANARA_ENV": "test", "MANARA_DATABASE_URL": url, "MANARA_DATA_DIR": str(tmp / "data"),
-           "MANARA_SECRET_KEY": secrets.token_urlsafe(32), "MANARA_SCREENING_REFRESH_SECONDS": "0.5",
-           "MANARA_LOG_LEVEL": "WARNING"}  # fmt: skip
-    src = str(ROOT / "src")
-    env["PYTHONPATH"] = os.pathsep.join([src, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
-    log = tmp / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "manara.api.app:create_app", "--factory",
-                                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                                env=env, stdout=out, stderr=subprocess.STDOUT, cwd=tmp)  # fmt: skip
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(proc, base_url, log)
+    url = database(tmp, "browser")
+    seed = seed_network(url)
+    with running([sys.executable, "-m", "uvicorn", "manara.api.app:create_app", "--factory", "--log-level", "warning"],
+                 url, tmp) as (_, base_url, log):  # fmt: skip
         yield Server(base_url, seed, log, url)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")

@@ -69,7 +69,7 @@ def _claim(factory: SessionFactory) -> tuple[str, Actor, str, bool] | None:
     """Mark the queued run running and return (id, actor, scope, full), or None if nothing is queued."""
     with factory() as session:
         run = session.scalars(select(XrefRun).where(XrefRun.status == "queued").order_by(XrefRun.created_at)
-                              .limit(1)).first()  # fmt: skip
+                              .limit(1).with_for_update(skip_locked=True)).first()  # fmt: skip
         if run is None:
             return None
         run.attempts += 1

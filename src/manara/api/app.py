@@ -34,6 +34,7 @@ from manara.screening.jobs import JobRunner
 from manara.screening.refresher import IndexRefresher
 from manara.screening.router import router as screening_router
 from manara.search.router import router as search_router
+from manara.serve import preloaded_index, runs_background_jobs
 from manara.settings import get_settings
 from manara.web.console import install_console
 from manara.web.pages import landing_page
@@ -72,18 +73,17 @@ def _lifespan(workers: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[
         settings = get_settings()
         refresher = IndexRefresher(read_only_unit, app.state.screening_index, settings.screening_refresh_seconds,
                                    settings.screening_snapshot)  # fmt: skip
-        runner = JobRunner(unit_of_work, app.state.screening_index, settings.data_dir,
-                           escalate_every=settings.escalation_every_seconds)
-        xref_runner = XrefRunner(unit_of_work, settings.data_dir)
+        runners: list[JobRunner | XrefRunner] = [JobRunner(unit_of_work, app.state.screening_index, settings.data_dir,
+                             escalate_every=settings.escalation_every_seconds),
+                   XrefRunner(unit_of_work, settings.data_dir)] if runs_background_jobs() else []  # fmt: skip
         refresher.start()
-        runner.start()
-        xref_runner.start()
+        for runner in runners:
+            runner.start()
         app.state.biometric_index = BiometricIndex()
         start_warmup(app.state.biometric_index, read_only_unit, settings.biometric_snapshot)
         yield
-        refresher.stop.set()
-        runner.stop.set()
-        xref_runner.stop.set()
+        for stoppable in (refresher, *runners):
+            stoppable.stop.set()
 
     return lifespan
 
@@ -103,7 +103,7 @@ def create_app(*, workers: bool = True) -> FastAPI:
     )  # fmt: skip
     install_error_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
-    app.state.screening_index = ScreeningIndex(lazy_build=not workers)
+    app.state.screening_index = preloaded_index() or ScreeningIndex(lazy_build=not workers)
     for router in (member_router, entity_router, notice_router, screening_router, document_router, hit_router,
                    audit_router, analysis_router, biometric_router, case_router, search_router,
                    xref_router):  # fmt: skip

@@ -42,13 +42,14 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] 
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only)")] = 1,
+    workers: Annotated[int, typer.Option(
+        help="Worker processes: with more than one, the screening index is loaded once, before they fork, "
+        "and shared (one per CPU core is the usual choice)")] = 1,
 ) -> None:
     """Serve the API and web pages."""
-    import uvicorn
+    from manara.serve import serve as run
 
-    uvicorn.run("manara.api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, log_level=get_settings().log_level.lower())  # fmt: skip
+    run(host, port, workers)
 
 
 @demo.command("load")

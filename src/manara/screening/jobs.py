@@ -45,16 +45,20 @@ def _progress(factory: SessionFactory, job_id: str, counts: BatchCounts) -> None
             processed=counts.processed, matched=counts.matched, hits=counts.hits, errors=counts.errors))  # fmt: skip
 
 
+RUNNABLE = ("queued", "failed")  # claimed atomically: two runners never run one job
+
+
 def run_job(
     factory: SessionFactory, index: ScreeningIndex, data_dir: Path, job_id: str, workers: int | None = None
 ) -> None:
-    """Run one job from its stored input, scoring in ``workers`` forked processes (default: one per CPU);
-    a failure is recorded on the job, never lost."""
+    """Run one queued (or failed) job from its stored input, scoring in ``workers`` forked processes (default:
+    one per CPU); a failure is recorded on the job, never lost. A job running elsewhere or done is left alone."""
     with factory() as session:
+        claim = update(ScreeningJob).where(ScreeningJob.id == job_id, ScreeningJob.status.in_(RUNNABLE))
+        claimed = session.execute(claim.values(status="running", started_at=utcnow()))
         job = session.get(ScreeningJob, job_id)
-        if job is None:
+        if job is None or claimed.rowcount != 1:  # type: ignore[attr-defined]
             return
-        job.status, job.started_at = "running", utcnow()
         actor = Actor(user_id=job.user_id, username=job.username, country=job.country, role=Role(job.role))
         fmt = job.input_format
     source, target = job_paths(data_dir, job_id)

@@ -26,26 +26,13 @@ class IndexRefresher:
         """Start the thread."""
         self.thread.start()
 
-    def _warm(self) -> None:
-        """Load the snapshot when there is a usable one; otherwise build from the database and save one."""
-        if self.snapshot is not None and (self.snapshot / "targets.json").exists():
-            try:
-                self.index.load(self.snapshot)
-                log.info("screening index loaded from %s (%d notices)", self.snapshot, len(self.index))
-                return
-            except (OSError, ValueError, KeyError, TypeError):
-                log.exception("unusable screening snapshot %s; rebuilding", self.snapshot)
-        with self.factory() as session:
-            self.index.build(session)
-        if self.snapshot is not None:
-            self.index.save(self.snapshot)
-
     def _loop(self) -> None:
-        try:
-            self._warm()
-        except Exception:  # noqa: BLE001 - ensure() below retries the build
-            log.exception("screening index warm-up failed")
-        settle()
+        if not self.index.built:  # a forked server worker has its parent's loaded index
+            try:
+                warm(self.index, self.factory, self.snapshot)
+            except Exception:  # noqa: BLE001 - ensure() below retries the build
+                log.exception("screening index warm-up failed")
+            settle()
         while not self.stop.is_set():
             try:
                 with self.factory() as session:
@@ -53,3 +40,18 @@ class IndexRefresher:
             except Exception:  # noqa: BLE001 - a failed pull is retried at the next tick
                 log.exception("screening index refresh failed")
             self.stop.wait(self.interval)
+
+
+def warm(index: ScreeningIndex, factory: SessionFactory, snapshot: Path | None) -> None:
+    """Load the snapshot when there is a usable one; otherwise build from the database and save one."""
+    if snapshot is not None and (snapshot / "targets.json").exists():
+        try:
+            index.load(snapshot)
+            log.info("screening index loaded from %s (%d notices)", snapshot, len(index))
+            return
+        except (OSError, ValueError, KeyError, TypeError):
+            log.exception("unusable screening snapshot %s; rebuilding", snapshot)
+    with factory() as session:
+        index.build(session)
+    if snapshot is not None:
+        index.save(snapshot)

@@ -1,0 +1,100 @@
+"""`manara serve --workers 2`: the parent loads the screening index once and forks workers sharing it; the
+workers stay fresh from the outbox, a dead worker is replaced, and SIGTERM stops everything cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from manara.db.session import make_engine
+from manara.member import actions as member_actions
+from manara.member.models import User
+from manara.member.roles import Actor, Role
+from served import database, publish_red, running, seed_network
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers need fork()")
+SETUP = Actor(user_id="serve-setup", username="serve-setup", country="ZZ", role=Role.ADMINISTRATOR)
+
+
+def _children(pid: int) -> set[int]:
+    """The live child processes of ``pid`` (read from /proc: no dependency for one test)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _actor(session: Session, username: str) -> Actor:
+    user = session.scalars(select(User).where(User.username == username)).one()
+    return Actor(user_id=user.id, username=username, country=user.country, role=Role(user.role))
+
+
+def _found(base: str, token: str, name: str, requests: int = 16) -> list[bool]:
+    """Screen ``name`` with ``requests`` concurrent fresh connections (spread over the workers by accept())."""
+
+    def one(_: int) -> bool:
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+            answer = client.post("/api/v1/screen", json={"names": [name], "birth_date": "1985-04-12"})
+            assert answer.status_code == 200, answer.text
+            return any(r["title"] == f"Wanted: {name}" and r["match"] for r in answer.json()["results"])
+
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(one, range(requests)))
+
+
+def _until(check: object, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_forked_workers_share_the_loaded_index_stay_fresh_and_are_replaced(tmp_path: Path) -> None:
+    url = database(tmp_path, "serve")
+    seed_network(url)
+    engine = make_engine(url)
+    with Session(engine, expire_on_commit=False) as session:
+        officer = session.scalars(select(User).where(User.username == "fr.frontline_officer")).one()
+        _, token = member_actions.do_create_api_key(session, officer, acting=SETUP)
+        session.commit()
+        owner, reviewer = _actor(session, "ma.bureau_officer"), _actor(session, "fr.reviewer")
+    snapshot = tmp_path / "snapshot"
+    command = [sys.executable, "-m", "manara.cli.main", "serve", "--workers", "2"]
+    with running(command, url, tmp_path, MANARA_SCREENING_SNAPSHOT=str(snapshot)) as (proc, base, log):
+        workers = _children(proc.pid)
+        assert len(workers) == 2, log.read_text()
+        assert (snapshot / "targets.json").exists()  # built once, by the parent, and saved for the next start
+        assert all(_found(base, token, "Karim Benali"))
+
+        # A notice published now is searchable in every worker within seconds.
+        with Session(engine) as session:
+            publish_red(session, owner, reviewer, "Layla Mansour", visibility="all")
+        _until(lambda: all(_found(base, token, "Layla Mansour")))
+
+        # A killed worker is replaced by a new fork of the loaded index, which catches up from the outbox.
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        _until(lambda: len(_children(proc.pid)) == 2 and victim not in _children(proc.pid))
+        _until(lambda: all(_found(base, token, "Layla Mansour", requests=24)))
+        assert all(_found(base, token, "Karim Benali"))
+
+        workers = _children(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0, log.read_text()
+        assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+        assert "exited with status -9; restarting it" in log.read_text()
+    engine.dispose()
