@@ -5,13 +5,14 @@ each a published notice: 85 % visible to all members, 10 % shared with three nam
 by their owner only, so the visibility filter is paid as in a real network), then measures:
 - index build time and resident memory;
 - single-query throughput and p50/p99 latency in-process (ScreeningIndex.search);
-- requests/s and p50/p99 over HTTP against `manara serve` loaded from a snapshot of that index,
-  with concurrent keep-alive clients on the same 2-core machine;
+- requests/s and p50/p99 over HTTP against `manara serve --workers N` (default one per CPU: the workers
+  share one load of the index copy-on-write) loaded from a snapshot of that index, with concurrent
+  keep-alive clients on the same 2-core machine, and the server's memory (PSS, shared pages counted once);
 - batch screening of P passengers (default 100,000; 2% planted wanted persons) through the real
   batch path (scored in forked workers, one per CPU by default; hits raised and audited in SQLite).
 
     .venv/bin/python benchmarks/screening.py [--n 1000000] [--queries 2000] [--passengers 100000]
-        [--workers 1] [--batch-workers 2] [--workdir /tmp/manara-screening-1000000]
+        [--workers 2] [--batch-workers 2] [--workdir /tmp/manara-screening-1000000]
         [--phases inprocess,batch,http]
 
 The gallery is built once per working directory and kept as an index snapshot, with the SQLite
@@ -149,11 +150,25 @@ def in_process(
     return len(records) / total, *percentiles(latencies), cpu / len(records) * 1000
 
 
+def tree(pid: int) -> list[int]:
+    """Process ``pid`` and its children (a server's supervisor and workers), from /proc."""
+    return [pid] + [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size of ``pid`` and its children: memory shared copy-on-write counted once."""
+    total = 0
+    for each in tree(pid):
+        for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU seconds used by process ``pid`` and its children (a server's workers), from /proc."""
     total, tick = 0.0, os.sysconf("SC_CLK_TCK")
-    pids = [pid] + [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    for each in pids:
+    for each in tree(pid):
         fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
         total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
     return total
@@ -327,7 +342,8 @@ def main() -> int:
     parser.add_argument("--planted", type=float, default=0.05, help="share of queries that are gallery persons")
     parser.add_argument("--passengers", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="server worker processes (`manara serve --workers`; default one per CPU)")
     parser.add_argument("--batch-workers", type=int, default=default_workers(), help="batch scoring processes")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=8765)
@@ -377,12 +393,12 @@ def main() -> int:
         token = new_token(url)
         proc = serve(url, workdir / "snapshot", workdir, args.port, args.workers)
         try:
-            cpu = cpu_seconds(proc.pid)
+            cpu, ready_mb = cpu_seconds(proc.pid), pss_mb(proc.pid)
             rps, hp50, hp99, errors, sent = http_load(args.port, token, queries, args.clients, args.seconds)
             server_ms = (cpu_seconds(proc.pid) - cpu) / max(1, sent) * 1000
             line = (f"{rps:,.0f} req/s, p50 {hp50:.1f} ms, p99 {hp99:.1f} ms, {errors} errors, "
-                    f"{args.workers} worker(s), {args.clients} clients, server CPU ≈ {server_ms:.1f} ms/request "
-                    f"({load()})")  # fmt: skip
+                    f"{args.workers} worker(s), {args.clients} clients, server CPU ≈ {server_ms:.1f} ms/request, "
+                    f"server memory (PSS) {ready_mb:,.0f} MB ready → {pss_mb(proc.pid):,.0f} MB after ({load()})")
         finally:
             proc.terminate()
             proc.wait(60)
