@@ -135,16 +135,16 @@ class Matcher:
         """Return the rarity weight of a key learned from the indexed records."""
         return math.log(1.0 + (len(self._slot_of) + 1) / (self.frequency(key) + 1))
 
-    def _fuzzy(self, key: str) -> set[str]:
+    def _fuzzy(self, key: str) -> list[str]:
         if len(key) < MIN_FUZZY_LEN:
-            return set()
+            return []
         found = set(self._neighbours.get(key, ()))
         for variant in deletions(key):
             found |= self._neighbours.get(variant, set())
             if variant in self._postings:
                 found.add(variant)
         found.discard(key)
-        return {k for k in found if k in self._postings}
+        return sorted(k for k in found if k in self._postings)  # sorted: the same order whatever the hash seed
 
     def _alternatives(self, key: str, fuzzy: bool) -> list[tuple[str, float]]:
         alts = [(key, self.idf(key))] if self.frequency(key) else []
@@ -155,15 +155,15 @@ class Matcher:
     def _query_units(self, query: Prepared) -> list[list[tuple[str, float]]]:
         units: dict[str, list[tuple[str, float]]] = {}
         for form in query.names:
-            for key in token_keys(form):
+            for key in sorted(token_keys(form)):  # key sets sorted: results never depend on the hash seed
                 units.setdefault(key, self._alternatives(key, True))
-            for key in joined_keys(form) | pair_keys(form):
+            for key in sorted(joined_keys(form) | pair_keys(form)):
                 units.setdefault(key, self._alternatives(key, False))
         for doc in query.documents:
             if self.frequency(DOC_PREFIX + doc):
                 units[DOC_PREFIX + doc] = [(DOC_PREFIX + doc, DOC_WEIGHT)]
         swapped = tuple(f"{d[:4]}-{d[8:10]}-{d[5:7]}" for d in query.birth_dates if len(d) >= 10)
-        for key in date_keys(query.birth_dates + swapped, query.countries):
+        for key in sorted(date_keys(query.birth_dates + swapped, query.countries)):
             if self.frequency(key):
                 factor = DATE_NATIONALITY_FACTOR if PAIR_SEP in key else DATE_FACTOR
                 units[key] = [(key, factor * self.idf(key))]
@@ -193,7 +193,7 @@ class Matcher:
             for slot, weight in best.items():
                 acc[slot] = get(slot, 0.0) + weight
         if acc:  # birth years only re-rank: alone they would make every contemporary a candidate
-            years = [key for key in year_keys(query.birth_dates) if self.frequency(key)]
+            years = [key for key in sorted(year_keys(query.birth_dates)) if self.frequency(key)]
             boost += [[(key, DATE_FACTOR * self.idf(key))] for key in years]
         if allowed is not None:
             self._filter(acc, allowed)
