@@ -66,6 +66,7 @@ def serve(host: str, port: int, workers: int) -> None:
     if workers <= 1:
         uvicorn.Server(config).run()
         return
+    logging.basicConfig(level=get_settings().log_level)  # the workers' app does the same; the loader logs first
     if not _become_subreaper():
         raise RuntimeError("--workers above 1 needs Linux (the forked workers' supervisor is a subreaper)")
     sock = config.bind_socket()  # listening starts with the first worker: until then, connections are refused
@@ -150,7 +151,7 @@ def _fork_loader(
         warm(index, read_only_unit, settings.screening_snapshot)
         get_engine().dispose()  # no pooled connection may be shared by the forked workers
         settle()
-        log.warning("screening index ready (%d notices, %.0f s); forking worker(s) %s", len(index),
+        log.info("screening index ready (%d notices, %.0f s); forking worker(s) %s", len(index),
                     time.monotonic() - started, list(numbers))  # fmt: skip
         _PRELOADED = index
         for number in numbers:
