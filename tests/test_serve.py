@@ -105,3 +105,16 @@ def test_forked_workers_share_the_loaded_index_stay_fresh_and_are_replaced(tmp_p
         assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
         assert "exited with status -9; restarting it" in log.read_text()
     engine.dispose()
+
+
+def test_no_worker_outlives_a_killed_supervisor(tmp_path: Path) -> None:
+    url = database(tmp_path, "orphans")
+    seed_network(url)
+    command = [sys.executable, "-m", "manara.cli.main", "serve", "--workers", "2"]
+    with running(command, url, tmp_path) as (proc, _, log):
+        _until(lambda: _workers(proc.pid))
+        workers = _workers(proc.pid)
+        proc.kill()  # SIGKILL: no chance to pass anything on
+        proc.wait(10)
+        _until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers), timeout=30)
+        assert "is gone; stopping worker" in log.read_text()

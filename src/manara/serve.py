@@ -25,6 +25,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 from typing import Any
 
@@ -39,7 +40,9 @@ log = logging.getLogger("manara.serve")
 
 APP = "manara.api.app:create_app"
 PR_SET_CHILD_SUBREAPER = 36  # prctl option, linux/prctl.h
-RESTART_PAUSE = 1.0  # seconds between restarts of a worker that keeps dying at start
+RESTART_PAUSE = 1.0  # seconds before replacing a worker; doubled for each loader failure in a row, up to:
+MAX_RESTART_PAUSE = 60.0
+ORPHAN_CHECK = 1.0  # seconds between a worker's checks that its supervisor is alive
 
 _PRELOADED: ScreeningIndex | None = None  # set in the parent before the fork; each worker uses its copy
 _RUNS_JOBS = True  # False in every forked worker but the first
@@ -85,49 +88,65 @@ def _become_subreaper() -> bool:
 
 
 def _supervise(config: uvicorn.Config, sock: socket.socket, workers: int) -> None:
-    loaders: dict[int, tuple[int, ...]] = {}  # loader pid -> the worker numbers it forks
-    children: dict[int, int] = {}  # worker pid -> worker number
-    stopping: list[int] = []
-
-    def stop(signum: int, _frame: Any) -> None:
-        stopping.append(signum)
-        for pid in (*loaders, *children):
-            _kill(pid, signal.SIGTERM)
-
-    def start(numbers: tuple[int, ...]) -> None:
-        pid, pipe = _fork_loader(config, sock, numbers, previous)
-        loaders[pid] = numbers
-        with os.fdopen(pipe, "rb") as reports:  # "<pid> <number>" per forked worker; EOF when the loader exits
-            for line in reports:
-                worker, number = map(int, line.split())
-                children[worker] = number
-
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    supervisor = _Supervisor(config, sock)
+    previous = {s: signal.signal(s, supervisor.stop) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    supervisor.handlers = previous
     try:
-        start(tuple(range(workers)))
-        while loaders or children:
+        supervisor.start(tuple(range(workers)))
+        while supervisor.loaders or supervisor.children:
             try:
                 pid, status = os.wait()
             except ChildProcessError:
                 break
-            code = os.waitstatus_to_exitcode(status)
-            if pid in loaders:
-                numbers = loaders.pop(pid)
-                if code != 0 and not stopping:  # nothing forked: try again after a pause
-                    log.error("loader of worker(s) %s exited with status %d; retrying", numbers, code)
-                    time.sleep(RESTART_PAUSE)
-                    start(numbers)
-                continue
-            number = children.pop(pid, -1)
-            if number < 0 or stopping:
-                continue
-            log.error("worker %d (pid %d) exited with status %d; restarting it", number, pid, code)
-            time.sleep(RESTART_PAUSE)
-            if not stopping:
-                start((number,))
+            supervisor.exited(pid, os.waitstatus_to_exitcode(status))
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+class _Supervisor:
+    """The supervisor's bookkeeping: loaders and workers by pid, and what to do when one exits."""
+
+    def __init__(self, config: uvicorn.Config, sock: socket.socket) -> None:
+        self.config, self.sock = config, sock
+        self.loaders: dict[int, tuple[int, ...]] = {}  # loader pid -> the worker numbers it forks
+        self.children: dict[int, int] = {}  # worker pid -> worker number
+        self.handlers: dict[signal.Signals, Any] = {}  # restored in the loader and workers
+        self.stopping, self.failures = False, 0
+
+    def stop(self, _signum: int, _frame: Any) -> None:
+        """Signal handler: stop every loader and worker gracefully, replace none."""
+        self.stopping = True
+        for pid in (*self.loaders, *self.children):
+            _kill(pid, signal.SIGTERM)
+
+    def start(self, numbers: tuple[int, ...]) -> None:
+        """Fork a loader for the workers ``numbers``; return once it has forked them (or failed)."""
+        if self.stopping:
+            return
+        pid, pipe = _fork_loader(self.config, self.sock, numbers, self.handlers)
+        self.loaders[pid] = numbers
+        with os.fdopen(pipe, "rb") as reports:  # "<pid> <number>" per forked worker; EOF when the loader exits
+            for line in reports:
+                worker, number = map(int, line.split())
+                self.children[worker] = number
+
+    def exited(self, pid: int, code: int) -> None:
+        """Account for a child that exited: replace a dead worker, retry a failed loader."""
+        if pid in self.loaders:
+            numbers = self.loaders.pop(pid)
+            self.failures = self.failures + 1 if code != 0 else 0
+            if code != 0 and not self.stopping:  # nothing forked (database down?): retry, more and more slowly
+                pause = min(MAX_RESTART_PAUSE, RESTART_PAUSE * 2**self.failures)
+                log.error("loader of worker(s) %s exited with status %d; retrying in %.0f s", numbers, code, pause)
+                time.sleep(pause)
+                self.start(numbers)
+            return
+        number = self.children.pop(pid, -1)
+        if number >= 0 and not self.stopping:
+            log.error("worker %d (pid %d) exited with status %d; restarting it", number, pid, code)
+            time.sleep(RESTART_PAUSE)
+            self.start((number,))
 
 
 def _fork_loader(
@@ -165,12 +184,14 @@ def _fork_loader(
 
 
 def _fork_worker(config: uvicorn.Config, sock: socket.socket, number: int, report: int) -> int:
+    supervisor = os.getppid()  # the loader's parent: the workers' parent once the loader has exited
     pid = os.fork()
     if pid:
         return pid
     code = 1
     try:  # the worker: never returns into the loader's code
         os.close(report)
+        _stop_when_orphaned(supervisor)
         global _RUNS_JOBS
         _RUNS_JOBS = number == 0
         if _PRELOADED is not None:
@@ -181,6 +202,19 @@ def _fork_worker(config: uvicorn.Config, sock: socket.socket, number: int, repor
         log.exception("worker %d failed", number)
     finally:
         os._exit(code)
+
+
+def _stop_when_orphaned(supervisor: int) -> None:
+    """Shut this worker down gracefully if the supervisor dies (even by SIGKILL): no worker outlives it."""
+
+    def watch() -> None:
+        while os.getppid() in (supervisor, loader):  # the loader is the parent until it exits
+            time.sleep(ORPHAN_CHECK)
+        log.error("the supervisor (pid %d) is gone; stopping worker %d", supervisor, os.getpid())
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    loader = os.getppid()
+    threading.Thread(target=watch, name="manara-orphan-watch", daemon=True).start()
 
 
 def _kill(pid: int, signum: int) -> None:
