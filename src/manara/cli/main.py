@@ -43,7 +43,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Annotated[int, typer.Option(
-        help="Worker processes: with more than one, the screening index is loaded once, before they fork, "
+        min=1, help="Worker processes: with more than one, the screening index is loaded once, before they fork, "
         "and shared (one per CPU core is the usual choice)")] = 1,
 ) -> None:
     """Serve the API and web pages."""
