@@ -44,12 +44,12 @@ RESTART_PAUSE = 1.0  # seconds before replacing a worker; doubled for each loade
 MAX_RESTART_PAUSE = 60.0
 ORPHAN_CHECK = 1.0  # seconds between a worker's checks that its supervisor is alive
 
-_PRELOADED: ScreeningIndex | None = None  # set in the parent before the fork; each worker uses its copy
+_PRELOADED: ScreeningIndex | None = None  # set in the loader before it forks; each worker uses its copy
 _RUNS_JOBS = True  # False in every forked worker but the first
 
 
 def preloaded_index() -> ScreeningIndex | None:
-    """Return the index the parent loaded before forking this worker, if any."""
+    """Return the index the loader loaded before forking this worker, if any."""
     return _PRELOADED
 
 
