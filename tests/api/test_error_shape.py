@@ -74,6 +74,19 @@ def test_415_and_malformed_json_422(client: TestClient, session: Session, net: N
     assert session.scalar(select(func.count(Entity.id))) == before
 
 
+@pytest.mark.parametrize("path", ["/api/v1/screen", "/api/v1/notices", "/api/v1/entities"])
+def test_without_a_valid_key_a_bad_body_gets_401_not_422(client: TestClient, net: Net, path: str) -> None:
+    # FastAPI parses the body before any dependency runs: the key is checked first all the same.
+    for body in (b'{"names": ["Karim', b'{"names": 5}', b"\xff\xfe"):
+        for headers in ({}, {"Authorization": "Bearer mnr_nope_nope"}, {"X-API-Key": "garbage"}):
+            resp = client.post(path, content=body, headers={**headers, "Content-Type": "application/json"})
+            assert_canonical(resp, 401, "unauthenticated")
+            assert resp.headers["www-authenticate"] == "Bearer"
+    officer = net.user("FR", Role.FRONTLINE_OFFICER).headers
+    resp = client.post(path, content=b'{"names": ["Karim', headers={**officer, "Content-Type": "application/json"})
+    assert_canonical(resp, 422, "validation_error")  # with a valid key, the body's fault is explained
+
+
 def test_validation_errors_do_not_echo_the_input(client: TestClient, net: Net) -> None:
     officer = net.user("MA", Role.BUREAU_OFFICER).headers
     hostile = "<script>alert(1)</script>" * 10

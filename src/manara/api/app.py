@@ -101,7 +101,7 @@ def create_app(*, workers: bool = True) -> FastAPI:
         description="Open platform for international police cooperation: notices, subjects (FollowTheMoney), "
         "access control and a tamper-evident audit log. Authenticate with `Authorization: Bearer <API key>`.",
     )  # fmt: skip
-    install_error_handlers(app)
+    install_error_handlers(app, API_PREFIX)
     api = APIRouter(prefix=API_PREFIX)
     app.state.screening_index = preloaded_index() or ScreeningIndex(lazy_build=not workers)
     for router in (member_router, entity_router, notice_router, screening_router, document_router, hit_router,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -119,6 +120,17 @@ async def header_actor(request: Request, factory: ReadSessionFactory) -> Actor:
     """Authenticate like `current_actor`, reading the headers itself: one dependency instead of four, for
     the hot screening endpoint (FastAPI resolves each dependency per request). Its route declares the
     security and the purpose header in OpenAPI with `AUTH_OPENAPI`."""
+    return await _resolve(request, factory, request_token(request), request.headers.get("x-manara-purpose"))
+
+
+async def authenticate_request(request: Request) -> Actor:
+    """Authenticate like `header_actor`, outside FastAPI's dependency resolution: the validation error
+    handler checks the key of an API request whose body could not even be parsed, so that a request
+    without a valid key gets 401 whatever its body (FastAPI parses the body before any dependency runs)."""
+    provider = request.app.dependency_overrides.get(get_read_session_factory, get_read_session_factory)
+    factory = provider()
+    if inspect.isawaitable(factory):
+        factory = await factory
     return await _resolve(request, factory, request_token(request), request.headers.get("x-manara-purpose"))
 
 

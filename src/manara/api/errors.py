@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from manara.api.deps import authenticate_request
 from manara.context import current_request_id
 from manara.errors import ErrorCode, ManaraError
 
@@ -40,15 +41,22 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Render every error, expected or not, in the canonical shape."""
+def install_error_handlers(app: FastAPI, api_prefix: str) -> None:
+    """Render every error, expected or not, in the canonical shape. Every route under ``api_prefix`` needs
+    an API key: a request there that fails validation without a valid key gets 401, never the 422 (default
+    deny: nothing about the endpoint is answered to an unauthenticated caller)."""
 
     @app.exception_handler(ManaraError)
     async def _manara(_: Request, exc: ManaraError) -> JSONResponse:
         return error_response(exc.http_status, str(exc.code), exc.message, exc.data)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if request.url.path.startswith(f"{api_prefix}/") and getattr(request.state, "actor", None) is None:
+            try:
+                await authenticate_request(request)
+            except ManaraError as denied:
+                return error_response(denied.http_status, str(denied.code), denied.message, denied.data)
         return error_response(422, str(ErrorCode.VALIDATION), "request validation failed",
                               {"errors": _validation_errors(exc)})  # fmt: skip
 
