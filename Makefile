@@ -52,4 +52,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/console.py
 
 clean:
-	rm -rf $(VENV) var manara.db manara.db-wal manara.db-shm
+	rm -rf $(VENV) var manara.db manara.db-wal manara.db-shm manara.db.writer-lock
