@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -118,3 +119,36 @@ def test_no_worker_outlives_a_killed_supervisor(tmp_path: Path) -> None:
         proc.wait(10)
         _until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers), timeout=30)
         assert "is gone; stopping worker" in log.read_text()
+
+
+def test_a_stop_waits_for_requests_in_progress_only_the_grace_period(tmp_path: Path) -> None:
+    # A live-feed stream lasts minutes; without a grace period a SIGTERM would wait for every one of them.
+    url = database(tmp_path, "grace")
+    seed_network(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        officer = session.scalars(select(User).where(User.username == "fr.frontline_officer")).one()
+        _, token = member_actions.do_create_api_key(session, officer, acting=SETUP)
+        session.commit()
+    engine.dispose()
+
+    def trickle() -> Iterator[bytes]:  # an upload that would take a minute
+        yield b"names,birth_date\n"
+        for _ in range(600):
+            time.sleep(0.1)
+            yield b"Karim Benali,1985-04-12\n"
+
+    command = [sys.executable, "-m", "manara.cli.main", "serve"]
+    with running(command, url, tmp_path, MANARA_SHUTDOWN_GRACE_SECONDS="2") as (proc, base, log):
+        upload = ThreadPoolExecutor(1).submit(
+            httpx.post, f"{base}/api/v1/screen/batch", content=trickle(), timeout=120,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "text/csv"})  # fmt: skip
+        time.sleep(1.5)
+        assert not upload.done()
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == -signal.SIGTERM, log.read_text()  # uvicorn ends by re-raising the signal it caught
+        assert time.monotonic() - started < 10
+        assert "timeout graceful shutdown exceeded" in log.read_text()
+        answer = upload.result(30)
+        assert answer.status_code >= 500, answer.text  # cut off: never answered as if the list had been received

@@ -59,8 +59,10 @@ def runs_background_jobs() -> bool:
 
 
 def _config(host: str, port: int) -> uvicorn.Config:
-    level = get_settings().log_level.lower()
-    return uvicorn.Config(APP, factory=True, host=host, port=port, proxy_headers=True, log_level=level)
+    settings = get_settings()
+    return uvicorn.Config(APP, factory=True, host=host, port=port, proxy_headers=True,
+                          log_level=settings.log_level.lower(),
+                          timeout_graceful_shutdown=settings.shutdown_grace_seconds)  # fmt: skip
 
 
 def serve(host: str, port: int, workers: int) -> None:

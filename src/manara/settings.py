@@ -101,6 +101,10 @@ class Settings(BaseSettings):
         1000, description="Most outbox events a reconnecting live feed replays after its `Last-Event-ID`; beyond "
         "that the browser is told to reload the page.",
     )
+    shutdown_grace_seconds: int = Field(
+        30, ge=1, description="On SIGTERM/SIGINT, seconds the server waits for requests in progress (live-feed "
+        "streams included: browsers reconnect and replay) before it cancels them and exits.",
+    )
     live_connection_seconds: float = Field(
         600.0, description="A live-feed stream ends after this many seconds; the browser reconnects with "
         "`Last-Event-ID` and its session is checked again.",

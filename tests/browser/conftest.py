@@ -53,15 +53,16 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """Start uvicorn on a free loopback port over a fresh, seeded database; stop it at the end."""
+    """Start `manara serve` on a free loopback port over a fresh, seeded database; stop it at the end."""
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `scripts/ensure-system-deps.sh browser` "
                     "(apt-get install chromium), or point MANARA_CHROMIUM at it")  # fmt: skip
     tmp = tmp_path_factory.mktemp("browser-server")
     url = database(tmp, "browser")
     seed = seed_network(url)
-    with running([sys.executable, "-m", "uvicorn", "manara.api.app:create_app", "--factory", "--log-level", "warning"],
-                 url, tmp) as (_, base_url, log):  # fmt: skip
+    # Open live-feed streams would hold a graceful stop for minutes: the grace period cuts them short.
+    with running([sys.executable, "-m", "manara.cli.main", "serve"], url, tmp,
+                 MANARA_SHUTDOWN_GRACE_SECONDS="2") as (_, base_url, log):  # fmt: skip
         yield Server(base_url, seed, log, url)
 
 
