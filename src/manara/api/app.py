@@ -73,9 +73,11 @@ def _lifespan(workers: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[
         settings = get_settings()
         refresher = IndexRefresher(read_only_unit, app.state.screening_index, settings.screening_refresh_seconds,
                                    settings.screening_snapshot)  # fmt: skip
-        runners: list[JobRunner | XrefRunner] = [JobRunner(unit_of_work, app.state.screening_index, settings.data_dir,
-                             escalate_every=settings.escalation_every_seconds),
-                   XrefRunner(unit_of_work, settings.data_dir)] if runs_background_jobs() else []  # fmt: skip
+        runners: list[JobRunner | XrefRunner] = []
+        if runs_background_jobs():  # one process per deployment (see manara.serve)
+            runners = [JobRunner(unit_of_work, app.state.screening_index, settings.data_dir,
+                                 escalate_every=settings.escalation_every_seconds),
+                       XrefRunner(unit_of_work, settings.data_dir)]
         refresher.start()
         for runner in runners:
             runner.start()

@@ -131,7 +131,7 @@ async def authenticate_request(request: Request) -> Actor:
     factory = provider()
     if inspect.isawaitable(factory):
         factory = await factory
-    return await _resolve(request, factory, request_token(request), request.headers.get("x-manara-purpose"))
+    return await header_actor(request, factory)
 
 
 AUTH_OPENAPI: dict[str, Any] = {

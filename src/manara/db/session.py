@@ -28,7 +28,7 @@ class _WriterLock:
     def __init__(self, database: str | None) -> None:
         self.thread = threading.Lock()
         self.path = None if not database or database == ":memory:" else f"{database}.writer-lock"
-        self.fd, self.pid = -1, 0
+        self.fd = -1  # opened on first use, in each process (see after_fork)
         _WRITER_LOCKS.add(self)
 
     def after_fork(self) -> None:
@@ -36,15 +36,15 @@ class _WriterLock:
         self.thread = threading.Lock()
         if self.fd >= 0:
             os.close(self.fd)
-        self.fd, self.pid = -1, 0
+        self.fd = -1
 
     def acquire(self) -> None:
         self.thread.acquire()
         if self.path is None:
             return
         try:
-            if self.pid != os.getpid():
-                self.fd, self.pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+            if self.fd < 0:
+                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             fcntl.flock(self.fd, fcntl.LOCK_EX)
         except BaseException:
             self.thread.release()

@@ -92,10 +92,7 @@ class TokenWeights:
 
     def of(self, form: NameForm) -> list[float]:
         """Return the weights of a form's tokens, computed once per form object."""
-        hit = self._forms.get(id(form))
-        if hit is None or hit[0] is not form:
-            hit = self._forms[id(form)] = (form, _compute_weights(form, self))
-        return hit[1]
+        return _per_form(self._forms, form, self)
 
     def near(self, key: str) -> float:
         """Return the weight of a key's fuzzy neighbourhood (never more than the key's own weight)."""
@@ -106,10 +103,15 @@ class TokenWeights:
 
     def near_of(self, form: NameForm) -> list[float]:
         """Return the neighbourhood weights of a form's tokens, computed once per form object."""
-        hit = self._near_forms.get(id(form))
-        if hit is None or hit[0] is not form:
-            hit = self._near_forms[id(form)] = (form, _compute_weights(form, self.near))
-        return hit[1]
+        return _per_form(self._near_forms, form, self.near)
+
+
+def _per_form(cache: dict[int, tuple[NameForm, list[float]]], form: NameForm, weight: Weight) -> list[float]:
+    """Memoise a form's token weights by object identity (the form is kept, so its id is not reused)."""
+    hit = cache.get(id(form))
+    if hit is None or hit[0] is not form:
+        hit = cache[id(form)] = (form, _compute_weights(form, weight))
+    return hit[1]
 
 
 def _compute_weights(form: NameForm, weight: Weight) -> list[float]:

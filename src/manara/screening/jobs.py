@@ -55,10 +55,10 @@ def run_job(
     one per CPU); a failure is recorded on the job, never lost. A job running elsewhere or done is left alone."""
     with factory() as session:
         claim = update(ScreeningJob).where(ScreeningJob.id == job_id, ScreeningJob.status.in_(RUNNABLE))
-        claimed = session.execute(claim.values(status="running", started_at=utcnow()))
+        if session.execute(claim.values(status="running", started_at=utcnow())).rowcount != 1:  # type: ignore[attr-defined]
+            return  # missing, running elsewhere or done
         job = session.get(ScreeningJob, job_id)
-        if job is None or claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return
+        assert job is not None  # claimed just now, in this transaction
         actor = Actor(user_id=job.user_id, username=job.username, country=job.country, role=Role(job.role))
         fmt = job.input_format
     source, target = job_paths(data_dir, job_id)
