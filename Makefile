@@ -27,7 +27,8 @@ run: demo
 	$(BIN)/manara serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy src/manara
 
 test-sqlite: $(STAMP)

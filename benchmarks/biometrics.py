@@ -51,8 +51,13 @@ def pairs(root: Path, name: str) -> list[tuple[str, str, bool]]:
     for line in (root / name).read_text().splitlines()[1:]:
         f = line.split()
         a, b = ((f[0], int(f[1])), (f[0], int(f[2]))) if len(f) == 3 else ((f[0], int(f[1])), (f[2], int(f[3])))
-        out.append((str(root / "images" / a[0] / f"{a[0]}_{a[1]:04d}.jpg"),
-                    str(root / "images" / b[0] / f"{b[0]}_{b[1]:04d}.jpg"), len(f) == 3))  # fmt: skip
+        out.append(
+            (
+                str(root / "images" / a[0] / f"{a[0]}_{a[1]:04d}.jpg"),
+                str(root / "images" / b[0] / f"{b[0]}_{b[1]:04d}.jpg"),
+                len(f) == 3,
+            )
+        )
     return out
 
 
@@ -150,22 +155,29 @@ def verification(root: Path, tmpl: dict[str, Vec | None], train_pairs: list[tupl
     train, test = pair_scores(tmpl, train_pairs), pair_scores(tmpl, test_pairs)
     chosen = best_threshold(train)
     if chosen is None:
-        print(f"pairsDevTrain: {len(train)} pairs with both templates in the cache, not of both kinds: no threshold"
-              f" chosen (make the training templates first, without --cached-only)")  # fmt: skip
+        print(
+            f"pairsDevTrain: {len(train)} pairs with both templates in the cache, not of both kinds: no threshold"
+            f" chosen (make the training templates first, without --cached-only)"
+        )
     else:
         g = np.array([x for x, same in train if same and x is not None])
         i = np.array([x for x, same in train if not same and x is not None])
         pooled = (g.var() + i.var()) / 2
-        print(f"pairsDevTrain similarity: genuine {g.mean():.3f} ± {g.std():.3f}, impostor {i.mean():.3f} ±"
-              f" {i.std():.3f}; face LLR fit: slope {(g.mean() - i.mean()) / pooled:.1f},"
-              f" even at {(g.mean() + i.mean()) / 2:.3f}")  # fmt: skip
+        print(
+            f"pairsDevTrain similarity: genuine {g.mean():.3f} ± {g.std():.3f}, impostor {i.mean():.3f} ±"
+            f" {i.std():.3f}; face LLR fit: slope {(g.mean() - i.mean()) / pooled:.1f},"
+            f" even at {(g.mean() + i.mean()) / 2:.3f}"
+        )
     test_paths = sorted({p for a, b, _ in test_pairs for p in (a, b)})
     ok = [p for p in test_paths if tmpl[p] is not None]
-    print(f"LFW View 1: train {len(train)} pairs, test {len(test)} pairs over {len(test_paths)} images,"
-          f" {len(test_paths) - len(ok)} test images without a template")  # fmt: skip
+    print(
+        f"LFW View 1: train {len(train)} pairs, test {len(test)} pairs over {len(test_paths)} images,"
+        f" {len(test_paths) - len(ok)} test images without a template"
+    )
     if chosen is not None:
-        print(f"threshold chosen on pairsDevTrain: similarity {chosen:.4f}"
-              f" (train accuracy {accuracy(train, chosen):.2%})")  # fmt: skip
+        print(
+            f"threshold chosen on pairsDevTrain: similarity {chosen:.4f} (train accuracy {accuracy(train, chosen):.2%})"
+        )
         print(f"pairsDevTest accuracy at it: {accuracy(test, chosen):.2%} (floor 98.5%)")
     print(f"pairsDevTest accuracy at the product's 1:1 threshold 0.5: {accuracy(test, 0.5):.2%}")
     vecs = np.stack([tmpl[p] for p in ok]).astype(np.float32)  # type: ignore[misc]
@@ -174,12 +186,16 @@ def verification(root: Path, tmpl: dict[str, Vec | None], train_pairs: list[tupl
     iu = np.triu_indices(len(ok), 1)
     impostor = sims[iu][people[iu[0]] != people[iu[1]]]
     genuine = np.array([s for s, same in test if same and s is not None])
-    print(f"TAR at FAR 1%: {tar_at(genuine, impostor, 0.01):.2%}; at FAR 0.1%: {tar_at(genuine, impostor, 0.001):.2%}"
-          f" ({len(genuine)} genuine, {len(impostor)} impostor pairs)")  # fmt: skip
+    print(
+        f"TAR at FAR 1%: {tar_at(genuine, impostor, 0.01):.2%}; at FAR 0.1%: {tar_at(genuine, impostor, 0.001):.2%}"
+        f" ({len(genuine)} genuine, {len(impostor)} impostor pairs)"
+    )
     for n in (1_000, 1_000_000):
         t = candidate_threshold(n)
-        print(f"  1:1 rates at the gallery-size threshold of N={n:,} ({t:.3f}): FAR {(impostor >= t).mean():.2e},"
-              f" TAR {(genuine >= t).mean():.2%}")  # fmt: skip
+        print(
+            f"  1:1 rates at the gallery-size threshold of N={n:,} ({t:.3f}): FAR {(impostor >= t).mean():.2e},"
+            f" TAR {(genuine >= t).mean():.2%}"
+        )
 
 
 def split(tmpl: dict[str, Vec | None]) -> tuple[list[str], list[str], list[str]]:
@@ -208,16 +224,20 @@ def identification(tmpl: dict[str, Vec | None]) -> None:
     right = np.array([owner[j] == Path(p).parent.name for p, j in zip(mated, best, strict=True)])
     mate_top = mated_sims.max(1)
     stranger_top = similarities(np.stack([tmpl[p] for p in strangers]).astype(np.float32), g).max(1)  # type: ignore[misc]
-    print(f"identification: gallery {len(g):,} (one image per person), {len(mated):,} mated and"
-          f" {len(strangers):,} non-mated probes")  # fmt: skip
+    print(
+        f"identification: gallery {len(g):,} (one image per person), {len(mated):,} mated and"
+        f" {len(strangers):,} non-mated probes"
+    )
     print(f"rank-1 identification rate: {right.mean():.2%}")
     for fpir in (0.01, 0.1):
         t = float(np.quantile(stranger_top, 1 - fpir))
         fnir = 1 - float((right & (mate_top > t)).mean())
         print(f"FNIR at FPIR {fpir:.0%}: {fnir:.2%} (threshold {t:.3f})")
     t = candidate_threshold(len(g))
-    print(f"at the product's gallery-size threshold for N={len(g):,} ({t:.3f}): FPIR {(stranger_top >= t).mean():.2%},"
-          f" FNIR {1 - float((right & (mate_top >= t)).mean()):.2%}")  # fmt: skip
+    print(
+        f"at the product's gallery-size threshold for N={len(g):,} ({t:.3f}): FPIR {(stranger_top >= t).mean():.2%},"
+        f" FNIR {1 - float((right & (mate_top >= t)).mean()):.2%}"
+    )
 
 
 def latency(search: object, probes: Vec, k: int = 10) -> tuple[NDArray[np.int64], str]:
@@ -234,8 +254,10 @@ def latency(search: object, probes: Vec, k: int = 10) -> tuple[NDArray[np.int64]
         cpu.append(time.thread_time() - start_cpu)
         found.append(ids[0])
     ms, cpu_ms = np.array(times) * 1000, np.array(cpu) * 1000
-    text = (f"median {np.median(ms):.2f} ms, p99 {np.percentile(ms, 99):.2f} ms (thread CPU: median"
-            f" {np.median(cpu_ms):.2f} ms, p99 {np.percentile(cpu_ms, 99):.2f} ms)")  # fmt: skip
+    text = (
+        f"median {np.median(ms):.2f} ms, p99 {np.percentile(ms, 99):.2f} ms (thread CPU: median"
+        f" {np.median(cpu_ms):.2f} ms, p99 {np.percentile(cpu_ms, 99):.2f} ms)"
+    )
     return np.array(found), text
 
 
@@ -247,9 +269,18 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def scale(tmpl: dict[str, Vec | None], size: int, n_probes: int, kinds: tuple[str, ...] = ("exact", "ivf"),
-          hnsw_size: int = 0, pipeline: int = 0, nlist: int = 0, nprobes: tuple[int, ...] = (64, 128, 256, 512),
-          efs: tuple[int, ...] = (64, 128, 256, 512), seed: int = 7) -> None:  # fmt: skip
+def scale(
+    tmpl: dict[str, Vec | None],
+    size: int,
+    n_probes: int,
+    kinds: tuple[str, ...] = ("exact", "ivf"),
+    hnsw_size: int = 0,
+    pipeline: int = 0,
+    nlist: int = 0,
+    nprobes: tuple[int, ...] = (64, 128, 256, 512),
+    efs: tuple[int, ...] = (64, 128, 256, 512),
+    seed: int = 7,
+) -> None:
     """1:N search over ``size`` templates: exact, IVF and HNSW; p99 latency and mate in the top 10.
 
     Each approximate index is also scored against exact search ("of exact's hits": the share of the
@@ -274,17 +305,21 @@ def scale(tmpl: dict[str, Vec | None], size: int, n_probes: int, kinds: tuple[st
     order = rng.permutation(len(probes))[:n_probes]
     probes, mates = probes[order], mates[order]
     is_real = order < len(real_probes)
-    print(f"scale: {len(vectors):,} templates ({len(real_gallery):,} real), {len(probes):,} probes"
-          f" ({int(is_real.sum())} real mated, the rest planted at real genuine offsets); {uptime()}")  # fmt: skip
+    print(
+        f"scale: {len(vectors):,} templates ({len(real_gallery):,} real), {len(probes):,} probes"
+        f" ({int(is_real.sum())} real mated, the rest planted at real genuine offsets); {uptime()}"
+    )
     exact_hit: NDArray[np.bool_] | None = None
 
     def report(name: str, search: object, build: str) -> None:
         found, times = latency(search, probes)
         hit = np.array([m in row for m, row in zip(mates, found, strict=True)])
         of_exact = "" if exact_hit is None else f", of exact's hits {hit[exact_hit].mean():.2%}"
-        print(f"  {name}: {build}{times}, mate in top 10 {hit.mean():.2%}"
-              f" (real {hit[is_real].mean():.2%}, planted {hit[~is_real].mean():.2%}){of_exact}",
-              flush=True)  # fmt: skip
+        print(
+            f"  {name}: {build}{times}, mate in top 10 {hit.mean():.2%}"
+            f" (real {hit[is_real].mean():.2%}, planted {hit[~is_real].mean():.2%}){of_exact}",
+            flush=True,
+        )
 
     faiss.omp_set_num_threads(1)  # one search per request thread, like the API
     if "exact" in kinds:
@@ -298,8 +333,11 @@ def scale(tmpl: dict[str, Vec | None], size: int, n_probes: int, kinds: tuple[st
     if "ivf" in kinds:
         faiss.omp_set_num_threads(2)
         before, start = rss_mb(), time.perf_counter()
-        ivf = approximate_index(vectors.shape[1], len(vectors), "ivf") if not nlist else faiss.index_factory(
-            vectors.shape[1], f"IVF{nlist},Flat")  # fmt: skip
+        ivf = (
+            approximate_index(vectors.shape[1], len(vectors), "ivf")
+            if not nlist
+            else faiss.index_factory(vectors.shape[1], f"IVF{nlist},Flat")
+        )
         ivf.train(vectors[rng.choice(len(vectors), size=min(len(vectors), 40 * ivf.nlist), replace=False)])
         ivf.add_with_ids(vectors, np.arange(len(vectors), dtype=np.int64))
         built = f"build {time.perf_counter() - start:.0f} s (2 threads), +{rss_mb() - before:.0f} MB; "
@@ -314,12 +352,16 @@ def scale(tmpl: dict[str, Vec | None], size: int, n_probes: int, kinds: tuple[st
             params = search_params(ivf, selector, nprobe=nprobe)
             found, times = latency(lambda q, k, p=params: ivf.search(q, k, params=p), probes)
             leaked = int(sum(int((row[row >= 0] % 2).sum()) for row in found))
-            print(f"  IVF nprobe={nprobe} (the product's) with a visibility selector ({label}) over half the gallery:"
-                  f" {times}, {leaked} invisible ids returned; {uptime()}", flush=True)  # fmt: skip
+            print(
+                f"  IVF nprobe={nprobe} (the product's) with a visibility selector ({label}) over half the gallery:"
+                f" {times}, {leaked} invisible ids returned; {uptime()}",
+                flush=True,
+            )
         if pipeline:
             images = list(tmpl)[:: max(1, len(tmpl) // pipeline)][:pipeline]
-            probe_pipeline(images, ivf, search_params(ivf, None, nprobe), f"IVF{ivf.nlist} nprobe {nprobe}"
-                           f" over {len(vectors):,}")  # fmt: skip
+            probe_pipeline(
+                images, ivf, search_params(ivf, None, nprobe), f"IVF{ivf.nlist} nprobe {nprobe} over {len(vectors):,}"
+            )
         ivf.reset()  # frees its memory before HNSW is built
         del ivf
     if "hnsw" in kinds:
@@ -329,8 +371,10 @@ def scale(tmpl: dict[str, Vec | None], size: int, n_probes: int, kinds: tuple[st
         before, start = rss_mb(), time.perf_counter()
         hnsw = approximate_index(vectors.shape[1], hnsw_size, "hnsw")
         hnsw.add(vectors[:hnsw_size])
-        built = (f"build {time.perf_counter() - start:.0f} s (2 threads, efConstruction"
-                 f" {hnsw.hnsw.efConstruction}), +{rss_mb() - before:.0f} MB; ")  # fmt: skip
+        built = (
+            f"build {time.perf_counter() - start:.0f} s (2 threads, efConstruction"
+            f" {hnsw.hnsw.efConstruction}), +{rss_mb() - before:.0f} MB; "
+        )
         probes, mates, is_real = probes[keep], mates[keep], is_real[keep]
         exact_hit = exact_hit[keep] if exact_hit is not None else None
         print(f"  HNSW over the first {hnsw_size:,} templates, {len(probes)} probes", flush=True)
@@ -361,10 +405,13 @@ def probe_pipeline(paths: list[str], gallery: object, params: object, label: str
         times.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
     ms, cpu_ms = np.array(times) * 1000, np.array(cpu) * 1000
-    print(f"probe pipeline (decode, detect, embed, search {label}), one process, {len(paths)} LFW images"
-          f" ({rejected} rejected): median {np.median(ms):.0f} ms, p99 {np.percentile(ms, 99):.0f} ms,"
-          f" max {ms.max():.0f} ms per image (process CPU: median {np.median(cpu_ms):.0f} ms,"
-          f" p99 {np.percentile(cpu_ms, 99):.0f} ms); {uptime()}", flush=True)  # fmt: skip
+    print(
+        f"probe pipeline (decode, detect, embed, search {label}), one process, {len(paths)} LFW images"
+        f" ({rejected} rejected): median {np.median(ms):.0f} ms, p99 {np.percentile(ms, 99):.0f} ms,"
+        f" max {ms.max():.0f} ms per image (process CPU: median {np.median(cpu_ms):.0f} ms,"
+        f" p99 {np.percentile(cpu_ms, 99):.0f} ms); {uptime()}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -376,16 +423,26 @@ def main() -> None:
     parser.add_argument("--train-pairs", type=int, default=2200, help="pairsDevTrain pairs used (evenly spread)")
     parser.add_argument("--probes", type=int, default=2000, help="probes timed in the scale test")
     parser.add_argument("--scale-only", action="store_true", help="only the scale test, on the cached templates")
-    parser.add_argument("--cached-only", action="store_true",
-                        help="make no template: evaluate the pairs and images already in the cache")
+    parser.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="make no template: evaluate the pairs and images already in the cache",
+    )
     parser.add_argument("--hnsw-gallery", type=int, default=0, help="HNSW gallery size (default: --gallery)")
     parser.add_argument("--indexes", default="exact,ivf", help="scale test: any of exact,ivf,hnsw (comma-separated)")
     parser.add_argument("--pipeline", type=int, default=60, help="images timed through the whole probe pipeline")
     parser.add_argument("--nlist", type=int, default=0, help="IVF cells (default: the product's for the gallery size)")
     parser.add_argument("--nprobes", default="64,128,256,512", help="IVF cells scanned, comma-separated")
     parser.add_argument("--ef", default="64,128,256,512", help="HNSW efSearch values, comma-separated")
-    parser.add_argument("--fingerprints", nargs="?", type=Path, const=fingerprints.FVC, default=None, metavar="FVC_DIR",
-                        help="run only the fingerprint part (FVC2000), on FVC_DIR if given")
+    parser.add_argument(
+        "--fingerprints",
+        nargs="?",
+        type=Path,
+        const=fingerprints.FVC,
+        default=None,
+        metavar="FVC_DIR",
+        help="run only the fingerprint part (FVC2000), on FVC_DIR if given",
+    )
     parser.add_argument("--no-fingerprints", action="store_true", help="skip the fingerprint part")
     args = parser.parse_args()
     if args.fingerprints is not None:
@@ -409,9 +466,17 @@ def face(args: argparse.Namespace) -> None:
         data = np.load(args.cache, allow_pickle=False)
         cached = {str(p): v for p, v, ok in zip(data["paths"], data["vectors"], data["ok"], strict=True) if ok}
         print(f"scale test only, on {len(cached):,} cached templates ({data['stamp']})")
-        scale(cached, args.gallery, args.probes, tuple(args.indexes.split(",")), args.hnsw_gallery,  # type: ignore[arg-type]
-              args.pipeline, args.nlist, tuple(int(n) for n in args.nprobes.split(",")),
-              tuple(int(n) for n in args.ef.split(",")))  # fmt: skip
+        scale(
+            cached,
+            args.gallery,
+            args.probes,
+            tuple(args.indexes.split(",")),
+            args.hnsw_gallery,  # type: ignore[arg-type]
+            args.pipeline,
+            args.nlist,
+            tuple(int(n) for n in args.nprobes.split(",")),
+            tuple(int(n) for n in args.ef.split(",")),
+        )
         return
     if args.cached_only:
         data = np.load(args.cache, allow_pickle=False)
@@ -425,8 +490,10 @@ def face(args: argparse.Namespace) -> None:
         tmpl, rate = templates(paths, args.cache)
     engine = default_engine(Modality.FACE)
     missing = sum(v is None for v in tmpl.values())
-    print(f"engine {engine.name} {engine.template_version}: {len(paths):,} View 1 images,"
-          f" {missing} without a template; enrolment (2 processes) {rate:.1f} images/s")  # fmt: skip
+    print(
+        f"engine {engine.name} {engine.template_version}: {len(paths):,} View 1 images,"
+        f" {missing} without a template; enrolment (2 processes) {rate:.1f} images/s"
+    )
     print(uptime())
     verification(root, tmpl, train)
     identification(tmpl)
@@ -434,8 +501,9 @@ def face(args: argparse.Namespace) -> None:
     flat = faiss.IndexFlatL2(vecs.shape[1])
     flat.add(vecs)
     if args.pipeline:
-        probe_pipeline(paths[:: max(1, len(paths) // args.pipeline)][: args.pipeline], flat, None,
-                       f"exact over {len(vecs):,}")  # fmt: skip
+        probe_pipeline(
+            paths[:: max(1, len(paths) // args.pipeline)][: args.pipeline], flat, None, f"exact over {len(vecs):,}"
+        )
     if not args.no_scale:
         scale(tmpl, args.gallery, args.probes, tuple(args.indexes.split(",")), args.hnsw_gallery)
 

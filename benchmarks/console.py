@@ -67,8 +67,9 @@ def people(session: Session) -> dict[str, Any]:
         member_actions.do_create_member(session, code, acting=SYSTEM)
     for code in ("MA", "FR", "EG"):
         for role in (Role.DUTY_OFFICER, Role.REVIEWER, Role.BUREAU_OFFICER, Role.FRONTLINE_OFFICER):
-            user = member_actions.do_create_user(session, f"{code.lower()}.{role.value}", country=code, role=role,
-                                                 acting=SYSTEM)  # fmt: skip
+            user = member_actions.do_create_user(
+                session, f"{code.lower()}.{role.value}", country=code, role=role, acting=SYSTEM
+            )
             do_set_password(session, user, PASSWORD, acting=SYSTEM)
             users[user.username] = Actor(user_id=user.id, username=user.username, country=code, role=role)
     bureau = session.get(type(user), users["ma.bureau_officer"].user_id)
@@ -91,14 +92,30 @@ def notice_rows(count: int, author: str) -> tuple[list[dict[str, Any]], list[dic
                 shared = sorted({others[i % 9], others[(i * 7) % 9]}) if i % 3 == 0 else []
                 when = now - timedelta(minutes=count - i)
                 submitted = now - timedelta(minutes=i % 720) if status == "submitted" else when
-                rows.append({"id": nid, "reference": f"{code}-{TYPE_CODES[plan.body['type']]}-2026-{i:06X}",
-                             "type": plan.body["type"], "status": status, "under_review": False,
-                             "subject_id": None, "title": plan.body["title"], "summary": "", "version": 1,
-                             "details": plan.body["details"], "visibility": "countries" if shared else "all",
-                             "shared_with": shared, "review_date": (now + timedelta(days=365)).date(),
-                             "checks": {}, "created_by": author, "owner_country": code, "created_at": when,
-                             "updated_at": when, "published_at": when,
-                             "submitted_at": submitted})  # fmt: skip
+                rows.append(
+                    {
+                        "id": nid,
+                        "reference": f"{code}-{TYPE_CODES[plan.body['type']]}-2026-{i:06X}",
+                        "type": plan.body["type"],
+                        "status": status,
+                        "under_review": False,
+                        "subject_id": None,
+                        "title": plan.body["title"],
+                        "summary": "",
+                        "version": 1,
+                        "details": plan.body["details"],
+                        "visibility": "countries" if shared else "all",
+                        "shared_with": shared,
+                        "review_date": (now + timedelta(days=365)).date(),
+                        "checks": {},
+                        "created_by": author,
+                        "owner_country": code,
+                        "created_at": when,
+                        "updated_at": when,
+                        "published_at": when,
+                        "submitted_at": submitted,
+                    }
+                )
                 shares.extend({"notice_id": nid, "country": c} for c in shared)
                 if len(rows) == count:
                     return rows, shares
@@ -109,10 +126,13 @@ def notice_rows(count: int, author: str) -> tuple[list[dict[str, Any]], list[dic
 def outbox_row(notice: dict[str, Any]) -> dict[str, Any]:
     """The event the approval of ``notice`` would have written."""
     topic = "notice.submitted" if notice["status"] == "submitted" else "notice.approved"
-    payload = {k: notice[k] for k in ("id", "type", "status", "under_review", "reference", "visibility",
-                                      "shared_with")}  # fmt: skip
-    return {"topic": topic, "country": notice["owner_country"], "created_at": notice["updated_at"],
-            "payload": {**payload, "owner": notice["owner_country"]}}  # fmt: skip
+    payload = {k: notice[k] for k in ("id", "type", "status", "under_review", "reference", "visibility", "shared_with")}
+    return {
+        "topic": topic,
+        "country": notice["owner_country"],
+        "created_at": notice["updated_at"],
+        "payload": {**payload, "owner": notice["owner_country"]},
+    }
 
 
 def build(url: str, count: int, hits: int) -> dict[str, Any]:
@@ -137,9 +157,17 @@ def build(url: str, count: int, hits: int) -> dict[str, Any]:
 
 def raise_hit(session: Session, querying: Actor, i: int) -> Any:
     """Raise an open hit of ``querying`` on a Moroccan red notice."""
-    candidate = HitCandidate(target_type="notice", target_id=new_id(), owner_country="MA", notice_type="red",
-                             algorithm="person-v1", score=0.91, threshold=0.7, features={"name": 0.95},
-                             explanation="name and birth date agree")  # fmt: skip
+    candidate = HitCandidate(
+        target_type="notice",
+        target_id=new_id(),
+        owner_country="MA",
+        notice_type="red",
+        algorithm="person-v1",
+        score=0.91,
+        threshold=0.7,
+        features={"name": 0.95},
+        explanation="name and birth date agree",
+    )
     return do_raise_hit(session, querying, candidate, fingerprint=f"{i:064x}", query={"names": [f"Person {i}"]})
 
 
@@ -147,9 +175,11 @@ def sign_in(client: Any, username: str) -> None:
     """Sign in through the console's form (CSRF token first), as a browser does."""
     token = CSRF.search(client.get("/console/login").text)
     assert token, "no sign-in form"
-    response = client.post("/console/login", data={"username": username, "password": PASSWORD,
-                                                   "csrf_token": token.group(1), "next": "/console/"},
-                           follow_redirects=False)  # fmt: skip
+    response = client.post(
+        "/console/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": token.group(1), "next": "/console/"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.status_code
 
 
@@ -172,11 +202,13 @@ def render_times(url: str, renders: int) -> None:
 
     from manara.api.app import create_app
 
-    pages = [("dashboard, duty officer MA", "ma.duty_officer", "/console/"),
-             ("dashboard, reviewer FR", "fr.reviewer", "/console/"),
-             ("notices list, page 1", "ma.bureau_officer", "/console/notices"),
-             ("notices list, red, page 40", "ma.bureau_officer", "/console/notices?type=red#40"),
-             ("notices list, page 400", "ma.bureau_officer", "/console/notices#400")]  # fmt: skip
+    pages = [
+        ("dashboard, duty officer MA", "ma.duty_officer", "/console/"),
+        ("dashboard, reviewer FR", "fr.reviewer", "/console/"),
+        ("notices list, page 1", "ma.bureau_officer", "/console/notices"),
+        ("notices list, red, page 40", "ma.bureau_officer", "/console/notices?type=red#40"),
+        ("notices list, page 400", "ma.bureau_officer", "/console/notices#400"),
+    ]
     for label, username, path in pages:
         with TestClient(create_app(workers=False)) as client:
             sign_in(client, username)
@@ -201,8 +233,12 @@ def free_port() -> int:
 
 def serve(url: str, workdir: Path, port: int) -> subprocess.Popen[bytes]:
     """Start `manara serve` on the benchmark database; wait until it answers."""
-    env = {**os.environ, "MANARA_DATABASE_URL": url, "MANARA_DATA_DIR": str(workdir / "var"),
-           "MANARA_LOG_LEVEL": "WARNING"}  # fmt: skip
+    env = {
+        **os.environ,
+        "MANARA_DATABASE_URL": url,
+        "MANARA_DATA_DIR": str(workdir / "var"),
+        "MANARA_LOG_LEVEL": "WARNING",
+    }
     proc = subprocess.Popen([sys.executable, "-m", "manara.cli.main", "serve", "--port", str(port)], env=env)  # noqa: S603
     deadline = time.time() + 300
     while time.time() < deadline:
@@ -230,8 +266,10 @@ class FeedClient:
         while True:
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
             resume = f"Last-Event-ID: {last_id}\r\n" if last_id else ""
-            writer.write(f"GET /console/feed HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n{resume}"
-                         f"Cookie: manara_session={self.cookie}\r\n\r\n".encode())  # fmt: skip
+            writer.write(
+                f"GET /console/feed HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n{resume}"
+                f"Cookie: manara_session={self.cookie}\r\n\r\n".encode()
+            )
             await writer.drain()
             try:
                 while line := await reader.readline():
@@ -268,8 +306,9 @@ async def fan_out(port: int, clients: int, rounds: int, hits: list[str], token: 
         await asyncio.wait_for(asyncio.gather(*(c.ready.wait() for c in group)), 30)
     deliveries: list[float] = []
     all_received: list[float] = []
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}",
-                                 headers={"Authorization": f"Bearer {token}"}) as api:  # fmt: skip
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"}
+    ) as api:
         for hit_id in hits[:rounds]:
             await asyncio.sleep(0.5)
             start = time.perf_counter()
@@ -289,9 +328,11 @@ async def fan_out(port: int, clients: int, rounds: int, hits: list[str], token: 
     p50, p99, top = percentiles(deliveries)
     a50, a99, amax = percentiles(all_received)
     missing = rounds * clients - len(deliveries)
-    print(f"fan-out to {clients} clients, {rounds} actions: per delivery p50 {p50:.1f} ms  p99 {p99:.1f} ms  "
-          f"max {top:.1f} ms; all {clients} received: p50 {a50:.1f} ms  p99 {a99:.1f} ms  max {amax:.1f} ms; "
-          f"missing {missing}; frames leaked to the 20 EG clients: {leaked}; reconnections: {reconnects}")  # fmt: skip
+    print(
+        f"fan-out to {clients} clients, {rounds} actions: per delivery p50 {p50:.1f} ms  p99 {p99:.1f} ms  "
+        f"max {top:.1f} ms; all {clients} received: p50 {a50:.1f} ms  p99 {a99:.1f} ms  max {amax:.1f} ms; "
+        f"missing {missing}; frames leaked to the 20 EG clients: {leaked}; reconnections: {reconnects}"
+    )
 
 
 def main() -> None:

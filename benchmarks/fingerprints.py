@@ -68,8 +68,10 @@ def main(root: Path | None = None) -> None:
     elapsed = time.perf_counter() - start
     templates = {p: v for p, v, _ in done}
     engine = pairwise_engine(Modality.FINGER)
-    print(f"enrolment (2 processes): {len(paths) / elapsed:.2f} images/s; mean {np.mean([t for *_, t in done]):.2f} s "
-          f"per image per process; {sum(v is None for v in templates.values())} without a template")  # fmt: skip
+    print(
+        f"enrolment (2 processes): {len(paths) / elapsed:.2f} images/s; mean {np.mean([t for *_, t in done]):.2f} s "
+        f"per image per process; {sum(v is None for v in templates.values())} without a template"
+    )
 
     def score(a: str, b: str) -> float:
         va, vb = templates[a], templates[b]
@@ -83,23 +85,34 @@ def main(root: Path | None = None) -> None:
         firsts = [impressions[0] for impressions in fingers.values()]
         genuine = np.array([score(a, b) for imps in fingers.values() for a, b in itertools.combinations(imps, 2)])
         impostor = np.array([score(a, b) for a, b in itertools.combinations(firsts, 2)])
-        wide = np.array([score(p, first) for f, imps in fingers.items() for p in imps for first in firsts
-                         if finger_of(first)[0] != f])  # fmt: skip
+        wide = np.array(
+            [
+                score(p, first)
+                for f, imps in fingers.items()
+                for p in imps
+                for first in firsts
+                if finger_of(first)[0] != f
+            ]
+        )
         eer, fmr100 = rates(genuine, impostor)
         eer_wide, fmr100_wide = rates(genuine, wide)
-        print(f"{db}: EER {eer:.2%} (floor 5%), FMR100 {fmr100:.2%} — FVC protocol, {len(genuine)} genuine, "
-              f"{len(impostor)} impostor; with {len(wide)} impostor pairs: EER {eer_wide:.2%}, "
-              f"FMR100 {fmr100_wide:.2%}; at similarity {threshold}: FNMR {(genuine < threshold).mean():.2%}, "
-              f"FMR {(wide >= threshold).mean():.2%}")  # fmt: skip
+        print(
+            f"{db}: EER {eer:.2%} (floor 5%), FMR100 {fmr100:.2%} — FVC protocol, {len(genuine)} genuine, "
+            f"{len(impostor)} impostor; with {len(wide)} impostor pairs: EER {eer_wide:.2%}, "
+            f"FMR100 {fmr100_wide:.2%}; at similarity {threshold}: FNMR {(genuine < threshold).mean():.2%}, "
+            f"FMR {(wide >= threshold).mean():.2%}"
+        )
     gallery = [v for v in templates.values() if v is not None]
     probes = gallery[:: max(1, len(gallery) // 10)][:10]
     start = time.perf_counter()
     for probe in probes:
         engine.compare_many(probe, gallery)
     elapsed = time.perf_counter() - start
-    print(f"1:N matching: {len(probes) * len(gallery) / elapsed:.0f} gallery comparisons/s "
-          f"({len(probes)} probes × {len(gallery)} templates, mean {np.mean([len(g) // 5 for g in gallery]):.0f} "
-          f"minutiae); load average after: {os.getloadavg()[0]:.2f}")  # fmt: skip
+    print(
+        f"1:N matching: {len(probes) * len(gallery) / elapsed:.0f} gallery comparisons/s "
+        f"({len(probes)} probes × {len(gallery)} templates, mean {np.mean([len(g) // 5 for g in gallery]):.0f} "
+        f"minutiae); load average after: {os.getloadavg()[0]:.2f}"
+    )
 
 
 if __name__ == "__main__":

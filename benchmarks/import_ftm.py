@@ -105,10 +105,23 @@ def run_baseline(url: str, path: Path) -> float:
         rows = []
         for line in handle:
             d = orjson.loads(line)
-            rows.append({"id": new_id(), "owner_country": "MA", "entity_id": "b-" + d["id"], "schema": d["schema"],
-                         "caption": d["properties"]["name"][0], "properties": d["properties"], "visibility": "all",
-                         "shared_with": [], "review_date": now.date(), "status": "active", "content_hash": "",
-                         "created_at": now, "updated_at": now})  # fmt: skip
+            rows.append(
+                {
+                    "id": new_id(),
+                    "owner_country": "MA",
+                    "entity_id": "b-" + d["id"],
+                    "schema": d["schema"],
+                    "caption": d["properties"]["name"][0],
+                    "properties": d["properties"],
+                    "visibility": "all",
+                    "shared_with": [],
+                    "review_date": now.date(),
+                    "status": "active",
+                    "content_hash": "",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             if len(rows) == 1000:
                 session.execute(insert(Entity), rows)
                 session.commit()
@@ -139,8 +152,10 @@ def main() -> int:
         again_s, again = run_import(url, actor, data)
         base_s = run_baseline(url, data)
     backend = "PostgreSQL" if args.postgres else "SQLite"
-    print(f"# import_ftm: {args.n:,} persons on {backend}, {platform.machine()} {os.cpu_count()} cores, "
-          f"Python {sys.version.split()[0]} (generation {args.n / gen_s:,.0f}/s)")
+    print(
+        f"# import_ftm: {args.n:,} persons on {backend}, {platform.machine()} {os.cpu_count()} cores, "
+        f"Python {sys.version.split()[0]} (generation {args.n / gen_s:,.0f}/s)"
+    )
     print("| backend | run | seconds | entities/s | vs bare INSERT | result |")
     print("|---|---|---|---|---|---|")
     for label, secs, result in (("first import", first_s, first), ("re-import (idempotent)", again_s, again)):

@@ -61,8 +61,9 @@ class EngineAdapter:
         from manara.matching import PersonRecord
 
         nats = tuple(n.strip() for n in (row.get("nationality") or "").split(";") if n.strip())
-        return PersonRecord(id=row[key], names=(row["name"],), birth_dates=iso_dates(row.get("dob", "")),
-                            nationalities=nats)
+        return PersonRecord(
+            id=row[key], names=(row["name"],), birth_dates=iso_dates(row.get("dob", "")), nationalities=nats
+        )
 
     def index(self, gallery: list[dict[str, str]]) -> None:
         for row in gallery:
@@ -78,8 +79,15 @@ def make() -> EngineAdapter:
 
 
 def _run(python: str, matchers: list[str], extra: list[str], results: Path, env_path: str) -> None:
-    cmd = [python, str(HARNESS / "bench.py"), "--gallery", str(DATA / "gallery.tsv"),
-           "--queries", str(DATA / "queries_dev.tsv"), *extra]
+    cmd = [
+        python,
+        str(HARNESS / "bench.py"),
+        "--gallery",
+        str(DATA / "gallery.tsv"),
+        "--queries",
+        str(DATA / "queries_dev.tsv"),
+        *extra,
+    ]
     for m in matchers:
         cmd += ["--matcher", m]
     env = dict(os.environ, NAMEBENCH_RESULTS=str(results), PYTHONPATH=env_path)
@@ -100,10 +108,12 @@ def _row(path: Path) -> str:
 
     d = o["at_default"]
     lat = m.get("cpu_latency") or m.get("latency") or {}
-    return (f"| {m['name']} | {o['recall@1']:.3f} | {o[f'recall@{k}']:.3f} | {r10('sanc_latin')} | "
-            f"{r10('sanc_arabic')} | {r10('wd_hebrew')} | {r10('wd_korean')} | {at('at_far_1pct')} | "
-            f"{d['threshold']:.2f}: {d['hit_rate']:.3f} / {d['false_alert_rate']:.3f} | "
-            f"{lat.get('mean_ms', 0):.1f} / {lat.get('p95_ms', 0):.1f} |")
+    return (
+        f"| {m['name']} | {o['recall@1']:.3f} | {o[f'recall@{k}']:.3f} | {r10('sanc_latin')} | "
+        f"{r10('sanc_arabic')} | {r10('wd_hebrew')} | {r10('wd_korean')} | {at('at_far_1pct')} | "
+        f"{d['threshold']:.2f}: {d['hit_rate']:.3f} / {d['false_alert_rate']:.3f} | "
+        f"{lat.get('mean_ms', 0):.1f} / {lat.get('p95_ms', 0):.1f} |"
+    )
 
 
 def main() -> int:
@@ -130,8 +140,10 @@ def main() -> int:
             _run(ANCHOR_PYTHON, anchors, extra, results, str(HARNESS))
         else:
             print(f"reference matchers skipped: {ANCHOR_PYTHON} not found")
-    print("\n| matcher | R@1 | R@10 | R@10 latin | R@10 arabic | R@10 hebrew | R@10 korean | "
-          "hit@FAR<=1% | default t: hit / FAR | CPU ms mean / p95 |")
+    print(
+        "\n| matcher | R@1 | R@10 | R@10 latin | R@10 arabic | R@10 hebrew | R@10 korean | "
+        "hit@FAR<=1% | default t: hit / FAR | CPU ms mean / p95 |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for path in sorted(results.glob("*.json")):
         print(_row(path))

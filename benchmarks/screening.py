@@ -92,8 +92,16 @@ def gallery(n: int) -> tuple[ScreeningIndex, list[dict[str, Any]], float, float]
         for person in generate_persons(code, per, seed=11):
             nid = f"n-{person['id']}"
             visibility, shared = scope(code, scopes)
-            target = Target(notice_id=nid, owner=code, visibility=visibility, shared_with=shared, notice_type="red",
-                            reference=nid, title="Wanted", subject_pk=str(person["id"]))  # fmt: skip
+            target = Target(
+                notice_id=nid,
+                owner=code,
+                visibility=visibility,
+                shared_with=shared,
+                notice_type="red",
+                reference=nid,
+                title="Wanted",
+                subject_pk=str(person["id"]),
+            )
             index.put(target, record_from_ftm({**person, "id": nid}))
             if rng.random() < 0.002 and visibility == "all":  # planted queries: notices the searcher may see
                 sample.append(person)
@@ -116,8 +124,12 @@ def make_queries(sample: list[dict[str, Any]], count: int, planted: float, seed:
             queries.append({"names": [rng.choice(name_variants(person))], "birth_date": dob})
         else:
             person = strangers[i]
-            queries.append({"names": person["properties"]["name"][:1],
-                            "birth_date": (person["properties"].get("birthDate") or [None])[0]})  # fmt: skip
+            queries.append(
+                {
+                    "names": person["properties"]["name"][:1],
+                    "birth_date": (person["properties"].get("birthDate") or [None])[0],
+                }
+            )
     return queries
 
 
@@ -133,9 +145,12 @@ def in_process(
     """Return queries/s, p50 ms and p99 ms of single searches, and the CPU ms per query (which the load of
     a shared machine does not inflate), after searching for other travellers (``warm_up``) first, as a
     server has before it meets these: its caches of common name parts are then warm, not of these queries."""
+
     def records_of(batch: list[dict[str, Any]]) -> list[PersonRecord]:
-        return [PersonRecord(id="q", names=tuple(q["names"]), birth_dates=(q["birth_date"],) if q["birth_date"]
-                             else ()) for q in batch]  # fmt: skip
+        return [
+            PersonRecord(id="q", names=tuple(q["names"]), birth_dates=(q["birth_date"],) if q["birth_date"] else ())
+            for q in batch
+        ]
 
     for record in records_of(warm_up):
         index.search("FR", record, 10)
@@ -185,8 +200,9 @@ def setup_db(workdir: Path) -> tuple[str, Actor]:
         if user is None:
             for code in COUNTRIES:
                 member_actions.do_create_member(session, code, acting=system)
-            user = member_actions.do_create_user(session, "fr.fo", country="FR", role=Role.FRONTLINE_OFFICER,
-                                                 acting=system)  # fmt: skip
+            user = member_actions.do_create_user(
+                session, "fr.fo", country="FR", role=Role.FRONTLINE_OFFICER, acting=system
+            )
         actor = Actor(user_id=user.id, username=user.username, country="FR", role=Role.FRONTLINE_OFFICER)
     engine.dispose()
     return url, actor
@@ -253,8 +269,13 @@ def http_load(
 
 def serve(url: str, snapshot: Path, workdir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     """Start `manara serve` on the bench database with the snapshot; wait until every worker is ready."""
-    env = {**os.environ, "MANARA_DATABASE_URL": url, "MANARA_SCREENING_SNAPSHOT": str(snapshot),
-           "MANARA_DATA_DIR": str(workdir / "var"), "MANARA_LOG_LEVEL": "WARNING"}  # fmt: skip
+    env = {
+        **os.environ,
+        "MANARA_DATABASE_URL": url,
+        "MANARA_SCREENING_SNAPSHOT": str(snapshot),
+        "MANARA_DATA_DIR": str(workdir / "var"),
+        "MANARA_LOG_LEVEL": "WARNING",
+    }
     command = [sys.executable, "-m", "manara.cli.main", "serve", "--port", str(port), "--workers", str(workers)]
     proc = subprocess.Popen(command, env=env)  # noqa: S603
     deadline, ready = time.time() + 1800, 0
@@ -284,8 +305,9 @@ def passengers(sample: list[dict[str, Any]], count: int) -> str:
     for i, stranger in enumerate(strangers):
         person = rng.choice(sample) if i % 50 == 0 and sample else stranger
         props = person["properties"]
-        writer.writerow([f"P{i}", props["name"][0], (props.get("birthDate") or [""])[0],
-                         (props.get("nationality") or [""])[0]])  # fmt: skip
+        writer.writerow(
+            [f"P{i}", props["name"][0], (props.get("birthDate") or [""])[0], (props.get("nationality") or [""])[0]]
+        )
     return out.getvalue()
 
 
@@ -313,8 +335,14 @@ def prepared(workdir: Path, n: int) -> tuple[dict[str, Any], list[dict[str, Any]
     index, sample, build_s, build_mb = gallery(n)
     start = time.perf_counter()
     index.save(workdir / "snapshot")
-    meta = {"n": len(index), "gallery": GALLERY, "build_s": build_s, "build_mb": build_mb,
-            "save_s": time.perf_counter() - start, "load": os.getloadavg()[0]}  # fmt: skip
+    meta = {
+        "n": len(index),
+        "gallery": GALLERY,
+        "build_s": build_s,
+        "build_mb": build_mb,
+        "save_s": time.perf_counter() - start,
+        "load": os.getloadavg()[0],
+    }
     meta_path.write_bytes(orjson.dumps({**meta, "sample": sample}))
     return meta, sample
 
@@ -342,23 +370,33 @@ def main() -> int:
     parser.add_argument("--planted", type=float, default=0.05, help="share of queries that are gallery persons")
     parser.add_argument("--passengers", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=default_workers(),
-                        help="server worker processes (`manara serve --workers`; default one per CPU)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="server worker processes (`manara serve --workers`; default one per CPU)",
+    )
     parser.add_argument("--batch-workers", type=int, default=default_workers(), help="batch scoring processes")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workdir", type=Path, help="keeps the snapshot and database between runs "
-                        "(default /tmp/manara-screening-<n>)")  # fmt: skip
+    parser.add_argument(
+        "--workdir", type=Path, help="keeps the snapshot and database between runs (default /tmp/manara-screening-<n>)"
+    )
     parser.add_argument("--phases", default="inprocess,batch,http", help="comma-separated subset to run")
     args = parser.parse_args()
     phases = set(args.phases.split(","))
     workdir: Path = args.workdir or Path(tempfile.gettempdir()) / f"manara-screening-{args.n}"
     workdir.mkdir(parents=True, exist_ok=True)
     meta, sample = prepared(workdir, args.n)
-    rows = [f"| index build, {meta['n']:,} persons | {meta['build_s']:.0f} s, +{meta['build_mb']:,.0f} MB RSS "
-            f"(load {meta['load']:.1f}) | < 4 GB |"]  # fmt: skip
-    print(f"# screening: gallery {meta['n']:,} notices, built in {meta['build_s']:.0f} s, "
-          f"+{meta['build_mb']:,.0f} MB RSS, snapshot {meta['save_s']:.0f} s (workdir {workdir})", flush=True)
+    rows = [
+        f"| index build, {meta['n']:,} persons | {meta['build_s']:.0f} s, +{meta['build_mb']:,.0f} MB RSS "
+        f"(load {meta['load']:.1f}) | < 4 GB |"
+    ]
+    print(
+        f"# screening: gallery {meta['n']:,} notices, built in {meta['build_s']:.0f} s, "
+        f"+{meta['build_mb']:,.0f} MB RSS, snapshot {meta['save_s']:.0f} s (workdir {workdir})",
+        flush=True,
+    )
     queries = make_queries(sample, args.queries, args.planted)
     url, actor = setup_db(workdir)
     if phases & {"inprocess", "batch"}:
@@ -382,10 +420,12 @@ def main() -> int:
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             worker_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
             found, strangers = alerts(workdir / "results.jsonl")
-            line = (f"{batch_s:.0f} s ({counts.processed / batch_s:,.0f}/s; {args.batch_workers} scoring worker(s), "
-                    f"CPU {cpu:.0f} s writing + {worker_cpu:.0f} s scoring), {counts.hits:,} hits; alerts: "
-                    f"{found:,} of {-(-counts.processed // 50):,} planted, {strangers:,} strangers "
-                    f"({load()})")  # fmt: skip
+            line = (
+                f"{batch_s:.0f} s ({counts.processed / batch_s:,.0f}/s; {args.batch_workers} scoring worker(s), "
+                f"CPU {cpu:.0f} s writing + {worker_cpu:.0f} s scoring), {counts.hits:,} hits; alerts: "
+                f"{found:,} of {-(-counts.processed // 50):,} planted, {strangers:,} strangers "
+                f"({load()})"
+            )
             print(f"batch {counts.processed:,} passengers: {line}", flush=True)
             rows.append(f"| batch, {counts.processed:,} passengers | {line} | < 300 s |")
         del index
@@ -396,9 +436,11 @@ def main() -> int:
             cpu, ready_mb = cpu_seconds(proc.pid), pss_mb(proc.pid)
             rps, hp50, hp99, errors, sent = http_load(args.port, token, queries, args.clients, args.seconds)
             server_ms = (cpu_seconds(proc.pid) - cpu) / max(1, sent) * 1000
-            line = (f"{rps:,.0f} req/s, p50 {hp50:.1f} ms, p99 {hp99:.1f} ms, {errors} errors, "
-                    f"{args.workers} worker(s), {args.clients} clients, server CPU ≈ {server_ms:.1f} ms/request, "
-                    f"server memory (PSS) {ready_mb:,.0f} MB ready → {pss_mb(proc.pid):,.0f} MB after ({load()})")
+            line = (
+                f"{rps:,.0f} req/s, p50 {hp50:.1f} ms, p99 {hp99:.1f} ms, {errors} errors, "
+                f"{args.workers} worker(s), {args.clients} clients, server CPU ≈ {server_ms:.1f} ms/request, "
+                f"server memory (PSS) {ready_mb:,.0f} MB ready → {pss_mb(proc.pid):,.0f} MB after ({load()})"
+            )
         finally:
             proc.terminate()
             proc.wait(60)

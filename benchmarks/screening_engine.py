@@ -73,8 +73,14 @@ def make_queries(n: int, count: int, seed: int) -> list[tuple[PersonRecord, str]
         out.append((PersonRecord("q", (name,), dates, tuple(props.get("nationality", []))), entity["id"]))
     for entity in persons(count // 2, seed + 1000):
         props = entity["properties"]
-        out.append((PersonRecord("q", (props["name"][0],), tuple(props.get("birthDate", [])),
-                                 tuple(props.get("nationality", []))), ""))
+        out.append(
+            (
+                PersonRecord(
+                    "q", (props["name"][0],), tuple(props.get("birthDate", [])), tuple(props.get("nationality", []))
+                ),
+                "",
+            )
+        )
     rng.shuffle(out)
     return out
 
@@ -108,10 +114,20 @@ def run_engine(gallery: Iterable[dict[str, Any]], queries: list[tuple[PersonReco
     total, cpu = time.perf_counter() - start, time.process_time() - cpu
     update_ms = _time_updates(matcher, queries)
     lat.sort()
-    return {"records": len(matcher), "build_s": build, "rss_before_mb": before, "peak_rss_mb": after,
-            "qps": len(queries) / total, "cpu_qps": len(queries) / cpu, "load": os.getloadavg()[0],
-            "p50_ms": lat[len(lat) // 2], "p99_ms": lat[int(len(lat) * 0.99)],
-            "mean_ms": statistics.mean(lat), "recall@1": found / max(1, positives), "update_ms": update_ms}
+    return {
+        "records": len(matcher),
+        "build_s": build,
+        "rss_before_mb": before,
+        "peak_rss_mb": after,
+        "qps": len(queries) / total,
+        "cpu_qps": len(queries) / cpu,
+        "load": os.getloadavg()[0],
+        "p50_ms": lat[len(lat) // 2],
+        "p99_ms": lat[int(len(lat) * 0.99)],
+        "mean_ms": statistics.mean(lat),
+        "recall@1": found / max(1, positives),
+        "update_ms": update_ms,
+    }
 
 
 def _time_updates(matcher: Matcher, queries: list[tuple[PersonRecord, str]]) -> float:
@@ -126,8 +142,12 @@ def _time_updates(matcher: Matcher, queries: list[tuple[PersonRecord, str]]) -> 
 
 def _as_row(entity: dict[str, Any], key: str) -> dict[str, str]:
     props = entity["properties"]
-    return {key: entity["id"], "name": props["name"][0], "dob": ";".join(props.get("birthDate", [])),
-            "nationality": ";".join(props.get("nationality", []))}
+    return {
+        key: entity["id"],
+        "name": props["name"][0],
+        "dob": ";".join(props.get("birthDate", [])),
+        "nationality": ";".join(props.get("nationality", [])),
+    }
 
 
 _BASELINE = """
@@ -154,12 +174,23 @@ def run_baseline(gallery: Iterable[dict[str, Any]], queries: list[tuple[PersonRe
         return None
     tmp = Path(tempfile.mkdtemp(prefix="manara-screening-"))
     (tmp / "g.jsonl").write_text("".join(json.dumps(_as_row(e, "gallery_id")) + "\n" for e in gallery))
-    rows = [{"query_id": f"q{i}", "name": q.names[0], "dob": ";".join(q.birth_dates),
-             "nationality": ";".join(q.nationalities)} for i, (q, _) in enumerate(queries)]
+    rows = [
+        {
+            "query_id": f"q{i}",
+            "name": q.names[0],
+            "dob": ";".join(q.birth_dates),
+            "nationality": ";".join(q.nationalities),
+        }
+        for i, (q, _) in enumerate(queries)
+    ]
     (tmp / "q.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     (tmp / "baseline.py").write_text(_BASELINE)
-    out = subprocess.run([ANCHOR_PYTHON, str(tmp / "baseline.py"), str(HARNESS), str(tmp / "g.jsonl"),
-                          str(tmp / "q.jsonl")], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [ANCHOR_PYTHON, str(tmp / "baseline.py"), str(HARNESS), str(tmp / "g.jsonl"), str(tmp / "q.jsonl")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return float(json.loads(out.stdout.strip().splitlines()[-1])["qps"])
 
 
@@ -185,12 +216,16 @@ def main() -> int:
     args = ap.parse_args()
     queries = make_queries(args.n, args.queries, args.seed)
     m = run_engine(persons(args.n, args.seed), queries)
-    print("| persons | build (incl. generation) | index memory (RSS growth) | queries/s wall | queries/s CPU | "
-          "p50 ms | p99 ms | recall@1 | update+remove ms | load avg |")
+    print(
+        "| persons | build (incl. generation) | index memory (RSS growth) | queries/s wall | queries/s CPU | "
+        "p50 ms | p99 ms | recall@1 | update+remove ms | load avg |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
-    print(f"| {m['records']} | {m['build_s']:.0f} s | {m['peak_rss_mb'] - m['rss_before_mb']:.0f} MB "
-          f"(peak RSS {m['peak_rss_mb']:.0f} MB) | {m['qps']:.0f} | {m['cpu_qps']:.0f} | {m['p50_ms']:.2f} | "
-          f"{m['p99_ms']:.2f} | {m['recall@1']:.3f} | {m['update_ms']:.2f} | {m['load']:.1f} |")
+    print(
+        f"| {m['records']} | {m['build_s']:.0f} s | {m['peak_rss_mb'] - m['rss_before_mb']:.0f} MB "
+        f"(peak RSS {m['peak_rss_mb']:.0f} MB) | {m['qps']:.0f} | {m['cpu_qps']:.0f} | {m['p50_ms']:.2f} | "
+        f"{m['p99_ms']:.2f} | {m['recall@1']:.3f} | {m['update_ms']:.2f} | {m['load']:.1f} |"
+    )
     if args.baseline_n:
         _small_comparison(args.baseline_n, min(args.queries, 500), args.seed)
     return 0

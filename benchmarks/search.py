@@ -42,8 +42,9 @@ def _actor(session: Session, code: str) -> Actor:
     user = session.scalars(select(User).where(User.username == f"{code.lower()}.bo")).first()
     if user is None:
         member_actions.do_create_member(session, code, acting=SYSTEM)
-        user = member_actions.do_create_user(session, f"{code.lower()}.bo", country=code, role=Role.BUREAU_OFFICER,
-                                             acting=SYSTEM)  # fmt: skip
+        user = member_actions.do_create_user(
+            session, f"{code.lower()}.bo", country=code, role=Role.BUREAU_OFFICER, acting=SYSTEM
+        )
     return Actor(user_id=user.id, username=user.username, country=code, role=Role.BUREAU_OFFICER)
 
 
@@ -78,8 +79,10 @@ def queries(session: Session, fr: Actor) -> None:
             result = search(session, fr, q, Filters(), offset=0, limit=25)
             times.append(time.perf_counter() - t0)
         warm = sorted(times[1:])
-        print(f"{q!r}: {result.total:,} results; first {times[0] * 1000:.0f} ms, "
-              f"p50 {statistics.median(warm) * 1000:.1f} ms, p99 {warm[-1] * 1000:.1f} ms")  # fmt: skip
+        print(
+            f"{q!r}: {result.total:,} results; first {times[0] * 1000:.0f} ms, "
+            f"p50 {statistics.median(warm) * 1000:.1f} ms, p99 {warm[-1] * 1000:.1f} ms"
+        )
 
 
 def run(url: str, n: int, *, prepare_only: bool = False) -> None:
@@ -104,8 +107,10 @@ def run(url: str, n: int, *, prepare_only: bool = False) -> None:
         load(session, ma, 1000, seed=11, prefix=f"new{time.time_ns()}-")
         t0 = time.perf_counter()
         result = search(session, fr, QUERIES[0], Filters(), offset=0, limit=25)
-        print(f"after 1,000 new persons: {result.total:,} results in {(time.perf_counter() - t0) * 1000:.0f} ms "
-              "(indexing them included)")  # fmt: skip
+        print(
+            f"after 1,000 new persons: {result.total:,} results in {(time.perf_counter() - t0) * 1000:.0f} ms "
+            "(indexing them included)"
+        )
         session.commit()
     engine.dispose()
 

@@ -54,9 +54,18 @@ from manara.member.roles import Actor, Role
 from manara.visibility import Visibility
 
 MEMBERS = ("MA", "DZ", "TN", "EG", "JO", "FR", "ES", "DE", "RU", "IQ")
-PHONES = {"MA": ("+2126", "06", 8), "FR": ("+336", "06", 8), "ES": ("+346", "6", 8), "DZ": ("+2135", "05", 8),
-          "TN": ("+2162", "2", 7), "EG": ("+2010", "010", 8), "JO": ("+9627", "07", 8),
-          "DE": ("+49151", "0151", 8), "RU": ("+79", "89", 9), "IQ": ("+96477", "077", 8)}  # fmt: skip
+PHONES = {
+    "MA": ("+2126", "06", 8),
+    "FR": ("+336", "06", 8),
+    "ES": ("+346", "6", 8),
+    "DZ": ("+2135", "05", 8),
+    "TN": ("+2162", "2", 7),
+    "EG": ("+2010", "010", 8),
+    "JO": ("+9627", "07", 8),
+    "DE": ("+49151", "0151", 8),
+    "RU": ("+79", "89", 9),
+    "IQ": ("+96477", "077", 8),
+}
 BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 INTERNATIONAL = PhoneNumberFormat.INTERNATIONAL
 SYSTEM = Actor(user_id="bench", username="bench", country="ZZ", role=Role.ADMINISTRATOR)
@@ -90,9 +99,11 @@ def _with_phone(cc: str, person: dict[str, Any]) -> dict[str, Any]:
 
 def _wallet(i: int) -> tuple[str, dict[str, Any]]:
     rng = random.Random(f"wallet-{i}")  # noqa: S311 - reproducible benchmark data
-    return MEMBERS[i % len(MEMBERS)], {"id": f"wallet-{i}", "schema": "CryptoWallet",
-                                       "properties": {"publicKey": [_wallet_address(rng)],
-                                                      "currencySymbol": ["BTC"]}}  # fmt: skip
+    return MEMBERS[i % len(MEMBERS)], {
+        "id": f"wallet-{i}",
+        "schema": "CryptoWallet",
+        "properties": {"publicKey": [_wallet_address(rng)], "currencySymbol": ["BTC"]},
+    }
 
 
 def _plan(m: int) -> tuple[int, list[int]]:
@@ -170,8 +181,11 @@ def planted_and_fresh(n: int, m: int) -> Iterator[tuple[str, dict[str, Any], tup
             number = phonenumbers.parse(src["properties"]["phone"][0])
             entity["properties"]["phone"] = [phonenumbers.format_number(number, INTERNATIONAL)]  # "+212 6…-…"
         else:
-            entity = {"id": f"new-{i}", "schema": "CryptoWallet",
-                      "properties": {"publicKey": [src["properties"]["publicKey"][0].upper()]}}  # fmt: skip
+            entity = {
+                "id": f"new-{i}",
+                "schema": "CryptoWallet",
+                "properties": {"publicKey": [src["properties"]["publicKey"][0].upper()]},
+            }
         yield owner, entity, (src_owner, src_id)
 
 
@@ -259,8 +273,11 @@ def truth_of(args: argparse.Namespace) -> dict[tuple[str, str], tuple[str, str]]
 def score(url: str, truth: dict[tuple[str, str], tuple[str, str]]) -> tuple[int, float, float, dict[str, int]]:
     """Return links involving new entities, precision, recall and links by kind."""
     left, right = aliased(Entity), aliased(Entity)
-    stmt = (select(left.owner_country, left.entity_id, right.owner_country, right.entity_id, SuggestedLink.kind)
-            .join(left, SuggestedLink.left_pk == left.id).join(right, SuggestedLink.right_pk == right.id))  # fmt: skip
+    stmt = (
+        select(left.owner_country, left.entity_id, right.owner_country, right.entity_id, SuggestedLink.kind)
+        .join(left, SuggestedLink.left_pk == left.id)
+        .join(right, SuggestedLink.right_pk == right.id)
+    )
     engine = make_engine(url)
     with Session(engine) as session:
         rows = session.execute(stmt).all()
@@ -296,15 +313,19 @@ def build_only(factory: Any, path: Path) -> int:
     with factory() as session:
         cpu, wall = time.process_time(), time.perf_counter()
         index = build_index(session)
-        print(f"cold build of {len(index):,}: {time.process_time() - cpu:.1f} s CPU, "
-              f"{time.perf_counter() - wall:.1f} s wall, load {os.getloadavg()[0]:.1f}")  # fmt: skip
+        print(
+            f"cold build of {len(index):,}: {time.process_time() - cpu:.1f} s CPU, "
+            f"{time.perf_counter() - wall:.1f} s wall, load {os.getloadavg()[0]:.1f}"
+        )
     cpu = time.process_time()
     xref_snapshot.save(index, path, utcnow())
     print(f"snapshot save: {time.process_time() - cpu:.1f} s CPU")
     cpu, wall = time.process_time(), time.perf_counter()
     loaded, _ = xref_snapshot.load(path)
-    print(f"snapshot load of {len(loaded):,}: {time.process_time() - cpu:.1f} s CPU, "
-          f"{time.perf_counter() - wall:.1f} s wall, load {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print(
+        f"snapshot load of {len(loaded):,}: {time.process_time() - cpu:.1f} s CPU, "
+        f"{time.perf_counter() - wall:.1f} s wall, load {os.getloadavg()[0]:.1f}"
+    )
     return 0
 
 
@@ -365,8 +386,10 @@ def main() -> int:
         f"| {peak_rss_mb():,.0f} / {peak_rss_mb(resource.RUSAGE_CHILDREN):,.0f} "
         f"| {links:,} | {len(truth):,} | {precision:.3f} | {recall:.3f} |"
     )
-    print(f"indexed {report.indexed:,} in {report.index_seconds:.0f} s, matched {report.matched:,} in "
-          f"{report.match_seconds:.0f} s, links by kind {kinds}")  # fmt: skip
+    print(
+        f"indexed {report.indexed:,} in {report.index_seconds:.0f} s, matched {report.matched:,} in "
+        f"{report.match_seconds:.0f} s, links by kind {kinds}"
+    )
     return 0 if precision >= 0.9 and recall >= 0.9 else 1
 
 

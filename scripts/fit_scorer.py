@@ -41,9 +41,22 @@ from names import iso_dates  # noqa: E402 - the benchmark's date reading, so the
 
 DATA = Path("/work/shared/data/names")
 # The features the fit weighs (scorer.FITTED must carry exactly these).
-FEATURES = ["name", "name_squared", "name_cover_min", "name_rare_near", "name_x_rare_near", "name_loose",
-            "name_unmatched_query", "name_unmatched_record", "dob_exact", "dob_partial", "dob_near",
-            "dob_mismatch", "nationality_match", "nationality_mismatch"]
+FEATURES = [
+    "name",
+    "name_squared",
+    "name_cover_min",
+    "name_rare_near",
+    "name_x_rare_near",
+    "name_loose",
+    "name_unmatched_query",
+    "name_unmatched_record",
+    "dob_exact",
+    "dob_partial",
+    "dob_near",
+    "dob_mismatch",
+    "nationality_match",
+    "nationality_mismatch",
+]
 SEED = 17
 # Gallery size, query id, whether the query's gold record is in the gallery, label, features.
 Pair = tuple[int, str, bool, int, dict[str, float]]
@@ -65,8 +78,9 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
 def record(row: dict[str, str], key: str) -> PersonRecord:
     """The engine's record of a data set row, as benchmarks/names.py builds it."""
     nats = tuple(n.strip() for n in (row.get("nationality") or "").split(";") if n.strip())
-    return PersonRecord(id=row[key], names=(row["name"],), birth_dates=iso_dates(row.get("dob", "")),
-                        nationalities=nats)  # fmt: skip
+    return PersonRecord(
+        id=row[key], names=(row["name"],), birth_dates=iso_dates(row.get("dob", "")), nationalities=nats
+    )
 
 
 def extract_pairs(data: Path, shares: list[float]) -> Iterator[Pair]:
@@ -160,8 +174,10 @@ def metrics(pairs: list[Pair], weights: dict[str, float], bias: float) -> dict[i
         # The lowest threshold that alerts at most 1 % of the negative queries, and the hits above it.
         cut = neg[len(neg) // 100] if neg else 0.0
         hit1 = sum(g > cut for g in pos) / max(1, len(pos))
-        out[size] = (f"{len(pos):5d} pos / {len(neg):5d} neg: at {DEFAULT_THRESHOLD} hit {hit:.3f} FAR {far:.3f}; "
-                     f"hit@FAR<=1% {hit1:.3f}")  # fmt: skip
+        out[size] = (
+            f"{len(pos):5d} pos / {len(neg):5d} neg: at {DEFAULT_THRESHOLD} hit {hit:.3f} FAR {far:.3f}; "
+            f"hit@FAR<=1% {hit1:.3f}"
+        )
     return out
 
 

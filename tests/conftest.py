@@ -141,8 +141,8 @@ def app(session: Session) -> Any:
             yield s
 
     application.dependency_overrides[deps.get_session] = get_session
-    application.dependency_overrides[deps.get_session_factory] = lambda: (lambda: _uow(session))
-    application.dependency_overrides[deps.get_read_session_factory] = lambda: (lambda: _uow(session))
+    application.dependency_overrides[deps.get_session_factory] = lambda: lambda: _uow(session)
+    application.dependency_overrides[deps.get_read_session_factory] = lambda: lambda: _uow(session)
     return application
 
 
@@ -190,8 +190,9 @@ def net(session: Session, system_actor: Actor) -> Net:
     for code in COUNTRIES:
         member_actions.do_create_member(session, code, acting=system_actor)
         for role in Role:
-            user = member_actions.do_create_user(session, f"{code.lower()}.{role.value}", country=code, role=role,
-                                                 acting=system_actor)  # fmt: skip
+            user = member_actions.do_create_user(
+                session, f"{code.lower()}.{role.value}", country=code, role=role, acting=system_actor
+            )
             _, token = member_actions.do_create_api_key(session, user, acting=system_actor)
             actor = Actor(user_id=user.id, username=user.username, country=code, role=role)
             users[(code, role)] = NetUser(actor, token)

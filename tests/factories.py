@@ -24,18 +24,27 @@ from manara.visibility import Visibility
 def red_details(**over: Any) -> dict[str, Any]:
     """Return complete particulars of a red notice."""
     details: dict[str, Any] = {
-        "offence": "Armed robbery", "facts": "Robbed a bank in Casablanca on 3 March 2024.",
-        "legal_provision": "Penal Code art. 400", "max_penalty_years": 20, "warrant_reference": "W-2024-17",
-        "issuing_authority": "Casablanca court of first instance", "extradition_countries": ["FR", "EG"],
-    }  # fmt: skip
+        "offence": "Armed robbery",
+        "facts": "Robbed a bank in Casablanca on 3 March 2024.",
+        "legal_provision": "Penal Code art. 400",
+        "max_penalty_years": 20,
+        "warrant_reference": "W-2024-17",
+        "issuing_authority": "Casablanca court of first instance",
+        "extradition_countries": ["FR", "EG"],
+    }
     details.update(over)
     return details
 
 
 def make_entity(
-    session: Session, actor: Actor, entity_id: str = "p1", name: str = "Karim Benali", *,
-    visibility: str = "owner", shared: tuple[str, ...] = (),
-) -> Entity:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    entity_id: str = "p1",
+    name: str = "Karim Benali",
+    *,
+    visibility: str = "owner",
+    shared: tuple[str, ...] = (),
+) -> Entity:
     """Submit (upsert) one Person of the actor's country and return its row."""
     place = make_placement(session, actor, Visibility(visibility), list(shared), None)
     do_upsert_entities(session, actor, [validate_entity(person(entity_id, name))], place)
@@ -46,16 +55,30 @@ def make_entity(
 
 
 def make_notice(
-    session: Session, owner: Actor, *, status: str = "draft", ntype: str = "red", title: str = "Wanted: Karim Benali",
-    visibility: str = "all", shared: tuple[str, ...] = (), reviewer: Actor | None = None, **details: Any,
-) -> Notice:  # fmt: skip
+    session: Session,
+    owner: Actor,
+    *,
+    status: str = "draft",
+    ntype: str = "red",
+    title: str = "Wanted: Karim Benali",
+    visibility: str = "all",
+    shared: tuple[str, ...] = (),
+    reviewer: Actor | None = None,
+    **details: Any,
+) -> Notice:
     """Create a notice of ``owner``'s country and drive it to ``status`` (draft, submitted or published)."""
     subject = make_entity(session, owner, f"subj-{session.scalar(select(func.count(Entity.id)))}")
-    body = NoticeIn.model_validate({
-        "type": ntype, "subject_id": subject.id, "title": title, "summary": "Summary of the case.",
-        "details": red_details(**details) if ntype == "red" else details, "visibility": visibility,
-        "shared_with": list(shared),
-    })  # fmt: skip
+    body = NoticeIn.model_validate(
+        {
+            "type": ntype,
+            "subject_id": subject.id,
+            "title": title,
+            "summary": "Summary of the case.",
+            "details": red_details(**details) if ntype == "red" else details,
+            "visibility": visibility,
+            "shared_with": list(shared),
+        }
+    )
     notice = notice_actions.do_create_notice(session, owner, body)
     if status in ("submitted", "published"):
         notice_actions.do_submit_notice(session, owner, notice)

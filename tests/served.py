@@ -36,8 +36,18 @@ ROOT = Path(__file__).parents[1]
 COUNTRIES = ("MA", "FR", "EG")
 SETUP = Actor(user_id="browser-setup", username="browser-setup", country="ZZ", role=Role.ADMINISTRATOR)
 # Users who sign in through the form (argon2 hashing is slow on purpose: only these get a password).
-SIGN_IN_USERS = frozenset({"ma.bureau_officer", "ma.duty_officer", "ma.reviewer", "fr.frontline_officer",
-                           "fr.bureau_officer", "fr.reviewer", "eg.bureau_officer", "ma.administrator"})  # fmt: skip
+SIGN_IN_USERS = frozenset(
+    {
+        "ma.bureau_officer",
+        "ma.duty_officer",
+        "ma.reviewer",
+        "fr.frontline_officer",
+        "fr.bureau_officer",
+        "fr.reviewer",
+        "eg.bureau_officer",
+        "ma.administrator",
+    }
+)
 
 
 def password_of(username: str) -> str:
@@ -68,10 +78,20 @@ def seed_network(url: str) -> Seed:
                     passwords.do_set_password(session, user, password_of(username), acting=SETUP)
                 actors[(code, role)] = Actor(user_id=user.id, username=username, country=code, role=role)
         session.commit()
-        red = publish_red(session, actors[("MA", Role.BUREAU_OFFICER)], actors[("FR", Role.REVIEWER)], "Karim Benali",
-                       visibility="all")  # fmt: skip
-        hidden = publish_red(session, actors[("EG", Role.BUREAU_OFFICER)], actors[("MA", Role.REVIEWER)],
-                          "Samir Haddad", visibility="owner")  # fmt: skip
+        red = publish_red(
+            session,
+            actors[("MA", Role.BUREAU_OFFICER)],
+            actors[("FR", Role.REVIEWER)],
+            "Karim Benali",
+            visibility="all",
+        )
+        hidden = publish_red(
+            session,
+            actors[("EG", Role.BUREAU_OFFICER)],
+            actors[("MA", Role.REVIEWER)],
+            "Samir Haddad",
+            visibility="owner",
+        )
         seed.red_notice_id, seed.unshared_notice_id = red, hidden
     engine.dispose()
     return seed
@@ -84,9 +104,17 @@ def publish_red(session: Session, owner: Actor, reviewer: Actor, name: str, *, v
     do_upsert_entities(session, owner, [validate_entity(subject)], place)
     entity = get_by_natural_key(session, owner.country, subject["id"])
     assert entity is not None
-    body = NoticeIn.model_validate({"type": "red", "subject_id": entity.id, "title": f"Wanted: {name}",
-                                    "summary": "Armed robbery.", "details": red_details(), "visibility": visibility,
-                                    "shared_with": []})  # fmt: skip
+    body = NoticeIn.model_validate(
+        {
+            "type": "red",
+            "subject_id": entity.id,
+            "title": f"Wanted: {name}",
+            "summary": "Armed robbery.",
+            "details": red_details(),
+            "visibility": visibility,
+            "shared_with": [],
+        }
+    )
     notice = notice_actions.do_create_notice(session, owner, body)
     notice_actions.do_submit_notice(session, owner, notice)
     notice_actions.do_review_notice(session, reviewer, notice, "approve", [])
@@ -117,7 +145,9 @@ def wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path, timeout: floa
 def database(tmp: Path, suffix: str) -> str:
     """A fresh, migrated database: a SQLite file in ``tmp``, or one of its own on the PostgreSQL test server."""
     base = os.environ.get("MANARA_TEST_DATABASE_URL")
-    url = _postgres_db(base, suffix=suffix) if base and base.startswith("postgresql") else f"sqlite:///{tmp}/{suffix}.db"
+    url = (
+        _postgres_db(base, suffix=suffix) if base and base.startswith("postgresql") else f"sqlite:///{tmp}/{suffix}.db"
+    )
     upgrade(url)
     return url
 
@@ -129,15 +159,27 @@ def running(
     """Run ``command`` (a server taking ``--port``) over the database ``url``; yield the process, its base URL
     and its log once it is ready; stop it at the end."""
     port = free_port()
-    env = {**os.environ, "MANARA_ENV": "test", "MANARA_DATABASE_URL": url, "MANARA_DATA_DIR": str(tmp / "data"),
-           "MANARA_SECRET_KEY": secrets.token_urlsafe(32), "MANARA_SCREENING_REFRESH_SECONDS": "0.5",
-           "MANARA_LOG_LEVEL": "WARNING", **env_over}  # fmt: skip
+    env = {
+        **os.environ,
+        "MANARA_ENV": "test",
+        "MANARA_DATABASE_URL": url,
+        "MANARA_DATA_DIR": str(tmp / "data"),
+        "MANARA_SECRET_KEY": secrets.token_urlsafe(32),
+        "MANARA_SCREENING_REFRESH_SECONDS": "0.5",
+        "MANARA_LOG_LEVEL": "WARNING",
+        **env_over,
+    }
     src = str(ROOT / "src")
     env["PYTHONPATH"] = os.pathsep.join([src, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
     log = tmp / "server.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([*command, "--host", "127.0.0.1", "--port", str(port)],  # noqa: S603
-                                env=env, stdout=out, stderr=subprocess.STDOUT, cwd=tmp)  # fmt: skip
+        proc = subprocess.Popen(
+            [*command, "--host", "127.0.0.1", "--port", str(port)],  # noqa: S603
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=tmp,
+        )
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_ready(proc, base_url, log)

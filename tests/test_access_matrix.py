@@ -51,18 +51,27 @@ def _owner_writer(country: str, role: Role, _vis: str) -> bool:
 
 
 NOTICE_CASES = {
-    "get-published": Case("published", "GET", "", None,
-                          lambda c, r, v: can(r, Perm.NOTICE_READ) and visible(c, v)),
+    "get-published": Case("published", "GET", "", None, lambda c, r, v: can(r, Perm.NOTICE_READ) and visible(c, v)),
     "get-draft": Case("draft", "GET", "", None, lambda c, r, v: c == OWNER and can(r, Perm.NOTICE_READ)),
-    "get-submitted": Case("submitted", "GET", "", None, lambda c, r, v: can(r, Perm.NOTICE_READ)
-                          and (c == OWNER or can(r, Perm.NOTICE_REVIEW))),
+    "get-submitted": Case(
+        "submitted",
+        "GET",
+        "",
+        None,
+        lambda c, r, v: can(r, Perm.NOTICE_READ) and (c == OWNER or can(r, Perm.NOTICE_REVIEW)),
+    ),
     "patch": Case("draft", "PATCH", "", {"title": "Edited title"}, _owner_writer),
     "submit": Case("draft", "POST", "/submit", None, _owner_writer),
-    "review": Case("submitted", "POST", "/review", {"decision": "approve"},
-                   lambda c, r, v: c != OWNER and can(r, Perm.NOTICE_REVIEW)),
+    "review": Case(
+        "submitted",
+        "POST",
+        "/review",
+        {"decision": "approve"},
+        lambda c, r, v: c != OWNER and can(r, Perm.NOTICE_REVIEW),
+    ),
     "cancel": Case("published", "POST", "/cancel", {"reason": "withdrawn by the court"}, _owner_writer),
     "revalidate": Case("published", "POST", "/revalidate", {"review_date": FUTURE}, _owner_writer),
-}  # fmt: skip
+}
 
 vis = pytest.mark.parametrize("visibility", list(VISIBILITIES))
 ACTORS = [(c, r) for c in COUNTRIES for r in Role]
@@ -75,9 +84,15 @@ def _check(results: list[tuple[str, Role, int, int]]) -> None:
 
 
 def _notice(session: Session, net: Net, state: str, visibility: str) -> str:
-    return make_notice(session, net.user(OWNER, Role.BUREAU_OFFICER).actor, status=state, title=SECRET,
-                       visibility=visibility, shared=VISIBILITIES[visibility],
-                       reviewer=net.user(INCLUDED, Role.REVIEWER).actor).id  # fmt: skip
+    return make_notice(
+        session,
+        net.user(OWNER, Role.BUREAU_OFFICER).actor,
+        status=state,
+        title=SECRET,
+        visibility=visibility,
+        shared=VISIBILITIES[visibility],
+        reviewer=net.user(INCLUDED, Role.REVIEWER).actor,
+    ).id
 
 
 def _entity(session: Session, net: Net, visibility: str) -> str:
@@ -97,8 +112,12 @@ def test_notice_routes(client: TestClient, session: Session, net: Net, case: str
     results, leaks = [], []
     for country, role in ACTORS:
         notice_id = _notice(session, net, spec.state, visibility)  # fresh: the route may change it
-        resp = client.request(spec.method, f"/api/v1/notices/{notice_id}{spec.suffix}", json=spec.body,
-                              headers=net.user(country, role).headers)  # fmt: skip
+        resp = client.request(
+            spec.method,
+            f"/api/v1/notices/{notice_id}{spec.suffix}",
+            json=spec.body,
+            headers=net.user(country, role).headers,
+        )
         results.append((country, role, 200 if spec.allowed(country, role, visibility) else 404, resp.status_code))
         leaks += [(country, role)] if _leaks(resp) else []
     _check(results)
@@ -106,8 +125,9 @@ def test_notice_routes(client: TestClient, session: Session, net: Net, case: str
 
 
 @vis
-def test_notice_list_and_search_count_only_visible(client: TestClient, session: Session, net: Net,
-                                                   visibility: str) -> None:  # fmt: skip
+def test_notice_list_and_search_count_only_visible(
+    client: TestClient, session: Session, net: Net, visibility: str
+) -> None:
     _notice(session, net, "published", visibility)
     _notice(session, net, "draft", visibility)
     results = []
@@ -126,8 +146,12 @@ def test_notice_list_and_search_count_only_visible(client: TestClient, session: 
 
 @vis
 def test_create_notice_needs_write(client: TestClient, net: Net, visibility: str) -> None:
-    body = {"type": "blue", "title": "Missing witness", "visibility": visibility,
-            "shared_with": list(VISIBILITIES[visibility])}  # fmt: skip
+    body = {
+        "type": "blue",
+        "title": "Missing witness",
+        "visibility": visibility,
+        "shared_with": list(VISIBILITIES[visibility]),
+    }
     results = []
     for country, role in ACTORS:
         resp = client.post("/api/v1/notices", json=body, headers=net.user(country, role).headers)
@@ -137,10 +161,14 @@ def test_create_notice_needs_write(client: TestClient, net: Net, visibility: str
 
 ENTITY_CASES = {
     "get": ("GET", "", None, lambda c, r, v: can(r, Perm.ENTITY_READ) and visible(c, v)),
-    "revalidate": ("POST", "/revalidate", {"review_date": FUTURE},
-                   lambda c, r, v: c == OWNER and can(r, Perm.ENTITY_WRITE)),
+    "revalidate": (
+        "POST",
+        "/revalidate",
+        {"review_date": FUTURE},
+        lambda c, r, v: c == OWNER and can(r, Perm.ENTITY_WRITE),
+    ),
     "delete": ("DELETE", "", None, lambda c, r, v: c == OWNER and can(r, Perm.ENTITY_WRITE)),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", list(ENTITY_CASES))
@@ -151,8 +179,9 @@ def test_entity_routes(client: TestClient, session: Session, net: Net, case: str
     results, leaks = [], []
     for country, role in ACTORS:
         pk = _entity(session, net, visibility)
-        resp = client.request(method, f"/api/v1/entities/{pk}{suffix}", json=body,
-                              headers=net.user(country, role).headers)  # fmt: skip
+        resp = client.request(
+            method, f"/api/v1/entities/{pk}{suffix}", json=body, headers=net.user(country, role).headers
+        )
         results.append((country, role, ok if allowed(country, role, visibility) else 404, resp.status_code))
         leaks += [(country, role)] if _leaks(resp) else []
     _check(results)
@@ -185,11 +214,17 @@ def test_entity_writes_need_write(client: TestClient, net: Net, visibility: str)
         body = {**person(f"w{n}", "Amine Tazi"), "visibility": visibility, "shared_with": shared}
         created = client.post("/api/v1/entities", json=body, headers=headers)
         line = b'{"id": "i%d", "schema": "Person", "properties": {"name": ["Sara Idrissi"]}}\n' % n
-        imported = client.post("/api/v1/entities/import", params={"visibility": visibility, "shared_with": shared},
-                               content=line, headers={**headers, "Content-Type": "application/x-ndjson"})  # fmt: skip
+        imported = client.post(
+            "/api/v1/entities/import",
+            params={"visibility": visibility, "shared_with": shared},
+            content=line,
+            headers={**headers, "Content-Type": "application/x-ndjson"},
+        )
         writer = can(role, Perm.ENTITY_WRITE)
-        results += [(country, role, 201 if writer else 403, created.status_code),
-                    (country, role, 200 if writer else 403, imported.status_code)]  # fmt: skip
+        results += [
+            (country, role, 201 if writer else 403, created.status_code),
+            (country, role, 200 if writer else 403, imported.status_code),
+        ]
     _check(results)
 
 
@@ -209,20 +244,49 @@ def _admin_cases(session: Session, net: Net) -> dict[str, tuple[str, str, dict[s
         "audit": ("GET", "/audit", None, lambda c, r: 200 if r == Role.ADMINISTRATOR else 403),
         "audit-verify": ("GET", "/audit/verify", None, lambda c, r: 200 if r == Role.ADMINISTRATOR else 403),
         "users": ("GET", "/users", None, lambda c, r: 200 if r == Role.ADMINISTRATOR else 403),
-        "create-user": ("POST", "/users", {"username": "new.{c}.{r}", "role": "analyst"},
-                        lambda c, r: 201 if r == Role.ADMINISTRATOR else 403),
-        "update-user": ("PATCH", f"/users/{target.user_id}", {"role": "frontline_officer"},
-                        lambda c, r: admin_of_owner(c, r, 200)),
+        "create-user": (
+            "POST",
+            "/users",
+            {"username": "new.{c}.{r}", "role": "analyst"},
+            lambda c, r: 201 if r == Role.ADMINISTRATOR else 403,
+        ),
+        "update-user": (
+            "PATCH",
+            f"/users/{target.user_id}",
+            {"role": "frontline_officer"},
+            lambda c, r: admin_of_owner(c, r, 200),
+        ),
         "list-keys": ("GET", f"/users/{target.user_id}/api-keys", None, lambda c, r: admin_of_owner(c, r, 200)),
-        "create-key": ("POST", f"/users/{target.user_id}/api-keys", {"name": "laptop"},
-                       lambda c, r: admin_of_owner(c, r, 201)),
-        "revoke-key": ("POST", f"/api-keys/{key_id}/revoke", None,
-                       lambda c, r: 200 if (c == OWNER and r in (Role.ADMINISTRATOR, Role.FRONTLINE_OFFICER)) else 404),
-    }  # fmt: skip
+        "create-key": (
+            "POST",
+            f"/users/{target.user_id}/api-keys",
+            {"name": "laptop"},
+            lambda c, r: admin_of_owner(c, r, 201),
+        ),
+        "revoke-key": (
+            "POST",
+            f"/api-keys/{key_id}/revoke",
+            None,
+            lambda c, r: 200 if (c == OWNER and r in (Role.ADMINISTRATOR, Role.FRONTLINE_OFFICER)) else 404,
+        ),
+    }
 
 
-@pytest.mark.parametrize("case", ["me", "members", "audit", "audit-verify", "users", "create-user", "update-user",
-                                  "list-keys", "create-key", "revoke-key"])  # fmt: skip
+@pytest.mark.parametrize(
+    "case",
+    [
+        "me",
+        "members",
+        "audit",
+        "audit-verify",
+        "users",
+        "create-user",
+        "update-user",
+        "list-keys",
+        "create-key",
+        "revoke-key",
+    ],
+)
 def test_member_and_audit_routes(client: TestClient, session: Session, net: Net, case: str) -> None:
     method, path, body, expect = _admin_cases(session, net)[case]
     results = []

@@ -144,8 +144,12 @@ def test_a_stop_waits_for_requests_in_progress_only_the_grace_period(tmp_path: P
     command = [sys.executable, "-m", "manara.cli.main", "serve"]
     with running(command, url, tmp_path, MANARA_SHUTDOWN_GRACE_SECONDS="2") as (proc, base, log):
         upload = ThreadPoolExecutor(1).submit(
-            httpx.post, f"{base}/api/v1/screen/batch", content=trickle(), timeout=120,
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "text/csv"})  # fmt: skip
+            httpx.post,
+            f"{base}/api/v1/screen/batch",
+            content=trickle(),
+            timeout=120,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "text/csv"},
+        )
         time.sleep(1.5)
         assert not upload.done()
         started = time.monotonic()

@@ -77,9 +77,12 @@ class Workers(Generic[S]):
 
 @contextmanager
 def forked_workers(
-    shared: S, workers: int, *, consistent: AbstractContextManager[Any] | None = None,
+    shared: S,
+    workers: int,
+    *,
+    consistent: AbstractContextManager[Any] | None = None,
     after_fork: Callable[[S], None] | None = None,
-) -> Iterator[Workers[S]]:  # fmt: skip
+) -> Iterator[Workers[S]]:
     """Yield ``Workers`` over ``workers`` forked processes sharing ``shared`` (in-process if ``workers`` ≤ 1).
 
     ``consistent`` is held while forking (e.g. the index lock, so no thread is half-way through an
@@ -90,8 +93,9 @@ def forked_workers(
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield Workers(shared, None, 1)
         return
-    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_child_init, initargs=(after_fork,))  # fmt: skip
+    executor = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_child_init, initargs=(after_fork,)
+    )
     try:
         with consistent or nullcontext():
             gc.freeze()

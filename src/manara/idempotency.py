@@ -43,6 +43,7 @@ def replay(session: Session, actor: Actor, key: str, body: dict[str, Any]) -> st
 
 def remember(session: Session, actor: Actor, key: str, body: dict[str, Any], resource_id: str) -> None:
     """Store the resource created for this key."""
-    session.add(IdempotencyRecord(user_id=actor.user_id, key=key, request_digest=_digest(body),
-                                  resource_id=resource_id))  # fmt: skip
+    session.add(
+        IdempotencyRecord(user_id=actor.user_id, key=key, request_digest=_digest(body), resource_id=resource_id)
+    )
     session.flush()  # a concurrent request with the same key fails here, inside the caller's SAVEPOINT

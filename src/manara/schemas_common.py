@@ -23,5 +23,6 @@ def _country(value: str) -> str:
 
 Line = Annotated[str, StringConstraints(max_length=500), AfterValidator(_line)]
 Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_text)]
-CountryCode = Annotated[str, StringConstraints(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$"),
-                        AfterValidator(_country)]  # fmt: skip
+CountryCode = Annotated[
+    str, StringConstraints(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$"), AfterValidator(_country)
+]

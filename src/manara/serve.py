@@ -60,9 +60,15 @@ def runs_background_jobs() -> bool:
 
 def _config(host: str, port: int) -> uvicorn.Config:
     settings = get_settings()
-    return uvicorn.Config(APP, factory=True, host=host, port=port, proxy_headers=True,
-                          log_level=settings.log_level.lower(),
-                          timeout_graceful_shutdown=settings.shutdown_grace_seconds)  # fmt: skip
+    return uvicorn.Config(
+        APP,
+        factory=True,
+        host=host,
+        port=port,
+        proxy_headers=True,
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+    )
 
 
 def serve(host: str, port: int, workers: int) -> None:
@@ -172,8 +178,12 @@ def _fork_loader(
         warm(index, read_only_unit, settings.screening_snapshot)
         get_engine().dispose()  # no pooled connection may be shared by the forked workers
         settle()
-        log.info("screening index ready (%d notices, %.0f s); forking worker(s) %s", len(index),
-                    time.monotonic() - started, list(numbers))  # fmt: skip
+        log.info(
+            "screening index ready (%d notices, %.0f s); forking worker(s) %s",
+            len(index),
+            time.monotonic() - started,
+            list(numbers),
+        )
         _PRELOADED = index
         for number in numbers:
             worker = _fork_worker(config, sock, number, write)

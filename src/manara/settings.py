@@ -53,16 +53,27 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("./var"), description="Directory for files the server writes (exports, jobs).")
 
     hit_deadline_minutes: dict[str, int] = Field(
-        default_factory=lambda: {"red": 30, "diffusion": 30, "yellow": 60, "orange": 60, "un_special": 120,
-                                 "blue": 240, "black": 240, "green": 480, "purple": 480, "document": 60},
+        default_factory=lambda: {
+            "red": 30,
+            "diffusion": 30,
+            "yellow": 60,
+            "orange": 60,
+            "un_special": 120,
+            "blue": 240,
+            "black": 240,
+            "green": 480,
+            "purple": 480,
+            "document": 60,
+        },
         description="Minutes the record owner has to answer a hit, per notice type (JSON object); `document` "
         "for travel-document hits.",
-    )  # fmt: skip
+    )
     screening_refresh_seconds: float = Field(
         0.25, description="How often each API process pulls the outbox to keep its screening index fresh."
     )
     screening_snapshot: Path | None = Field(
-        None, description="Folder of a screening index snapshot: loaded at start (then brought up to date from "
+        None,
+        description="Folder of a screening index snapshot: loaded at start (then brought up to date from "
         "the outbox) instead of a full build; written there after a full build.",
     )
     batch_max_rows: int = Field(1_000_000, description="Most passengers accepted in one batch screening job.")
@@ -70,7 +81,8 @@ class Settings(BaseSettings):
         8 * 1024 * 1024, description="Largest accepted biometric image (face photo, fingerprint), in bytes."
     )
     biometric_max_pixels: int = Field(
-        40_000_000, description="Largest accepted biometric image in pixels (width × height): decompression bombs "
+        40_000_000,
+        description="Largest accepted biometric image in pixels (width × height): decompression bombs "
         "and huge dimensions are refused before decoding.",
     )
     biometric_min_face_pixels: int = Field(40, description="Smallest accepted face (shorter side of its box), in px.")
@@ -78,14 +90,14 @@ class Settings(BaseSettings):
         15.0, description="Laplacian variance of the face crop below which a face is reported `blurry`."
     )
     biometric_store_originals: bool = Field(
-        False, description="Allow owners to keep enrolled original images (under `MANARA_DATA_DIR/biometrics`); "
+        False,
+        description="Allow owners to keep enrolled original images (under `MANARA_DATA_DIR/biometrics`); "
         "off by default: only templates are stored.",
     )
     biometric_search_limit: int = Field(20, description="Default length of a biometric candidate list (at most 100).")
     case_response_minutes: dict[str, int] = Field(
         default_factory=lambda: {"urgent": 60, "high": 240, "normal": 1440, "low": 4320},
-        description="Minutes an invited member has to give a case its first response, per case priority "
-        "(JSON object).",
+        description="Minutes an invited member has to give a case its first response, per case priority (JSON object).",
     )
     case_attachment_max_bytes: int = Field(
         8 * 1024 * 1024, description="Largest accepted case attachment, in bytes (under MANARA_MAX_REQUEST_BYTES)."
@@ -98,32 +110,42 @@ class Settings(BaseSettings):
     )
     live_heartbeat_seconds: float = Field(15.0, description="Seconds between heartbeats on an idle live-feed stream.")
     live_replay_limit: int = Field(
-        1000, description="Most outbox events a reconnecting live feed replays after its `Last-Event-ID`; beyond "
+        1000,
+        description="Most outbox events a reconnecting live feed replays after its `Last-Event-ID`; beyond "
         "that the browser is told to reload the page.",
     )
     shutdown_grace_seconds: int = Field(
-        30, ge=1, description="On SIGTERM/SIGINT, seconds the server waits for requests in progress (live-feed "
+        30,
+        ge=1,
+        description="On SIGTERM/SIGINT, seconds the server waits for requests in progress (live-feed "
         "streams included: browsers reconnect and replay) before it cancels them and exits.",
     )
     live_connection_seconds: float = Field(
-        600.0, description="A live-feed stream ends after this many seconds; the browser reconnects with "
+        600.0,
+        description="A live-feed stream ends after this many seconds; the browser reconnects with "
         "`Last-Event-ID` and its session is checked again.",
     )
     live_client_buffer: int = Field(
-        256, description="Events buffered per live-feed connection; a client that falls further behind is "
+        256,
+        description="Events buffered per live-feed connection; a client that falls further behind is "
         "disconnected and replays on reconnect.",
     )
     escalation_every_seconds: float = Field(30.0, description="How often the job runner escalates overdue items.")
     biometric_ann_min: int = Field(
-        100_000, ge=1, description="Templates of one engine from which its 1:N gallery becomes an approximate "
+        100_000,
+        ge=1,
+        description="Templates of one engine from which its 1:N gallery becomes an approximate "
         "(IVF) index instead of an exact scan.",
     )
     biometric_ann_nprobe: int = Field(
-        384, ge=1, description="Cells of an approximate biometric gallery scanned per search (more = slower, "
+        384,
+        ge=1,
+        description="Cells of an approximate biometric gallery scanned per search (more = slower, "
         "better recall; see docs/benchmarks.md).",
     )
     biometric_snapshot: Path | None = Field(
-        None, description="Folder of a biometric index snapshot: loaded at start (then brought up to date from "
+        None,
+        description="Folder of a biometric index snapshot: loaded at start (then brought up to date from "
         "the outbox) instead of a full build; written there after a full build.",
     )
 

@@ -8,8 +8,17 @@ import unicodedata
 KEEP_FORMAT = {"\u200c", "\u200d"}  # ZWNJ and ZWJ shape Persian/Arabic script and emoji
 DROPPED_CATEGORIES = {"Cf", "Cc", "Cs", "Co"}
 # Format and private-use characters outside the Basic Multilingual Plane (Unicode 15).
-ASTRAL = [(0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
-          (0xE0001, 0xE0001), (0xE0020, 0xE007F), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD)]  # fmt: skip
+ASTRAL = [
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+    (0xF0000, 0xFFFFD),
+    (0x100000, 0x10FFFD),
+]
 
 
 def _class(keep: set[str]) -> re.Pattern[str]:

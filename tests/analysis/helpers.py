@@ -17,8 +17,9 @@ from manara.member.roles import SYSTEM, Actor
 from manara.visibility import Visibility
 
 
-def put(session: Session, actor: Actor, data: dict[str, Any], visibility: str = "owner",
-        shared: tuple[str, ...] = ()) -> Entity:  # fmt: skip
+def put(
+    session: Session, actor: Actor, data: dict[str, Any], visibility: str = "owner", shared: tuple[str, ...] = ()
+) -> Entity:
     """Submit (upsert) one FtM entity of the actor's country and return its row."""
     place = make_placement(session, actor, Visibility(visibility), list(shared), None)
     do_upsert_entities(session, actor, [validate_entity(data)], place)
@@ -30,8 +31,11 @@ def put(session: Session, actor: Actor, data: dict[str, Any], visibility: str = 
 
 def ftm(entity_id: str, schema: str, **props: Any) -> dict[str, Any]:
     """Return an FtM entity dict."""
-    return {"id": entity_id, "schema": schema,
-            "properties": {k: v if isinstance(v, list) else [v] for k, v in props.items()}}  # fmt: skip
+    return {
+        "id": entity_id,
+        "schema": schema,
+        "properties": {k: v if isinstance(v, list) else [v] for k, v in props.items()},
+    }
 
 
 def xref(session: Session, **kwargs: Any) -> XrefReport:

@@ -49,8 +49,9 @@ def test_neighbours_by_depth(client: TestClient, session: Session, net: Net) -> 
     body = client.get(f"{API}/entities/{e['k1'].id}/neighbours", headers=headers).json()
     (edge,) = body["edges"]
     assert edge["kind"] == "relationship" and edge["label"] == "Family"
-    assert client.get(f"{API}/entities/{e['k1'].id}/neighbours", params={"depth": 4},
-                      headers=headers).status_code == 422  # fmt: skip
+    assert (
+        client.get(f"{API}/entities/{e['k1'].id}/neighbours", params={"depth": 4}, headers=headers).status_code == 422
+    )
 
 
 def test_visibility_on_every_node(client: TestClient, session: Session, net: Net) -> None:
@@ -83,8 +84,7 @@ def test_exports(client: TestClient, session: Session, net: Net) -> None:
     assert lines.headers["content-type"].startswith("application/x-ndjson")
     got = {(x["schema"], x["id"]) for x in map(orjson.loads, lines.content.splitlines())}
     assert got == {("Person", "k1"), ("Person", "k2"), ("Person", "k3"), ("Family", "f1"), ("Associate", "a1")}
-    gml = client.get(f"{API}/entities/{e['k1'].id}/export", params={"depth": 3, "format": "graphml"},
-                     headers=headers)  # fmt: skip
+    gml = client.get(f"{API}/entities/{e['k1'].id}/export", params={"depth": 3, "format": "graphml"}, headers=headers)
     root = ET.fromstring(gml.content)
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
     assert {n.get("id") for n in root.findall(".//g:node", ns)} == {x.id for x in e.values()}

@@ -15,17 +15,20 @@ from manara.analysis.identifiers import (
 )
 
 
-@pytest.mark.parametrize(("raw", "region", "want"), [
-    ("+33 6 12 34 56 78", None, "+33612345678"),
-    ("06 12 34 56 78", "FR", "+33612345678"),
-    ("0033 6-12-34-56-78", "FR", "+33612345678"),
-    ("+212 661-234567", None, "+212661234567"),
-    ("0661234567", "MA", "+212661234567"),
-    ("+20 10 1234 5678", None, "+201012345678"),
-    ("0612345678", None, None),  # national number without a region: ambiguous
-    ("+33 1", None, None),
-    ("not a phone", "FR", None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "region", "want"),
+    [
+        ("+33 6 12 34 56 78", None, "+33612345678"),
+        ("06 12 34 56 78", "FR", "+33612345678"),
+        ("0033 6-12-34-56-78", "FR", "+33612345678"),
+        ("+212 661-234567", None, "+212661234567"),
+        ("0661234567", "MA", "+212661234567"),
+        ("+20 10 1234 5678", None, "+201012345678"),
+        ("0612345678", None, None),  # national number without a region: ambiguous
+        ("+33 1", None, None),
+        ("not a phone", "FR", None),
+    ],
+)
 def test_phone_to_e164(raw: str, region: str | None, want: str | None) -> None:
     assert normalize_phone(raw, region) == want
 
@@ -67,7 +70,10 @@ def test_vehicles() -> None:
 def test_identifier_keys_of_entities() -> None:
     person = {"phone": ["+212661234567"], "email": ["K@X.MA"], "passportNumber": ["ma-123 4567"]}
     assert identifier_keys("Person", person, "MA") == {
-        ("phone", "+212661234567"), ("email", "k@x.ma"), ("document", "MA1234567")}  # fmt: skip
+        ("phone", "+212661234567"),
+        ("email", "k@x.ma"),
+        ("document", "MA1234567"),
+    }
     wallet = {"publicKey": ["BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ"], "currencySymbol": ["BTC"]}
     assert identifier_keys("CryptoWallet", wallet) == {("wallet", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq")}
     car = {"registrationNumber": ["12345-A-6"]}
@@ -78,5 +84,6 @@ def test_identifier_keys_of_entities() -> None:
 
 def test_document_numbers_are_qualified_by_issuing_country() -> None:
     assert identifier_keys("Person", {"passportNumber": ["L246297"], "nationality": ["tn"]}, "FR") == {
-        ("document", "tn:L246297")}  # fmt: skip
+        ("document", "tn:L246297")
+    }
     assert identifier_keys("Passport", {"number": ["L246297"], "country": ["jo"]}) == {("document", "jo:L246297")}

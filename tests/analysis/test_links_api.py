@@ -37,14 +37,16 @@ def test_suggestions_reveal_nothing_one_may_not_see(client: TestClient, session:
         for link_id in (ab, bc, "no-such-link"):
             got = client.get(f"/api/v1/analysis/links/{link_id}", headers=user.headers)
             assert got.status_code == (200 if link_id in sees[country] else 404), (country, link_id)
-            judged = client.post(f"/api/v1/analysis/links/{link_id}/judge", json={"judgement": "same"},
-                                 headers=user.headers)  # fmt: skip
+            judged = client.post(
+                f"/api/v1/analysis/links/{link_id}/judge", json={"judgement": "same"}, headers=user.headers
+            )
             assert judged.status_code == (200 if link_id in sees[country] else 404), (country, link_id)
         hidden = {a.id, b.id, c.id} - {pk for i in listing["items"] for pk in (i["left"]["id"], i["right"]["id"])}
         assert not any(pk in str(listing) for pk in hidden)
     for pk in (a.id, c.id):  # a hidden entity's cluster is a 404 too
-        assert client.get(f"/api/v1/analysis/entities/{pk}/cluster", headers=net.user("FR", Role.ANALYST).headers
-                          ).status_code == (404 if pk == a.id else 200)  # fmt: skip
+        assert client.get(
+            f"/api/v1/analysis/entities/{pk}/cluster", headers=net.user("FR", Role.ANALYST).headers
+        ).status_code == (404 if pk == a.id else 200)
 
 
 def test_judging_needs_the_permission(client: TestClient, session: Session, net: Net) -> None:
@@ -53,16 +55,25 @@ def test_judging_needs_the_permission(client: TestClient, session: Session, net:
     xref(session)
     link_id = _link(session, a.id, b.id)
     for role in Role:
-        got = client.post(f"/api/v1/analysis/links/{link_id}/judge", json={"judgement": "unsure"},
-                          headers=net.user("MA", role).headers).status_code  # fmt: skip
+        got = client.post(
+            f"/api/v1/analysis/links/{link_id}/judge",
+            json={"judgement": "unsure"},
+            headers=net.user("MA", role).headers,
+        ).status_code
         want = 200 if Perm.ANALYSIS_JUDGE in ROLE_PERMS[role] else 403
         assert got == want, role
     assert {Role.ANALYST, Role.BUREAU_OFFICER} == {r for r in Role if Perm.ANALYSIS_JUDGE in ROLE_PERMS[r]}
-    third = client.post(f"/api/v1/analysis/links/{link_id}/judge", json={"judgement": "same"},
-                        headers=net.user("EG", Role.ANALYST).headers)  # fmt: skip
+    third = client.post(
+        f"/api/v1/analysis/links/{link_id}/judge",
+        json={"judgement": "same"},
+        headers=net.user("EG", Role.ANALYST).headers,
+    )
     assert third.status_code == 404  # EG sees both sides but owns neither: it may not judge
-    bad = client.post(f"/api/v1/analysis/links/{link_id}/judge", json={"judgement": "maybe"},
-                      headers=net.user("MA", Role.ANALYST).headers)  # fmt: skip
+    bad = client.post(
+        f"/api/v1/analysis/links/{link_id}/judge",
+        json={"judgement": "maybe"},
+        headers=net.user("MA", Role.ANALYST).headers,
+    )
     assert bad.status_code == 422
 
 
@@ -72,14 +83,20 @@ def test_clusters_are_transitive_per_viewer_and_judgements_reversible(
     ma, fr = net.user("MA", Role.ANALYST), net.user("FR", Role.ANALYST)
     a = put(session, ma.actor, person("k1", "Karim Benali", **KARIM), visibility="all")
     b = put(session, fr.actor, person("k9", "Karim Benali", **KARIM), visibility="all")
-    c = put(session, net.user("EG", Role.ANALYST).actor, person("k5", "Karim Benali", **KARIM),
-            visibility="countries", shared=("FR",))  # fmt: skip
+    c = put(
+        session,
+        net.user("EG", Role.ANALYST).actor,
+        person("k5", "Karim Benali", **KARIM),
+        visibility="countries",
+        shared=("FR",),
+    )
     xref(session)
     ab, bc = _link(session, a.id, b.id), _link(session, b.id, c.id)
 
     def judge(user: object, link_id: str, judgement: str) -> None:
-        got = client.post(f"/api/v1/analysis/links/{link_id}/judge", json={"judgement": judgement},
-                          headers=user.headers)  # type: ignore[attr-defined]  # fmt: skip
+        got = client.post(
+            f"/api/v1/analysis/links/{link_id}/judge", json={"judgement": judgement}, headers=user.headers
+        )  # type: ignore[attr-defined]
         assert got.status_code == 200 and got.json()["status"] == judgement
 
     def members(user: object, pk: str) -> set[str]:

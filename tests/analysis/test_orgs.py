@@ -13,13 +13,16 @@ from manara.analysis.orgs import org_name_key, org_name_keys
 from manara.member.roles import Role
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("Atlas Trading SARL", "ATLAS TRADING S.A.R.L."),
-    ("Atlas Trading SARL", "Atlas Trading Société à responsabilité limitée"),
-    ("Siemens Aktiengesellschaft", "SIEMENS AG"),
-    ("ООО Ромашка Экспорт", "Romashka Eksport OOO"),
-    ("Al Noor Trading LLC", "Trading Al-Noor L.L.C."),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Atlas Trading SARL", "ATLAS TRADING S.A.R.L."),
+        ("Atlas Trading SARL", "Atlas Trading Société à responsabilité limitée"),
+        ("Siemens Aktiengesellschaft", "SIEMENS AG"),
+        ("ООО Ромашка Экспорт", "Romashka Eksport OOO"),
+        ("Al Noor Trading LLC", "Trading Al-Noor L.L.C."),
+    ],
+)
 def test_same_key(a: str, b: str) -> None:
     assert org_name_key(a) == org_name_key(b) is not None
 

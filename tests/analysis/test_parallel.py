@@ -9,8 +9,10 @@ KARIM = {"birthDate": ["1985-04-12"], "nationality": ["ma"]}
 
 
 def rows() -> list[EntityRow]:
-    out = [EntityRow(f"p{i}", ("MA", "FR", "EG")[i % 3], "all", [], "Person", {"name": [name], **KARIM})
-           for i, name in enumerate(["Karim Benali", "كريم بنعلي", "Karim Benali", "Samira Haddad"])]  # fmt: skip
+    out = [
+        EntityRow(f"p{i}", ("MA", "FR", "EG")[i % 3], "all", [], "Person", {"name": [name], **KARIM})
+        for i, name in enumerate(["Karim Benali", "كريم بنعلي", "Karim Benali", "Samira Haddad"])
+    ]
     out.append(
         EntityRow("w1", "MA", "all", [], "CryptoWallet", {"publicKey": ["bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"]})
     )

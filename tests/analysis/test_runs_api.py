@@ -89,5 +89,6 @@ def test_who_may_request_and_follow_runs(client: TestClient, session: Session, n
     assert client.get(f"{RUNS}/{everyone['id']}", headers=net.user("EG", Role.ANALYST).headers).status_code == 404
     assert client.get(f"{RUNS}/{everyone['id']}", headers=analyst.headers).status_code == 200
     assert client.get(f"{RUNS}/no-such-run", headers=admin.headers).status_code == 404
-    assert everyone["id"] in {r["id"] for r in client.get(RUNS, headers=net.user("FR", Role.ADMINISTRATOR)
-                                                          .headers).json()}  # fmt: skip
+    assert everyone["id"] in {
+        r["id"] for r in client.get(RUNS, headers=net.user("FR", Role.ADMINISTRATOR).headers).json()
+    }

@@ -37,10 +37,17 @@ def test_persons_pair_across_members_only_where_one_side_may_see_the_other(sessi
 
 def test_identifiers_match_exactly_after_normalisation(session: Session, net: Net) -> None:
     ma, fr = net.user("MA", Role.ANALYST).actor, net.user("FR", Role.ANALYST).actor
-    w1 = put(session, ma, ftm("w1", "CryptoWallet", publicKey="BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ",
-                              currencySymbol="BTC"), visibility="all")  # fmt: skip
-    w2 = put(session, fr, ftm("w2", "CryptoWallet", publicKey="bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
-                              currencySymbol="BTC"))  # fmt: skip
+    w1 = put(
+        session,
+        ma,
+        ftm("w1", "CryptoWallet", publicKey="BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ", currencySymbol="BTC"),
+        visibility="all",
+    )
+    w2 = put(
+        session,
+        fr,
+        ftm("w2", "CryptoWallet", publicKey="bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", currencySymbol="BTC"),
+    )
     p1 = put(session, ma, person("p1", "Samir Haddad", phone="+212 661-234567"), visibility="all")
     p2 = put(session, fr, person("p2", "Jean Dupont", phone="+212661234567"))
     put(session, fr, person("p3", "Paul Martin", phone="+33612345678"))
@@ -86,8 +93,10 @@ def test_index_skips_identifiers_shared_by_too_many(session: Session, net: Net) 
     from manara.analysis import xref as xref_module
 
     index = build_index(session)
-    rows = [EntityRow(f"e{i}", "MA" if i % 2 else "FR", "all", [], "Person", {"phone": ["+33612345678"]})
-            for i in range(xref_module.MAX_SHARING + 1)]  # fmt: skip
+    rows = [
+        EntityRow(f"e{i}", "MA" if i % 2 else "FR", "all", [], "Person", {"phone": ["+33612345678"]})
+        for i in range(xref_module.MAX_SHARING + 1)
+    ]
     index.add_all(rows)
     assert index.candidates(rows[0]) == []
     assert len(index.candidates(EntityRow("x", "EG", "all", [], "Person", {"phone": ["+33612345678"]}))) == 0
@@ -95,11 +104,14 @@ def test_index_skips_identifiers_shared_by_too_many(session: Session, net: Net) 
 
 def test_namesakes_with_other_passports_and_a_birth_year_are_not_suggested(session: Session, net: Net) -> None:
     ma, fr = net.user("MA", Role.ANALYST).actor, net.user("FR", Role.ANALYST).actor
-    put(session, ma, person("k1", "Emma Vincent", birthDate="1974-11-19", nationality="fr",
-                            passportNumber="69CA47968"), visibility="all")  # fmt: skip
+    put(
+        session,
+        ma,
+        person("k1", "Emma Vincent", birthDate="1974-11-19", nationality="fr", passportNumber="69CA47968"),
+        visibility="all",
+    )
     put(session, fr, person("k9", "Emma Vincent", birthDate="1974", nationality="fr", passportNumber="55SL74763"))
-    put(session, fr, person("k8", "Emma Vincent", birthDate="1974-11-19", nationality="fr",
-                            passportNumber="55SL74763"))  # fmt: skip
+    put(session, fr, person("k8", "Emma Vincent", birthDate="1974-11-19", nationality="fr", passportNumber="55SL74763"))
     xref(session)
     assert len(links(session)) == 1  # the full birth date still pairs: a passport may have been renewed
 

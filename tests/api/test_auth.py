@@ -34,8 +34,12 @@ def test_every_api_route_requires_credentials(client: TestClient) -> None:
     routes = api_routes(client)
     assert len(routes) >= 19  # members, users, keys, entities, notices, audit
     for method, path in routes:
-        for headers in ({}, {"Authorization": "Bearer nonsense"}, {"X-API-Key": "mnr_abc_def"},
-                        {"Authorization": "Basic dXNlcjpwYXNz"}):  # fmt: skip
+        for headers in (
+            {},
+            {"Authorization": "Bearer nonsense"},
+            {"X-API-Key": "mnr_abc_def"},
+            {"Authorization": "Basic dXNlcjpwYXNz"},
+        ):
             resp = client.request(method, path, headers=headers)
             assert resp.status_code == 401, (method, path, headers, resp.text)
             assert resp.json()["error"]["code"] == "unauthenticated"
@@ -118,8 +122,9 @@ def read_only(session: Session, net: Net, system_actor: Actor) -> dict[str, str]
     """A bureau officer's second key, narrowed to notice:read and member:read."""
     user = session.get(User, net.user("MA", Role.BUREAU_OFFICER).actor.user_id)
     assert user is not None
-    _, token = member_actions.do_create_api_key(session, user, acting=system_actor,
-                                                scopes=["notice:read", "member:read"])  # fmt: skip
+    _, token = member_actions.do_create_api_key(
+        session, user, acting=system_actor, scopes=["notice:read", "member:read"]
+    )
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -130,15 +135,19 @@ def test_narrowed_key_loses_permissions_outside_its_scopes(client: TestClient, r
     assert client.get("/api/v1/members", headers=read_only).status_code == 200
     assert client.post("/api/v1/notices", json={"type": "blue", "title": "x"}, headers=read_only).status_code == 403
     assert client.get("/api/v1/entities", headers=read_only).status_code == 403
-    assert client.post("/api/v1/entities", json={"id": "a", "schema": "Person", "properties": {"name": ["A"]}},
-                       headers=read_only).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            "/api/v1/entities", json={"id": "a", "schema": "Person", "properties": {"name": ["A"]}}, headers=read_only
+        ).status_code
+        == 403
+    )
 
 
 def test_scopes_never_widen_a_role(session: Session, net: Net, system_actor: Actor) -> None:
     user = session.get(User, net.user("FR", Role.FRONTLINE_OFFICER).actor.user_id)
     assert user is not None
-    key, _ = member_actions.do_create_api_key(session, user, acting=system_actor,
-                                              scopes=["notice:write", "audit:read"])  # fmt: skip
-    actor = Actor(user_id=user.id, username=user.username, country="FR", role=Role.FRONTLINE_OFFICER,
-                  scopes=frozenset(key.scopes))  # fmt: skip
+    key, _ = member_actions.do_create_api_key(session, user, acting=system_actor, scopes=["notice:write", "audit:read"])
+    actor = Actor(
+        user_id=user.id, username=user.username, country="FR", role=Role.FRONTLINE_OFFICER, scopes=frozenset(key.scopes)
+    )
     assert actor.perms == frozenset()

@@ -51,25 +51,36 @@ def test_409_conflict_and_invalid_transition(client: TestClient, net: Net) -> No
     assert client.post("/api/v1/users", json=body, headers=admin).status_code == 201
     assert_canonical(client.post("/api/v1/users", json=body, headers=admin), 409, "conflict")
     officer = net.user("FR", Role.BUREAU_OFFICER).headers
-    created = client.post("/api/v1/notices", json={"type": "orange", "title": "Parcel bombs", "details": {
-        "threat": "Parcel bombs sent by post"}}, headers=officer).json()  # fmt: skip
+    created = client.post(
+        "/api/v1/notices",
+        json={"type": "orange", "title": "Parcel bombs", "details": {"threat": "Parcel bombs sent by post"}},
+        headers=officer,
+    ).json()
     assert client.post(f"/api/v1/notices/{created['id']}/submit", headers=officer).status_code == 200
-    error = assert_canonical(client.post(f"/api/v1/notices/{created['id']}/submit", headers=officer), 409,
-                             "invalid_transition")  # fmt: skip
+    error = assert_canonical(
+        client.post(f"/api/v1/notices/{created['id']}/submit", headers=officer), 409, "invalid_transition"
+    )
     assert error["details"] == {"status": "submitted", "action": "submit"}
 
 
 def test_415_and_malformed_json_422(client: TestClient, session: Session, net: Net) -> None:
     officer = net.user("MA", Role.BUREAU_OFFICER).headers
-    assert_canonical(client.post("/api/v1/entities/import", content=b"{}", headers={**officer,
-                     "Content-Type": "text/csv"}), 415, "unsupported_media_type")  # fmt: skip
-    resp = client.post("/api/v1/notices", content=b'{"type": "red", "title": ',
-                       headers={**officer, "Content-Type": "application/json"})  # fmt: skip
+    assert_canonical(
+        client.post("/api/v1/entities/import", content=b"{}", headers={**officer, "Content-Type": "text/csv"}),
+        415,
+        "unsupported_media_type",
+    )
+    resp = client.post(
+        "/api/v1/notices", content=b'{"type": "red", "title": ', headers={**officer, "Content-Type": "application/json"}
+    )
     error = assert_canonical(resp, 422, "validation_error")
     assert error["details"]["errors"]
     before = session.scalar(select(func.count(Entity.id)))
-    resp = client.post("/api/v1/entities", content=b'{"id": "x", "schema": "Person", "properties": [1]',
-                       headers={**officer, "Content-Type": "application/json"})  # fmt: skip
+    resp = client.post(
+        "/api/v1/entities",
+        content=b'{"id": "x", "schema": "Person", "properties": [1]',
+        headers={**officer, "Content-Type": "application/json"},
+    )
     assert_canonical(resp, 422, "validation_error")
     assert session.scalar(select(func.count(Entity.id))) == before
 
@@ -95,8 +106,9 @@ def test_validation_errors_do_not_echo_the_input(client: TestClient, net: Net) -
     assert "<script>" not in resp.text
 
 
-@pytest.mark.parametrize("params", [{"page": 0}, {"page": "abc"}, {"page_size": 0}, {"page_size": -5},
-                                    {"page": 10_000_001}])  # fmt: skip
+@pytest.mark.parametrize(
+    "params", [{"page": 0}, {"page": "abc"}, {"page_size": 0}, {"page_size": -5}, {"page": 10_000_001}]
+)
 def test_pagination_params_are_validated(client: TestClient, net: Net, params: dict[str, Any]) -> None:
     headers = net.user("EG", Role.ANALYST).headers
     for path in ("/api/v1/notices", "/api/v1/entities"):

@@ -22,8 +22,12 @@ def test_reads_and_searches_are_audited_with_purpose_terms_and_request_id(
     client: TestClient, session: Session, net: Net
 ) -> None:
     entity = make_entity(session, net.user("MA", Role.BUREAU_OFFICER).actor, "a1", "Karim Benali", visibility="all")
-    notice = make_notice(session, net.user("MA", Role.BUREAU_OFFICER).actor, status="published",
-                         reviewer=net.user("EG", Role.REVIEWER).actor)  # fmt: skip
+    notice = make_notice(
+        session,
+        net.user("MA", Role.BUREAU_OFFICER).actor,
+        status="published",
+        reviewer=net.user("EG", Role.REVIEWER).actor,
+    )
     reader = net.user("FR", Role.FRONTLINE_OFFICER)
     headers = {**reader.headers, "X-Manara-Purpose": "border check, case 2024/17"}
     calls = [

@@ -176,8 +176,10 @@ threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
 [t.join() for t in threads]
 """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    procs = [subprocess.Popen([sys.executable, "-c", script, committed_url, name], env=env)  # noqa: S603
-             for name in ("a", "b")]  # fmt: skip
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, committed_url, name], env=env)  # noqa: S603
+        for name in ("a", "b")
+    ]
     assert [p.wait(120) for p in procs] == [0, 0]
     targets = _targets(engine)
     assert len(targets) == 120 and set(targets.values()) == {1}
@@ -202,8 +204,7 @@ def test_a_batch_is_chained_in_queue_order_with_one_head_read_and_one_insert(eng
     assert group.batches == 2 and group.jobs == 9
     assert sorted(e.seq for e in outcomes) == list(range(2, 10))  # after the gate's event, one each
     # the eight pieces' records: one head read, one insert of all eight, one head update, in one transaction
-    assert Counter(statements) == Counter(
-        {"SELECT audit_head": 2, "INSERT audit_event": 2, "UPDATE audit_head": 2})
+    assert Counter(statements) == Counter({"SELECT audit_head": 2, "INSERT audit_event": 2, "UPDATE audit_head": 2})
     with Session(engine) as session:
         rows = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
         assert [r.seq for r in rows] == list(range(1, 10)) and len({r.occurred_at for r in rows[1:]}) == 1
@@ -217,11 +218,21 @@ def test_the_hash_format_is_unchanged() -> None:
     from manara.audit.chain import GENESIS, event_hash
 
     fields = {
-        "seq": 7, "occurred_at": datetime(2026, 11, 29, 5, 30, 1, 250, tzinfo=UTC), "request_id": "rq-1",
-        "user_id": "u1", "username": "fr.fo", "country": "FR", "role": "frontline_officer", "purpose": "border check",
-        "action": "screening.searched", "target_type": "notice", "target_ids": ["n1", "n2"],
-        "query": {"names": ["Ali Hassan"], "limit": 10}, "extra": {"hits": []}, "prev_hash": GENESIS,
-    }  # fmt: skip
+        "seq": 7,
+        "occurred_at": datetime(2026, 11, 29, 5, 30, 1, 250, tzinfo=UTC),
+        "request_id": "rq-1",
+        "user_id": "u1",
+        "username": "fr.fo",
+        "country": "FR",
+        "role": "frontline_officer",
+        "purpose": "border check",
+        "action": "screening.searched",
+        "target_type": "notice",
+        "target_ids": ["n1", "n2"],
+        "query": {"names": ["Ali Hassan"], "limit": 10},
+        "extra": {"hits": []},
+        "prev_hash": GENESIS,
+    }
     # the digest the ORM append computed before the Core rewrite: existing chains keep verifying
     assert event_hash(AuditEvent(**fields)) == GOLDEN
 
@@ -254,8 +265,14 @@ threads = [threading.Thread(target=writer, args=(k,)) for k in range(6)]
 [t.join() for t in threads]
 """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    proc = subprocess.run([sys.executable, "-c", script, committed_url], env=env, capture_output=True,  # noqa: S603
-                          text=True, timeout=120, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", script, committed_url],
+        env=env,
+        capture_output=True,  # noqa: S603
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 9, proc.stderr
     answered = set(proc.stdout.split())
     stored = _targets(engine)

@@ -71,8 +71,9 @@ def colour_engine() -> Iterator[ColourEngine]:
     unregister_engine(Modality.FACE, engine.name)
 
 
-def subject(client: TestClient, net: Net, owner: str, name: str, visibility: str = "all",
-            shared: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+def subject(
+    client: TestClient, net: Net, owner: str, name: str, visibility: str = "all", shared: list[str] | None = None
+) -> dict[str, Any]:
     """Create a person entity owned by ``owner``; return it."""
     bo = net.user(owner, Role.BUREAU_OFFICER)
     body = {**person(f"p-{name}", name), "visibility": visibility, "shared_with": shared or []}
@@ -81,19 +82,24 @@ def subject(client: TestClient, net: Net, owner: str, name: str, visibility: str
     return dict(response.json())
 
 
-def enrol(client: TestClient, net: Net, owner: str, subject_pk: str, colour: tuple[int, int, int],
-          **form: str) -> Any:  # fmt: skip
+def enrol(client: TestClient, net: Net, owner: str, subject_pk: str, colour: tuple[int, int, int], **form: str) -> Any:
     """Enrol an image of ``colour`` for a subject; return the response."""
-    return client.post("/api/v1/biometrics/enrolments", data={"subject_pk": subject_pk, **form},
-                       files={"image": ("face.png", image_bytes(colour), "image/png")},
-                       headers=net.user(owner, Role.BUREAU_OFFICER).headers)  # fmt: skip
+    return client.post(
+        "/api/v1/biometrics/enrolments",
+        data={"subject_pk": subject_pk, **form},
+        files={"image": ("face.png", image_bytes(colour), "image/png")},
+        headers=net.user(owner, Role.BUREAU_OFFICER).headers,
+    )
 
 
 def search(client: TestClient, net: Net, country: str, colour: tuple[int, int, int], limit: int = 10) -> Any:
     """Search an image of ``colour`` as a frontline officer of ``country``."""
-    return client.post("/api/v1/biometrics/search", data={"limit": str(limit)},
-                       files={"image": ("probe.png", image_bytes(colour), "image/png")},
-                       headers=net.user(country, Role.FRONTLINE_OFFICER).headers)  # fmt: skip
+    return client.post(
+        "/api/v1/biometrics/search",
+        data={"limit": str(limit)},
+        files={"image": ("probe.png", image_bytes(colour), "image/png")},
+        headers=net.user(country, Role.FRONTLINE_OFFICER).headers,
+    )
 
 
 def private_storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

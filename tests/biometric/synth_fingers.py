@@ -50,8 +50,9 @@ def fingerprint(seed: int, size: int = 288) -> NDArray[np.uint8]:
 
 def moved(image: NDArray[np.uint8], degrees: float, dx: int, dy: int) -> NDArray[np.uint8]:
     """Return a rotated and translated copy (another impression of the same finger)."""
-    turned = Image.fromarray(image).rotate(degrees, resample=Image.Resampling.BILINEAR, translate=(dx, dy),
-                                           fillcolor=235)  # fmt: skip
+    turned = Image.fromarray(image).rotate(
+        degrees, resample=Image.Resampling.BILINEAR, translate=(dx, dy), fillcolor=235
+    )
     return np.asarray(turned, dtype=np.uint8)
 
 

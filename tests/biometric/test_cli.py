@@ -18,8 +18,9 @@ def test_verify_writes_every_pair_and_reasons(tmp_path: Path) -> None:
     broken.write_bytes(image_bytes((1, 2, 3), fmt="JPEG")[:80])
     pairs, out = tmp_path / "pairs.tsv", tmp_path / "out.tsv"
     pairs.write_text(f"{blank}\t{broken}\n{blank}\t{blank}\n")
-    result = CliRunner().invoke(app, ["biometrics", "verify", "--pairs", str(pairs), "--output", str(out),
-                                      "--workers", "1"])  # fmt: skip
+    result = CliRunner().invoke(
+        app, ["biometrics", "verify", "--pairs", str(pairs), "--output", str(out), "--workers", "1"]
+    )
     assert result.exit_code == 0, result.output
     assert out.read_text().splitlines() == [f"{blank}\t{broken}\t", f"{blank}\t{blank}\t"]
     assert "no_face" in result.output and "corrupt" in result.output and "templates 2/2" in result.output
@@ -43,8 +44,10 @@ def test_verify_fingers_with_the_api_engine(tmp_path: Path) -> None:
     blank.write_bytes(image_bytes((200, 200, 200), size=(120, 120)))
     pairs, out = tmp_path / "pairs.tsv", tmp_path / "out.tsv"
     pairs.write_text(f"{one}\t{again}\n{one}\t{blank}\n")
-    result = CliRunner().invoke(app, ["biometrics", "verify", "--modality", "finger", "--pairs", str(pairs),
-                                      "--output", str(out), "--workers", "1"])  # fmt: skip
+    result = CliRunner().invoke(
+        app,
+        ["biometrics", "verify", "--modality", "finger", "--pairs", str(pairs), "--output", str(out), "--workers", "1"],
+    )
     assert result.exit_code == 0, result.output
     lines = [line.split("\t") for line in out.read_text().splitlines()]
     assert lines[0][:2] == [str(one), str(again)] and float(lines[0][2]) > 0.8

@@ -54,9 +54,12 @@ def test_enrol_refuses_others_subjects_and_roles_without_write(
 ) -> None:
     entity = subject(client, net, "FR", "Jean Dupont")
     assert enrol(client, net, "MA", entity["id"], (200, 10, 10)).status_code == 404
-    frontline = client.post("/api/v1/biometrics/enrolments", data={"subject_pk": entity["id"]},
-                            files={"image": ("f.png", image_bytes((9, 9, 9)), "image/png")},
-                            headers=net.user("FR", Role.FRONTLINE_OFFICER).headers)  # fmt: skip
+    frontline = client.post(
+        "/api/v1/biometrics/enrolments",
+        data={"subject_pk": entity["id"]},
+        files={"image": ("f.png", image_bytes((9, 9, 9)), "image/png")},
+        headers=net.user("FR", Role.FRONTLINE_OFFICER).headers,
+    )
     assert frontline.status_code == 403
     assert _templates(session) == 0
 
@@ -82,9 +85,12 @@ def test_bad_images_are_refused_with_a_reason_and_nothing_stored(
     case: str, client: TestClient, net: Net, session: Session, colour_engine: ColourEngine
 ) -> None:
     entity = subject(client, net, "FR", "Jean Dupont")
-    response = client.post("/api/v1/biometrics/enrolments", data={"subject_pk": entity["id"]},
-                           files={"image": ("x.png", BAD[case], "image/png")},
-                           headers=net.user("FR", Role.BUREAU_OFFICER).headers)  # fmt: skip
+    response = client.post(
+        "/api/v1/biometrics/enrolments",
+        data={"subject_pk": entity["id"]},
+        files={"image": ("x.png", BAD[case], "image/png")},
+        headers=net.user("FR", Role.BUREAU_OFFICER).headers,
+    )
     assert response.status_code == 422, response.text
     error = response.json()["error"]
     assert error["code"] == "validation_error" and error["details"]["reasons"]
@@ -133,9 +139,12 @@ def test_enrol_by_notice_and_delete_only_by_owner(
     from screening.helpers import publish_red
 
     notice = publish_red(client, net, owner="FR", name="Jean Dupont")
-    response = client.post("/api/v1/biometrics/enrolments", data={"notice_id": notice["id"]},
-                           files={"image": ("f.png", image_bytes((1, 200, 200)), "image/png")},
-                           headers=net.user("FR", Role.BUREAU_OFFICER).headers)  # fmt: skip
+    response = client.post(
+        "/api/v1/biometrics/enrolments",
+        data={"notice_id": notice["id"]},
+        files={"image": ("f.png", image_bytes((1, 200, 200)), "image/png")},
+        headers=net.user("FR", Role.BUREAU_OFFICER).headers,
+    )
     assert response.status_code == 201, response.text
     template = response.json()
     assert template["notice_id"] == notice["id"] and template["subject_pk"] == notice["subject_id"]

@@ -62,18 +62,24 @@ def enrol_finger(client: TestClient, net: Net, owner: str, subject_pk: str, data
     form = {"subject_pk": subject_pk, "modality": "finger"}
     if position is not None:
         form["position"] = str(position)
-    return client.post("/api/v1/biometrics/enrolments", data=form, files={"image": ("f.png", data, "image/png")},
-                       headers=net.user(owner, Role.BUREAU_OFFICER).headers)  # fmt: skip
+    return client.post(
+        "/api/v1/biometrics/enrolments",
+        data=form,
+        files={"image": ("f.png", data, "image/png")},
+        headers=net.user(owner, Role.BUREAU_OFFICER).headers,
+    )
 
 
-def search_fingers(client: TestClient, net: Net, country: str, probes: list[bytes], positions: list[int] | None = None,
-                   **form: str) -> Any:  # fmt: skip
+def search_fingers(
+    client: TestClient, net: Net, country: str, probes: list[bytes], positions: list[int] | None = None, **form: str
+) -> Any:
     data: dict[str, Any] = {"modality": "finger", **form}
     if positions is not None:
         data["position"] = [str(p) for p in positions]
     files = [("image", (f"p{i}.png", probe, "image/png")) for i, probe in enumerate(probes)]
-    return client.post("/api/v1/biometrics/search", data=data, files=files,
-                       headers=net.user(country, Role.FRONTLINE_OFFICER).headers)  # fmt: skip
+    return client.post(
+        "/api/v1/biometrics/search", data=data, files=files, headers=net.user(country, Role.FRONTLINE_OFFICER).headers
+    )
 
 
 def _gallery(client: TestClient, net: Net) -> dict[str, str]:
@@ -81,16 +87,21 @@ def _gallery(client: TestClient, net: Net) -> dict[str, str]:
     jean, omar = subject(client, net, "FR", "Jean"), subject(client, net, "EG", "Omar", visibility="owner")
     said = subject(client, net, "MA", "Said")
     ids = {}
-    for key, owner, pk, level, position in (("jean1", "FR", jean["id"], 100, 1), ("jean2", "FR", jean["id"], 160, 2),
-                                            ("omar", "EG", omar["id"], 101, 1), ("said", "MA", said["id"], 150, 0)):
+    for key, owner, pk, level, position in (
+        ("jean1", "FR", jean["id"], 100, 1),
+        ("jean2", "FR", jean["id"], 160, 2),
+        ("omar", "EG", omar["id"], 101, 1),
+        ("said", "MA", said["id"], 150, 0),
+    ):
         response = enrol_finger(client, net, owner, pk, grey(level), position)
         assert response.status_code == 201, response.text
         ids[key] = response.json()["id"]
     return ids
 
 
-def test_enrolment_records_the_finger_position(client: TestClient, net: Net, session: Session,
-                                               grey_engine: GreyEngine) -> None:  # fmt: skip
+def test_enrolment_records_the_finger_position(
+    client: TestClient, net: Net, session: Session, grey_engine: GreyEngine
+) -> None:
     jean = subject(client, net, "FR", "Jean")
     response = enrol_finger(client, net, "FR", jean["id"], grey(90), 7)
     assert response.status_code == 201, response.text
@@ -115,7 +126,9 @@ def test_search_ranks_subjects_by_fused_fingers(client: TestClient, net: Net, gr
     two = search_fingers(client, net, "MA", [grey(100), grey(160)], [1, 2], fusion="sum").json()
     said = 1 - 4 * 10 / 255  # Said's finger of unknown position is compared with both probe fingers
     assert [(c["template_id"], c["score"]) for c in two["candidates"]] == [
-        (ids["jean1"], 1.0), (ids["said"], pytest.approx((said + 1 - 4 * 50 / 255) / 2, abs=1e-3))]  # fmt: skip
+        (ids["jean1"], 1.0),
+        (ids["said"], pytest.approx((said + 1 - 4 * 50 / 255) / 2, abs=1e-3)),
+    ]
     best = search_fingers(client, net, "MA", [grey(100), grey(160)], [1, 2]).json()
     assert [c["score"] for c in best["candidates"]] == [1.0, pytest.approx(said, abs=1e-3)]
     # The position filter: a probe right index (2) is not compared with right thumbs (1).
@@ -135,9 +148,14 @@ def test_bad_finger_searches_are_refused(client: TestClient, net: Net, grey_engi
 
 
 def test_finger_probe_is_never_stored(
-    client: TestClient, net: Net, session: Session, grey_engine: GreyEngine, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-) -> None:  # fmt: skip
+    client: TestClient,
+    net: Net,
+    session: Session,
+    grey_engine: GreyEngine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     private_storage(tmp_path, monkeypatch)
     _gallery(client, net)
     search_fingers(client, net, "MA", [grey(10)])  # build the index first
@@ -167,8 +185,9 @@ def test_real_engine_finds_the_moved_finger(client: TestClient, net: Net) -> Non
     assert body["candidates"][0]["above_threshold"] and not body["candidates"][1]["above_threshold"]
 
 
-def test_a_snapshot_keeps_the_fingerprints_and_catches_up(client: TestClient, net: Net, grey_engine: GreyEngine,
-                                                           tmp_path: Path) -> None:  # fmt: skip
+def test_a_snapshot_keeps_the_fingerprints_and_catches_up(
+    client: TestClient, net: Net, grey_engine: GreyEngine, tmp_path: Path
+) -> None:
     ids = _gallery(client, net)
     before = search_fingers(client, net, "MA", [grey(100)]).json()  # builds the index
     state = client.app.state  # type: ignore[attr-defined]
@@ -177,8 +196,9 @@ def test_a_snapshot_keeps_the_fingerprints_and_catches_up(client: TestClient, ne
     loaded.load(tmp_path / "snap")  # what the server's warm-up does at start with MANARA_BIOMETRIC_SNAPSHOT
     state.biometric_index = loaded
     assert search_fingers(client, net, "MA", [grey(100)]).json()["candidates"] == before["candidates"]
-    withdrawn = client.delete(f"/api/v1/biometrics/enrolments/{ids['jean1']}",
-                              headers=net.user("FR", Role.BUREAU_OFFICER).headers)  # fmt: skip
+    withdrawn = client.delete(
+        f"/api/v1/biometrics/enrolments/{ids['jean1']}", headers=net.user("FR", Role.BUREAU_OFFICER).headers
+    )
     assert withdrawn.status_code == 204
     said = subject(client, net, "MA", "Said2")
     added = enrol_finger(client, net, "MA", said["id"], grey(100), 1).json()["id"]

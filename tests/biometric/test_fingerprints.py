@@ -44,8 +44,11 @@ def offline() -> Iterator[None]:
 def templates(engine: AfisFingerEngine, offline: None) -> dict[str, Template]:
     """Templates of one finger (PNG), the same finger moved (WSQ), and another finger (JPEG)."""
     one = fingerprint(1)
-    return {"one": engine.extract(encode(one)), "moved": engine.extract(encode(moved(one, 12, 9, -7), "WSQ")),
-            "other": engine.extract(encode(fingerprint(2), "JPEG"))}  # fmt: skip
+    return {
+        "one": engine.extract(encode(one)),
+        "moved": engine.extract(encode(moved(one, 12, 9, -7), "WSQ")),
+        "other": engine.extract(encode(fingerprint(2), "JPEG")),
+    }
 
 
 def test_same_finger_matches_and_another_does_not(engine: AfisFingerEngine, templates: dict[str, Template]) -> None:
@@ -73,7 +76,8 @@ def test_matcher_is_afis_geometric_matcher() -> None:
     turned[:, 2] = (turned[:, 2] + 0.2) % (2 * np.pi)
     for x, y in ((a, b), (a, a[:20]), (b, turned), (a, turned)):
         assert match_minutiae(unpack(pack(x, 300, 300)), unpack(pack(y, 300, 300))) == pytest.approx(
-            geometric_match(x, y)[0], abs=1e-6)  # fmt: skip
+            geometric_match(x, y)[0], abs=1e-6
+        )
 
 
 def test_blank_and_tiny_images_are_refused_with_reasons(engine: AfisFingerEngine) -> None:

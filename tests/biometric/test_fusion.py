@@ -46,8 +46,11 @@ def published(client: TestClient, net: Net, colour: tuple[int, int, int]) -> dic
     body = {"type": "red", "title": "Wanted", "subject_id": entity["id"], "details": RED_DETAILS, "visibility": "all"}
     notice = client.post("/api/v1/notices", json=body, headers=bo.headers).json()
     assert client.post(f"/api/v1/notices/{notice['id']}/submit", headers=bo.headers).status_code == 200
-    review = client.post(f"/api/v1/notices/{notice['id']}/review", json={"decision": "approve"},
-                         headers=net.user("EG", Role.REVIEWER).headers)  # fmt: skip
+    review = client.post(
+        f"/api/v1/notices/{notice['id']}/review",
+        json={"decision": "approve"},
+        headers=net.user("EG", Role.REVIEWER).headers,
+    )
     assert review.status_code == 200, review.text
     assert enrol(client, net, "MA", entity["id"], colour).status_code == 201
     return dict(review.json())
@@ -98,8 +101,9 @@ def test_a_face_the_screener_may_not_see_adds_nothing(
 ) -> None:
     published(client, net, RED)
     owner = net.user("MA", Role.BUREAU_OFFICER).headers
-    hidden = client.post("/api/v1/entities", headers=owner,
-                         json={**person("subj-2", "Karim Alaoui"), "visibility": "owner"}).json()  # fmt: skip
+    hidden = client.post(
+        "/api/v1/entities", headers=owner, json={**person("subj-2", "Karim Alaoui"), "visibility": "owner"}
+    ).json()
     assert enrol(client, net, "MA", hidden["id"], GREY).status_code == 201
     results = screen(client, net, ["John Smith"], face=GREY).json()["results"]
     assert all(r["features"].get("face", 0.0) < 0.5 for r in results)  # only MA's visible red face is scored
@@ -109,15 +113,23 @@ def test_a_face_the_screener_may_not_see_adds_nothing(
 def test_bad_face_images_are_refused(
     client: TestClient, net: Net, colour_engine: ColourEngine, image: str, status: int
 ) -> None:
-    response = client.post("/api/v1/screen", json={"names": [NAME], "face_image": image},
-                           headers=net.user("FR", Role.FRONTLINE_OFFICER).headers)  # fmt: skip
+    response = client.post(
+        "/api/v1/screen",
+        json={"names": [NAME], "face_image": image},
+        headers=net.user("FR", Role.FRONTLINE_OFFICER).headers,
+    )
     assert response.status_code == status, response.text
 
 
 def test_the_screening_probe_face_is_never_stored(
-    client: TestClient, net: Net, session: Session, colour_engine: ColourEngine, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-) -> None:  # fmt: skip
+    client: TestClient,
+    net: Net,
+    session: Session,
+    colour_engine: ColourEngine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     private_storage(tmp_path, monkeypatch)
     published(client, net, RED)
     screen(client, net, ["John Smith"], face=GREEN)  # builds the indexes

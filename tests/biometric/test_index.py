@@ -30,9 +30,18 @@ def small_ann(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def entry(n: int, owner: str, visibility: str) -> Entry:
-    return Entry(template_id=f"t{n}", engine=ENGINE, owner=owner, visibility=visibility, shared_with=(),
-                 subject_pk=f"s{n}", subject_status="active", subject_visibility=visibility,
-                 subject_shared_with=(), notice_id=None)  # fmt: skip
+    return Entry(
+        template_id=f"t{n}",
+        engine=ENGINE,
+        owner=owner,
+        visibility=visibility,
+        shared_with=(),
+        subject_pk=f"s{n}",
+        subject_status="active",
+        subject_visibility=visibility,
+        subject_shared_with=(),
+        notice_id=None,
+    )
 
 
 def gallery(size: int, hidden: set[int]) -> tuple[BiometricIndex, np.ndarray]:
@@ -102,9 +111,20 @@ def test_unknown_snapshot_format_is_refused(tmp_path: Path) -> None:
 
 
 def finger_entry(n: int, owner: str, visibility: str, position: int) -> Entry:
-    return Entry(template_id=f"f{n}", engine=FINGER, owner=owner, visibility=visibility, shared_with=(),
-                 subject_pk=f"s{n}", subject_status="active", subject_visibility=visibility,
-                 subject_shared_with=(), notice_id=None, modality="finger", finger_position=position)  # fmt: skip
+    return Entry(
+        template_id=f"f{n}",
+        engine=FINGER,
+        owner=owner,
+        visibility=visibility,
+        shared_with=(),
+        subject_pk=f"s{n}",
+        subject_status="active",
+        subject_visibility=visibility,
+        subject_shared_with=(),
+        notice_id=None,
+        modality="finger",
+        finger_position=position,
+    )
 
 
 def test_fingerprints_live_beside_faiss_and_survive_a_snapshot(small_ann: None, tmp_path: Path) -> None:

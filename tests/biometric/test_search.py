@@ -34,8 +34,11 @@ RED, NEAR_RED, GREEN = (200, 10, 10), (190, 20, 10), (10, 200, 10)
 def _gallery(client: TestClient, net: Net) -> dict[str, str]:
     """FR shares a red face with everyone, EG keeps a nearer red face to itself, MA a green one."""
     ids = {}
-    for owner, name, colour, visibility in (("FR", "Jean", RED, "all"), ("EG", "Omar", NEAR_RED, "owner"),
-                                            ("MA", "Said", GREEN, "all")):  # fmt: skip
+    for owner, name, colour, visibility in (
+        ("FR", "Jean", RED, "all"),
+        ("EG", "Omar", NEAR_RED, "owner"),
+        ("MA", "Said", GREEN, "all"),
+    ):
         entity = subject(client, net, owner, name, visibility=visibility)
         ids[owner] = enrol(client, net, owner, entity["id"], colour).json()["id"]
     return ids
@@ -65,9 +68,14 @@ def test_deleted_and_narrowed_templates_leave_the_index(
 
 
 def test_probe_is_never_stored(
-    client: TestClient, net: Net, session: Session, colour_engine: ColourEngine, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-) -> None:  # fmt: skip
+    client: TestClient,
+    net: Net,
+    session: Session,
+    colour_engine: ColourEngine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     private_storage(tmp_path, monkeypatch)
     _gallery(client, net)
     search(client, net, "MA", GREEN)  # build the index first
@@ -99,22 +107,31 @@ def test_potential_candidate_raises_a_hit_to_the_owner(
     assert hit.target_type == "biometric" and hit.target_id == ids["FR"] and hit.query["modality"] == "face"
     owner_inbox = client.get("/api/v1/hits?side=owner", headers=net.user("FR", Role.BUREAU_OFFICER).headers)
     assert hit.id in [h["id"] for h in owner_inbox.json()["items"]]
-    no = client.post("/api/v1/biometrics/candidates/verify", headers=examiner,
-                     json={"template_id": ids["FR"], "decision": "no_candidate"})  # fmt: skip
+    no = client.post(
+        "/api/v1/biometrics/candidates/verify",
+        headers=examiner,
+        json={"template_id": ids["FR"], "decision": "no_candidate"},
+    )
     assert no.status_code == 201 and no.json()["hit_id"] is None
 
 
 def test_verify_hidden_template_is_404(client: TestClient, net: Net, colour_engine: ColourEngine) -> None:
     ids = _gallery(client, net)
     examiner = net.user("MA", Role.FRONTLINE_OFFICER).headers
-    response = client.post("/api/v1/biometrics/candidates/verify", headers=examiner,
-                           json={"template_id": ids["EG"], "decision": "potential_candidate"})  # fmt: skip
+    response = client.post(
+        "/api/v1/biometrics/candidates/verify",
+        headers=examiner,
+        json={"template_id": ids["EG"], "decision": "potential_candidate"},
+    )
     assert response.status_code == 404
 
 
 def test_search_needs_the_screen_permission(client: TestClient, net: Net, colour_engine: ColourEngine) -> None:
-    response = client.post("/api/v1/biometrics/search", files={"image": ("p.png", b"x", "image/png")},
-                           headers=net.user("MA", Role.REVIEWER).headers)  # fmt: skip
+    response = client.post(
+        "/api/v1/biometrics/search",
+        files={"image": ("p.png", b"x", "image/png")},
+        headers=net.user("MA", Role.REVIEWER).headers,
+    )
     assert response.status_code == 403
 
 

@@ -55,14 +55,19 @@ class Server:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Start `manara serve` on a free loopback port over a fresh, seeded database; stop it at the end."""
     if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `scripts/ensure-system-deps.sh browser` "
-                    "(apt-get install chromium), or point MANARA_CHROMIUM at it")  # fmt: skip
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}: install it with `scripts/ensure-system-deps.sh browser` "
+            "(apt-get install chromium), or point MANARA_CHROMIUM at it"
+        )
     tmp = tmp_path_factory.mktemp("browser-server")
     url = database(tmp, "browser")
     seed = seed_network(url)
     # Open live-feed streams would hold a graceful stop for minutes: the grace period cuts them short.
-    with running([sys.executable, "-m", "manara.cli.main", "serve"], url, tmp,
-                 MANARA_SHUTDOWN_GRACE_SECONDS="2") as (_, base_url, log):  # fmt: skip
+    with running([sys.executable, "-m", "manara.cli.main", "serve"], url, tmp, MANARA_SHUTDOWN_GRACE_SECONDS="2") as (
+        _,
+        base_url,
+        log,
+    ):
         yield Server(base_url, seed, log, url)
 
 
@@ -125,8 +130,11 @@ def assert_accessible(page: Page, where: str) -> None:
         page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v.get("impact") in BLOCKING]
-    details = [f"{v['id']} ({v['impact']}): {v['help']}: " + "; ".join(n["target"][0] if isinstance(n["target"][0], str)
-               else str(n["target"]) for n in v["nodes"][:5]) for v in bad]  # fmt: skip
+    details = [
+        f"{v['id']} ({v['impact']}): {v['help']}: "
+        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:5])
+        for v in bad
+    ]
     assert not bad, f"axe-core violations on {where}:\n" + "\n".join(details)
 
 

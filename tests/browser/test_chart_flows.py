@@ -61,8 +61,9 @@ def network(server: Server) -> Iterator[Network]:
     with Session(engine, expire_on_commit=False) as session:
         ma, fr, eg = (_actor(session, f"{c}.bureau_officer") for c in ("ma", "fr", "eg"))
         layla = put(session, ma, person("chart-layla", "Layla Mansouri", **BORN), "all").id
-        passport = put(session, ma, ftm("chart-pass", "Passport", holder="chart-layla", number="MC7716203",
-                                        country="ma"), "all").id  # fmt: skip
+        passport = put(
+            session, ma, ftm("chart-pass", "Passport", holder="chart-layla", number="MC7716203", country="ma"), "all"
+        ).id
         company = put(session, ma, ftm("chart-cedar", "Company", name="Cedar Logistics SARL", country="ma"), "all").id
         director = put(session, ma, person("chart-omar", "Omar Haddou", birthDate="1971-11-30"), "all").id
         put(session, ma, ftm("chart-m1", "Membership", member="chart-layla", organization="chart-cedar"), "all")
@@ -79,8 +80,9 @@ def network(server: Server) -> Iterator[Network]:
     run_xref(factory, SYSTEM, full=True)
     with Session(engine, expire_on_commit=False) as session:
         pair = [layla, layla_eg]
-        eg_link = session.scalars(select(SuggestedLink).where(SuggestedLink.left_pk.in_(pair),
-                                                              SuggestedLink.right_pk.in_(pair))).one()  # fmt: skip
+        eg_link = session.scalars(
+            select(SuggestedLink).where(SuggestedLink.left_pk.in_(pair), SuggestedLink.right_pk.in_(pair))
+        ).one()
         do_judge_link(session, eg, access_link_for_judge(session, eg, eg_link.id), "same")
         session.commit()
     engine.dispose()
@@ -167,8 +169,10 @@ def test_link_chart_expand_pin_filter_details_and_nothing_hidden(ui: UI, network
     assert box is not None
     page.locator("#chart-fit").click()
     # Zoom in on the record first: after fitting, a neighbour or a label may overlap its centre.
-    at = page.evaluate(f"(() => {{ const n = {CY}.getElementById('{network.layla_fr}'); {CY}.zoom(2); "
-                       f"{CY}.center(n); return n.renderedPosition(); }})()")
+    at = page.evaluate(
+        f"(() => {{ const n = {CY}.getElementById('{network.layla_fr}'); {CY}.zoom(2); "
+        f"{CY}.center(n); return n.renderedPosition(); }})()"
+    )
     page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
     details = page.locator("#chart-details")
     expect(details.get_by_role("heading", level=2)).to_have_text("Details: ليلى منصوري")

@@ -31,8 +31,11 @@ def test_sign_in_wrong_then_right_password(ui: UI) -> None:
 
 
 def _focused(ui: UI) -> str:
-    return str(ui.page.evaluate("document.activeElement.id || document.activeElement.className || "
-                                "document.activeElement.textContent.trim()"))  # fmt: skip
+    return str(
+        ui.page.evaluate(
+            "document.activeElement.id || document.activeElement.className || document.activeElement.textContent.trim()"
+        )
+    )
 
 
 def test_keyboard_reaches_sign_in_controls_in_order_and_skip_link_works(ui: UI) -> None:

@@ -19,10 +19,15 @@ pytestmark = BROWSER
 
 LIVE_MS = 20_000  # an event reaches a connected dashboard well within this
 NAME = ("El Amrani", "Youssef", "1979-02-03")
-RED = {"Offence": "Armed robbery of a jewellery shop", "Summary of facts": "Robbery in Marrakech, 4 May 2025.",
-       "Legal provision": "Penal Code art. 509", "Maximum penalty (years)": "20",
-       "Arrest warrant reference": "MRK-2025-118", "Issuing authority": "Investigating judge, Marrakech",
-       "Extradition will be sought from": "FR, ES"}  # fmt: skip
+RED = {
+    "Offence": "Armed robbery of a jewellery shop",
+    "Summary of facts": "Robbery in Marrakech, 4 May 2025.",
+    "Legal provision": "Penal Code art. 509",
+    "Maximum penalty (years)": "20",
+    "Arrest warrant reference": "MRK-2025-118",
+    "Issuing authority": "Investigating judge, Marrakech",
+    "Extradition will be sought from": "FR, ES",
+}
 
 
 def _live(desk: UI) -> None:
@@ -32,8 +37,9 @@ def _live(desk: UI) -> None:
 
 
 def _hit_queue(desk: UI) -> Locator:
-    return desk.page.locator("section.queue", has=desk.page.get_by_role("heading", name=re.compile(
-        "^Hits awaiting your country's answer")))  # fmt: skip
+    return desk.page.locator(
+        "section.queue", has=desk.page.get_by_role("heading", name=re.compile("^Hits awaiting your country's answer"))
+    )
 
 
 def _draft_and_submit(owner: UI) -> str:

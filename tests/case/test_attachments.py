@@ -31,8 +31,11 @@ def _message(client: TestClient, net: Net) -> tuple[str, str]:
 def test_upload_download_audited(client: TestClient, session: Session, net: Net, data_dir: Path) -> None:
     ma, fr, eg = (net.user(c, Role.BUREAU_OFFICER) for c in ("MA", "FR", "EG"))
     cid, mid = _message(client, net)
-    up = client.post(f"{API}/{cid}/messages/{mid}/attachments", headers=ma.headers,
-                     files={"file": ("../../etc/Rapport d’enquête\u202e.pdf", PDF, "application/octet-stream")})
+    up = client.post(
+        f"{API}/{cid}/messages/{mid}/attachments",
+        headers=ma.headers,
+        files={"file": ("../../etc/Rapport d’enquête\u202e.pdf", PDF, "application/octet-stream")},
+    )
     assert up.status_code == 201, up.text
     att = up.json()
     assert att["filename"] == "Rapport d_enquête.pdf" and att["content_type"] == "application/pdf"
@@ -48,18 +51,24 @@ def test_upload_download_audited(client: TestClient, session: Session, net: Net,
     assert thread[0]["attachments"][0]["id"] == att["id"]
 
 
-@pytest.mark.parametrize(("name", "data", "status"), [
-    ("evil.exe", b"MZ\x90\x00", 415),
-    ("photo.png", PDF, 415),  # the bytes are not a PNG
-    ("notes.txt", b"\xff\xfe\x00bad", 415),
-    ("noext", b"hello", 415),
-    ("empty.txt", b"", 422),
-    ("\u202e\u200b.pdf", PDF, 415),  # nothing left of the name but the extension
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "data", "status"),
+    [
+        ("evil.exe", b"MZ\x90\x00", 415),
+        ("photo.png", PDF, 415),  # the bytes are not a PNG
+        ("notes.txt", b"\xff\xfe\x00bad", 415),
+        ("noext", b"hello", 415),
+        ("empty.txt", b"", 422),
+        ("\u202e\u200b.pdf", PDF, 415),  # nothing left of the name but the extension
+    ],
+)
 def test_refused_files(client: TestClient, net: Net, data_dir: Path, name: str, data: bytes, status: int) -> None:
     cid, mid = _message(client, net)
-    got = client.post(f"{API}/{cid}/messages/{mid}/attachments", files={"file": (name, data, "text/plain")},
-                      headers=net.user("MA", Role.BUREAU_OFFICER).headers)  # fmt: skip
+    got = client.post(
+        f"{API}/{cid}/messages/{mid}/attachments",
+        files={"file": (name, data, "text/plain")},
+        headers=net.user("MA", Role.BUREAU_OFFICER).headers,
+    )
     assert got.status_code == status, got.text
     assert not list(data_dir.glob("cases/*/*"))
 
@@ -71,15 +80,19 @@ def test_size_limit_and_other_users_messages(
     get_settings.cache_clear()
     cid, mid = _message(client, net)
     ma = net.user("MA", Role.BUREAU_OFFICER)
-    big = client.post(f"{API}/{cid}/messages/{mid}/attachments", files={"file": ("a.txt", b"a" * 1001)},
-                      headers=ma.headers)  # fmt: skip
+    big = client.post(
+        f"{API}/{cid}/messages/{mid}/attachments", files={"file": ("a.txt", b"a" * 1001)}, headers=ma.headers
+    )
     assert big.status_code == 413 and big.json()["error"]["code"] == "payload_too_large"
     fr = net.user("FR", Role.BUREAU_OFFICER)  # a member, but not the message's author
-    other = client.post(f"{API}/{cid}/messages/{mid}/attachments", files={"file": ("a.txt", b"hi")},
-                        headers=fr.headers)  # fmt: skip
+    other = client.post(f"{API}/{cid}/messages/{mid}/attachments", files={"file": ("a.txt", b"hi")}, headers=fr.headers)
     assert other.status_code == 404
-    assert client.post(f"{API}/{cid}/messages/{mid}/attachments", files={"file": ("a.txt", b"hi")},
-                       headers=ma.headers).status_code == 201  # fmt: skip
+    assert (
+        client.post(
+            f"{API}/{cid}/messages/{mid}/attachments", files={"file": ("a.txt", b"hi")}, headers=ma.headers
+        ).status_code
+        == 201
+    )
 
 
 def test_safe_filename() -> None:

@@ -82,8 +82,10 @@ def test_hostile_input_gets_a_clear_4xx(client: TestClient, net: Net) -> None:
     assert huge.status_code == 422
     empty = client.post(f"{API}/{case['id']}/messages", json={"body": "\u200b\u202e"}, headers=ma.headers)
     assert empty.status_code == 422
-    assert client.post(API, content=b"{not json", headers={**ma.headers, "Content-Type": "application/json"}
-                       ).status_code == 422  # fmt: skip
+    assert (
+        client.post(API, content=b"{not json", headers={**ma.headers, "Content-Type": "application/json"}).status_code
+        == 422
+    )
     assert client.post(API, json={"title": "ok title", "tlp": "purple"}, headers=ma.headers).status_code == 422
     json_headers = {**ma.headers, "Content-Type": "application/json"}
     big = client.post(API, content=b"x" * (11 * 1024 * 1024), headers=json_headers)
@@ -94,36 +96,56 @@ def test_messages_tasks_and_timeline_in_order(client: TestClient, session: Sessi
     ma, fr = net.user("MA", Role.BUREAU_OFFICER), net.user("FR", Role.ANALYST)
     case = open_case(client, ma, invite=["FR"])
     cid = case["id"]
-    first = client.post(f"{API}/{cid}/messages", json={"body": "Phone +212 600 000 000 seen in Lyon?"},
-                        headers=ma.headers).json()  # fmt: skip
-    reply = client.post(f"{API}/{cid}/messages", json={"body": "Yes, twice.", "parent_id": first["id"]},
-                        headers=fr.headers)  # fmt: skip
+    first = client.post(
+        f"{API}/{cid}/messages", json={"body": "Phone +212 600 000 000 seen in Lyon?"}, headers=ma.headers
+    ).json()
+    reply = client.post(
+        f"{API}/{cid}/messages", json={"body": "Yes, twice.", "parent_id": first["id"]}, headers=fr.headers
+    )
     assert reply.status_code == 201 and reply.json()["parent_id"] == first["id"]
     foreign = client.post(f"{API}/{cid}/messages", json={"body": "x", "parent_id": "nope"}, headers=ma.headers)
     assert foreign.status_code == 404
     due = (datetime.now(UTC) + timedelta(days=2)).isoformat()
-    task = client.post(f"{API}/{cid}/tasks", json={"title": "Check the SIM owner", "assignee_country": "FR",
-                                                   "due_at": due}, headers=ma.headers)  # fmt: skip
+    task = client.post(
+        f"{API}/{cid}/tasks",
+        json={"title": "Check the SIM owner", "assignee_country": "FR", "due_at": due},
+        headers=ma.headers,
+    )
     assert task.status_code == 201, task.text
-    to_user = client.post(f"{API}/{cid}/tasks", json={"title": "Call the prosecutor",
-                                                      "assignee_user_id": fr.actor.user_id}, headers=ma.headers)
+    to_user = client.post(
+        f"{API}/{cid}/tasks",
+        json={"title": "Call the prosecutor", "assignee_user_id": fr.actor.user_id},
+        headers=ma.headers,
+    )
     assert to_user.json()["assignee_country"] == "FR"
-    outsider = client.post(f"{API}/{cid}/tasks", json={"title": "Not a member", "assignee_country": "EG"},
-                           headers=ma.headers)  # fmt: skip
+    outsider = client.post(
+        f"{API}/{cid}/tasks", json={"title": "Not a member", "assignee_country": "EG"}, headers=ma.headers
+    )
     assert outsider.status_code == 422
-    naive = client.post(f"{API}/{cid}/tasks", json={"title": "Naive date", "due_at": "2030-01-01T10:00:00"},
-                        headers=ma.headers)  # fmt: skip
+    naive = client.post(
+        f"{API}/{cid}/tasks", json={"title": "Naive date", "due_at": "2030-01-01T10:00:00"}, headers=ma.headers
+    )
     assert naive.status_code == 422
     done = client.patch(f"{API}/{cid}/tasks/{task.json()['id']}", json={"status": "done"}, headers=fr.headers)
     assert done.json()["status"] == "done"
     eg = net.user("EG", Role.BUREAU_OFFICER)
-    assert client.patch(f"{API}/{cid}/tasks/{task.json()['id']}", json={"status": "open"},
-                        headers=eg.headers).status_code == 404  # fmt: skip
+    assert (
+        client.patch(f"{API}/{cid}/tasks/{task.json()['id']}", json={"status": "open"}, headers=eg.headers).status_code
+        == 404
+    )
     tasks = client.get(f"{API}/{cid}/tasks", headers=fr.headers).json()
     assert [t["title"] for t in tasks] == ["Check the SIM owner", "Call the prosecutor"]  # dated first
     timeline = client.get(f"{API}/{cid}/timeline", headers=fr.headers).json()
-    assert [e["kind"] for e in timeline] == ["opened", "invited", "message", "accepted", "message",
-                                             "task_created", "task_created", "task_updated"]  # fmt: skip
+    assert [e["kind"] for e in timeline] == [
+        "opened",
+        "invited",
+        "message",
+        "accepted",
+        "message",
+        "task_created",
+        "task_created",
+        "task_updated",
+    ]
     assert [e["seq"] for e in timeline] == sorted(e["seq"] for e in timeline)
     assert "Yes, twice" not in str(timeline)  # the timeline carries ids, not message text
     messages = client.get(f"{API}/{cid}/messages", headers=fr.headers).json()
@@ -136,14 +158,20 @@ def test_every_read_and_write_is_audited_with_outbox_events(client: TestClient, 
     case = open_case(client, ma, invite=["FR"])
     client.get(f"{API}/{case['id']}", headers=fr.headers)
     client.post(f"{API}/{case['id']}/messages", json={"body": "Received."}, headers=fr.headers)
-    client.post(f"{API}/{case['id']}/tasks", json={"title": "Trace the phone", "assignee_country": "FR"},
-                headers=ma.headers)  # fmt: skip
+    client.post(
+        f"{API}/{case['id']}/tasks", json={"title": "Trace the phone", "assignee_country": "FR"}, headers=ma.headers
+    )
     audit1, outbox1 = counts(session)
     actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)))[-4:]
     assert actions == ["case.opened", "case.viewed", "case.message_posted", "case.task_assigned"]
     topics = [(e.topic, e.country) for e in session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))][outbox0:]
-    assert topics == [("case.opened", "MA"), ("case.invited", "FR"), ("case.accepted", "MA"),
-                      ("case.message_posted", "MA"), ("case.task_assigned", "FR")]  # fmt: skip
+    assert topics == [
+        ("case.opened", "MA"),
+        ("case.invited", "FR"),
+        ("case.accepted", "MA"),
+        ("case.message_posted", "MA"),
+        ("case.task_assigned", "FR"),
+    ]
     assert audit1 - audit0 == 4
 
 
@@ -162,7 +190,8 @@ def test_first_response_queue(client: TestClient, session: Session, net: Net) ->
     assert client.post(f"{API}/{urgent['id']}/accept", headers=fr.headers).status_code == 409
     owner_side = client.get(f"{API}/awaiting?side=owner", headers=ma.headers).json()
     assert sorted((q["case_id"], q["country"]) for q in owner_side) == sorted(
-        [(urgent["id"], "EG"), (normal["id"], "FR")])
+        [(urgent["id"], "EG"), (normal["id"], "FR")]
+    )
     frontline = net.user("FR", Role.FRONTLINE_OFFICER)
     assert case_service.awaiting_first_response(session, frontline.actor) == []
     assert Perm.CASE_READ not in frontline.actor.perms
@@ -171,9 +200,15 @@ def test_first_response_queue(client: TestClient, session: Session, net: Net) ->
 def test_handover_is_read_and_acknowledged_by_the_next_shift(client: TestClient, net: Net) -> None:
     day, night = net.user("MA", Role.DUTY_OFFICER), net.user("MA", Role.BUREAU_OFFICER)
     case = open_case(client, day, invite=["FR"])
-    note = client.post(f"{API}/handover", json={"open_items": "Case with FR awaiting answer.",
-                                                "watch": "Urgent hit from ES expected.", "case_ids": [case["id"]]},
-                       headers=day.headers)  # fmt: skip
+    note = client.post(
+        f"{API}/handover",
+        json={
+            "open_items": "Case with FR awaiting answer.",
+            "watch": "Urgent hit from ES expected.",
+            "case_ids": [case["id"]],
+        },
+        headers=day.headers,
+    )
     assert note.status_code == 201
     nid = note.json()["id"]
     pending = client.get(f"{API}/handover?pending=true", headers=night.headers).json()

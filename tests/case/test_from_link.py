@@ -32,17 +32,24 @@ def _link(session: Session, net: Net) -> tuple[str, str, str]:
 def test_sealed_invitation_until_the_other_side_accepts(client: TestClient, session: Session, net: Net) -> None:
     link_id, ma_pk, fr_pk = _link(session, net)
     ma, fr = net.user("MA", Role.BUREAU_OFFICER), net.user("FR", Role.BUREAU_OFFICER)
-    told = session.scalars(select(OutboxEvent).where(OutboxEvent.topic == "analysis.link_suggested",
-                                                     OutboxEvent.country == "FR")).one()  # fmt: skip
+    told = session.scalars(
+        select(OutboxEvent).where(OutboxEvent.topic == "analysis.link_suggested", OutboxEvent.country == "FR")
+    ).one()
     assert told.payload == {"link_id": link_id, "entity_id": fr_pk}
     assert client.get(f"/api/v1/analysis/links/{link_id}", headers=fr.headers).status_code == 404
-    got = client.post(f"{API}/from-link/{link_id}", json={"title": "Possible match with our subject"},
-                      headers=fr.headers)  # fmt: skip
+    got = client.post(
+        f"{API}/from-link/{link_id}", json={"title": "Possible match with our subject"}, headers=fr.headers
+    )
     assert got.status_code == 201, got.text
     case = got.json()
     cid = case["id"]
-    assert case["link"] == {"id": link_id, "visible": False, "status": None, "score": None,
-                            "own_entity": case["link"]["own_entity"]}  # fmt: skip
+    assert case["link"] == {
+        "id": link_id,
+        "visible": False,
+        "status": None,
+        "score": None,
+        "own_entity": case["link"]["own_entity"],
+    }
     assert case["link"]["own_entity"]["id"] == fr_pk
     assert [(m["country"], m["sealed"]) for m in case["members"]] == [("FR", False), (None, True)]
     as_fr = str(client.get(f"{API}/{cid}", headers=fr.headers).json())
@@ -50,8 +57,12 @@ def test_sealed_invitation_until_the_other_side_accepts(client: TestClient, sess
     for text in (as_fr, str(timeline_fr), str(client.get(f"{API}/awaiting?side=owner", headers=fr.headers).json())):
         assert "'MA'" not in text and ma_pk not in text and "XK4419273" not in text
     assert client.post(f"{API}/{cid}/invite", json={"countries": ["EG"]}, headers=fr.headers).status_code == 409
-    assert client.post(f"{API}/{cid}/tasks", json={"title": "Guess", "assignee_country": "MA"},
-                       headers=fr.headers).status_code == 422  # fmt: skip
+    assert (
+        client.post(
+            f"{API}/{cid}/tasks", json={"title": "Guess", "assignee_country": "MA"}, headers=fr.headers
+        ).status_code
+        == 422
+    )
     # The invited side sees the case and may read the link (it sees both entities).
     as_ma = client.get(f"{API}/{cid}", headers=ma.headers).json()
     assert as_ma["link"]["visible"] is True and as_ma["link"]["own_entity"]["id"] == ma_pk
@@ -68,19 +79,27 @@ def test_sealed_invitation_until_the_other_side_accepts(client: TestClient, sess
 
 def test_only_the_links_owners_may_open_a_case_on_it(client: TestClient, session: Session, net: Net) -> None:
     link_id, _, _ = _link(session, net)
-    for user in (net.user("EG", Role.BUREAU_OFFICER), net.user("FR", Role.REVIEWER),
-                 net.user("FR", Role.FRONTLINE_OFFICER)):  # fmt: skip
+    for user in (
+        net.user("EG", Role.BUREAU_OFFICER),
+        net.user("FR", Role.REVIEWER),
+        net.user("FR", Role.FRONTLINE_OFFICER),
+    ):
         got = client.post(f"{API}/from-link/{link_id}", json={"title": "Fishing"}, headers=user.headers)
         assert got.status_code == 404, user.actor.username
-    assert client.post(f"{API}/from-link/nope", json={"title": "x y z"},
-                       headers=net.user("FR", Role.BUREAU_OFFICER).headers).status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            f"{API}/from-link/nope", json={"title": "x y z"}, headers=net.user("FR", Role.BUREAU_OFFICER).headers
+        ).status_code
+        == 404
+    )
 
 
 def test_reader_of_both_sides_opens_an_unsealed_case(client: TestClient, session: Session, net: Net) -> None:
     link_id, ma_pk, _ = _link(session, net)
     ma = net.user("MA", Role.ANALYST)
-    case = client.post(f"{API}/from-link/{link_id}", json={"title": "Same person?", "priority": "high"},
-                       headers=ma.headers).json()  # fmt: skip
+    case = client.post(
+        f"{API}/from-link/{link_id}", json={"title": "Same person?", "priority": "high"}, headers=ma.headers
+    ).json()
     assert [(m["country"], m["sealed"]) for m in case["members"]] == [("MA", False), ("FR", False)]
     assert case["link"]["visible"] is True
     as_fr = client.get(f"{API}/{case['id']}", headers=net.user("FR", Role.ANALYST).headers).json()
@@ -88,6 +107,8 @@ def test_reader_of_both_sides_opens_an_unsealed_case(client: TestClient, session
     client.post(f"/api/v1/analysis/links/{link_id}/judge", json={"judgement": "same"}, headers=ma.headers)
     kinds = [e["kind"] for e in client.get(f"{API}/{case['id']}/timeline", headers=ma.headers).json()]
     assert kinds == ["opened", "invited", "link_judged"]
-    fr_kinds = [e["kind"] for e in client.get(f"{API}/{case['id']}/timeline",
-                                              headers=net.user("FR", Role.ANALYST).headers).json()]  # fmt: skip
+    fr_kinds = [
+        e["kind"]
+        for e in client.get(f"{API}/{case['id']}/timeline", headers=net.user("FR", Role.ANALYST).headers).json()
+    ]
     assert fr_kinds == ["opened", "invited"]  # FR may not see the link, nor its judgement

@@ -91,16 +91,32 @@ def test_audit_verify_detects_an_edited_row(db: Path) -> None:
 
 def test_match_command_writes_one_line_per_query_in_order(tmp_path: Path) -> None:
     gallery, queries, out = tmp_path / "g.jsonl", tmp_path / "q.jsonl", tmp_path / "o.jsonl"
-    gallery.write_bytes(b"\n".join(orjson.dumps(e) for e in [
-        {"id": "g1", "schema": "Person", "properties": {"name": ["Mohammed Abdul Rahman al-Khalidi"],
-                                                         "birthDate": ["1979-05-02"]}},
-        {"id": "g2", "schema": "Person", "properties": {"name": ["Jean-Pierre Martin"]}},
-    ]))  # fmt: skip
-    queries.write_bytes(b"\n".join(orjson.dumps(e) for e in [
-        {"id": "q1", "schema": "Person", "properties": {"name": ["Jean Pierre Martin"]}},
-        {"id": "q2", "schema": "Person",
-         "properties": {"name": ["محمد عبد الرحمن الخالدي"], "birthDate": ["1979-05-02"]}},
-    ]))  # fmt: skip
+    gallery.write_bytes(
+        b"\n".join(
+            orjson.dumps(e)
+            for e in [
+                {
+                    "id": "g1",
+                    "schema": "Person",
+                    "properties": {"name": ["Mohammed Abdul Rahman al-Khalidi"], "birthDate": ["1979-05-02"]},
+                },
+                {"id": "g2", "schema": "Person", "properties": {"name": ["Jean-Pierre Martin"]}},
+            ]
+        )
+    )
+    queries.write_bytes(
+        b"\n".join(
+            orjson.dumps(e)
+            for e in [
+                {"id": "q1", "schema": "Person", "properties": {"name": ["Jean Pierre Martin"]}},
+                {
+                    "id": "q2",
+                    "schema": "Person",
+                    "properties": {"name": ["محمد عبد الرحمن الخالدي"], "birthDate": ["1979-05-02"]},
+                },
+            ]
+        )
+    )
     ok("match", "--gallery", str(gallery), "--queries", str(queries), "--limit", "1", "--output", str(out))
     lines = [orjson.loads(x) for x in out.read_bytes().splitlines()]
     assert [x["query"] for x in lines] == ["q1", "q2"]

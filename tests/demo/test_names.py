@@ -7,29 +7,40 @@ import pytest
 from manara.demo.name_cyrillic import feminine_surname, patronymic, transliterate
 from manara.demo.name_translit import Profile, render_part, to_arabic
 
-FRENCH = Profile(sh="ch", w="ou", u="ou", U="ou", ss=True, final_e=True, ane=True, art="El ", link="e",
-                 link_assim=True, double=True)
+FRENCH = Profile(
+    sh="ch", w="ou", u="ou", U="ou", ss=True, final_e=True, ane=True, art="El ", link="e", link_assim=True, double=True
+)
 ENGLISH = Profile(art="al-", link="u", link_attach=False)
 
 
-@pytest.mark.parametrize(("code", "arabic"), [
-    ("muHam~ad", "محمد"), ("Eabd_AlraHm`n", "عبد الرحمن"), ("AlxaAlidiy", "الخالدي"),
-    ("faATimap", "فاطمة"), ("muSTafaY", "مصطفى"), ("Eabd_All~`h", "عبد الله"),
-])
+@pytest.mark.parametrize(
+    ("code", "arabic"),
+    [
+        ("muHam~ad", "محمد"),
+        ("Eabd_AlraHm`n", "عبد الرحمن"),
+        ("AlxaAlidiy", "الخالدي"),
+        ("faATimap", "فاطمة"),
+        ("muSTafaY", "مصطفى"),
+        ("Eabd_All~`h", "عبد الله"),
+    ],
+)
 def test_arabic_script(code: str, arabic: str) -> None:
     assert to_arabic(code) == arabic
 
 
-@pytest.mark.parametrize(("code", "french", "english"), [
-    ("Eabd_AlraHiym", "Abderrahim", "Abdul Rahim"),
-    ("nuwr_Aldiyn", "Noureddine", "Nur al-Din"),
-    ("ra$iyd", "Rachid", "Rashid"),
-    ("AlxaAlidiy", "El Khalidi", "al-Khalidi"),
-    ("yuwsuf", "Youssef", "Yusuf"),
-    ("marwaAn", "Marouane", "Marwan"),
-    ("saEd", "Saad", "Saad"),
-    ("xaAlid", "Khaled", "Khalid"),
-])
+@pytest.mark.parametrize(
+    ("code", "french", "english"),
+    [
+        ("Eabd_AlraHiym", "Abderrahim", "Abdul Rahim"),
+        ("nuwr_Aldiyn", "Noureddine", "Nur al-Din"),
+        ("ra$iyd", "Rachid", "Rashid"),
+        ("AlxaAlidiy", "El Khalidi", "al-Khalidi"),
+        ("yuwsuf", "Youssef", "Yusuf"),
+        ("marwaAn", "Marouane", "Marwan"),
+        ("saEd", "Saad", "Saad"),
+        ("xaAlid", "Khaled", "Khalid"),
+    ],
+)
 def test_french_and_english_rules(code: str, french: str, english: str) -> None:
     assert render_part(code, FRENCH) == french
     assert render_part(code, ENGLISH) == english
@@ -41,11 +52,19 @@ def test_sun_letter_assimilates_in_maghrebi_spelling() -> None:
     assert render_part("AlqaADiy", profile) == "Elqadi"  # q is a moon letter: no assimilation
 
 
-@pytest.mark.parametrize(("text", "system", "latin"), [
-    ("Александр", "icao", "Aleksandr"), ("Наталья", "icao", "Natalia"), ("Иванов", "de", "Iwanow"),
-    ("Евгений", "en", "Yevgeny"), ("Олександр", "uk", "Oleksandr"), ("Юлія", "uk", "Yuliia"),
-    ("Шевченко", "fr", "Chevtchenko"), ("Григорій", "uk", "Hryhorii"),
-])
+@pytest.mark.parametrize(
+    ("text", "system", "latin"),
+    [
+        ("Александр", "icao", "Aleksandr"),
+        ("Наталья", "icao", "Natalia"),
+        ("Иванов", "de", "Iwanow"),
+        ("Евгений", "en", "Yevgeny"),
+        ("Олександр", "uk", "Oleksandr"),
+        ("Юлія", "uk", "Yuliia"),
+        ("Шевченко", "fr", "Chevtchenko"),
+        ("Григорій", "uk", "Hryhorii"),
+    ],
+)
 def test_cyrillic_transliteration(text: str, system: str, latin: str) -> None:
     assert transliterate(text, system) == latin
 

@@ -16,9 +16,17 @@ ARABIC = re.compile("[\u0600-\u06ff]")
 CYRILLIC = re.compile("[\u0400-\u04ff]")
 ARABIC_COUNTRIES = ["MA", "DZ", "TN", "EG", "JO", "LB", "AE", "IQ", "SA", "LY"]
 PASSPORTS = {
-    "MA": r"[A-Z]{2}\d{7}", "DZ": r"\d{9}", "TN": r"[A-Z]\d{6}", "EG": r"A\d{8}", "FR": r"\d{2}[A-Z]{2}\d{5}",
-    "ES": r"[A-Z]{3}\d{6}", "DE": r"C[CFGHJKLMNPRTVWXYZ0-9]{8}", "GB": r"\d{9}", "TR": r"U\d{8}",
-    "LB": r"LR\d{7}", "UA": r"[A-Z]{2}\d{6}",
+    "MA": r"[A-Z]{2}\d{7}",
+    "DZ": r"\d{9}",
+    "TN": r"[A-Z]\d{6}",
+    "EG": r"A\d{8}",
+    "FR": r"\d{2}[A-Z]{2}\d{5}",
+    "ES": r"[A-Z]{3}\d{6}",
+    "DE": r"C[CFGHJKLMNPRTVWXYZ0-9]{8}",
+    "GB": r"\d{9}",
+    "TR": r"U\d{8}",
+    "LB": r"LR\d{7}",
+    "UA": r"[A-Z]{2}\d{6}",
 }
 
 
@@ -169,8 +177,9 @@ def test_name_variants_lists_primary_then_aliases() -> None:
 
 
 def test_common_given_names_dominate_with_a_long_tail() -> None:
-    firsts = Counter(p["properties"]["firstName"][0] for p in generate_persons("EG", 3000) if
-                     p["properties"]["gender"] == ["male"])
+    firsts = Counter(
+        p["properties"]["firstName"][0] for p in generate_persons("EG", 3000) if p["properties"]["gender"] == ["male"]
+    )
     top, _ = firsts.most_common(1)[0]
     assert top == "Mohamed"
     assert firsts[top] > 5 * firsts.most_common(20)[-1][1]

@@ -23,8 +23,9 @@ NAMES = ["Karim Benali", "Sara Idrissi", "Youssef El Amrani", "Nadia Filali", "H
 
 def lines(n: int = 7) -> list[bytes]:
     """Return ``n`` valid Person lines."""
-    return [orjson.dumps(person(f"p{i}", NAMES[i % len(NAMES)], birthDate="1980-01-0" + str(i % 9 + 1)))
-            for i in range(n)]  # fmt: skip
+    return [
+        orjson.dumps(person(f"p{i}", NAMES[i % len(NAMES)], birthDate="1980-01-0" + str(i % 9 + 1))) for i in range(n)
+    ]
 
 
 def state(session: Session, owner: str) -> list[tuple[str, str, str, Any]]:
@@ -45,9 +46,17 @@ def _run(session: Session, actor: Actor, data: Any, batch: int = 1000) -> Any:
 def test_bad_lines_are_reported_by_number_and_not_written(session: Session, net: Net) -> None:
     actor = net.user("MA", Role.BUREAU_OFFICER).actor
     good = lines(3)
-    data = [good[0], b"{not json", orjson.dumps({"id": "x1", "schema": "Spaceship", "properties": {}}), good[1],
-            b"", orjson.dumps(person("x2", "Ali", birthDate="1980-02-30")),
-            orjson.dumps(person("x3", "Ali", nationality="xx")), orjson.dumps(["a list"]), good[2]]  # fmt: skip
+    data = [
+        good[0],
+        b"{not json",
+        orjson.dumps({"id": "x1", "schema": "Spaceship", "properties": {}}),
+        good[1],
+        b"",
+        orjson.dumps(person("x2", "Ali", birthDate="1980-02-30")),
+        orjson.dumps(person("x3", "Ali", nationality="xx")),
+        orjson.dumps(["a list"]),
+        good[2],
+    ]
     report = _run(session, actor, data)
     assert (report.lines, report.created, report.unchanged) == (9, 3, 0)
     assert [e["line"] for e in report.errors] == [2, 3, 6, 7, 8]
@@ -98,14 +107,22 @@ def test_interrupted_import_resumes_to_the_same_state(session: Session, net: Net
 def test_import_api_streams_ndjson(client: TestClient, session: Session, net: Net) -> None:
     headers = {**net.user("MA", Role.ANALYST).headers, "Content-Type": "application/x-ndjson"}
     body = b"\n".join([*lines(4), b'{"id": "bad", "schema": "Person", "properties": {"name": ["A"], "wings": ["2"]}}'])
-    resp = client.post("/api/v1/entities/import", content=body, headers=headers,
-                       params={"visibility": "countries", "shared_with": ["FR"]})  # fmt: skip
+    resp = client.post(
+        "/api/v1/entities/import",
+        content=body,
+        headers=headers,
+        params={"visibility": "countries", "shared_with": ["FR"]},
+    )
     assert resp.status_code == 200, resp.text
     report = resp.json()
     assert (report["lines"], report["created"], report["unchanged"]) == (5, 4, 0)
     assert [e["line"] for e in report["errors"]] == [5] and "wings" in report["errors"][0]["reason"]
-    again = client.post("/api/v1/entities/import", content=body, headers=headers,
-                        params={"visibility": "countries", "shared_with": ["FR"]}).json()  # fmt: skip
+    again = client.post(
+        "/api/v1/entities/import",
+        content=body,
+        headers=headers,
+        params={"visibility": "countries", "shared_with": ["FR"]},
+    ).json()
     assert (again["created"], again["unchanged"]) == (0, 4)
     fr = client.get("/api/v1/entities", headers=net.user("FR", Role.ANALYST).headers).json()
     eg = client.get("/api/v1/entities", headers=net.user("EG", Role.ANALYST).headers).json()
@@ -115,9 +132,14 @@ def test_import_api_streams_ndjson(client: TestClient, session: Session, net: Ne
 
 def test_import_api_refuses_bad_distribution_and_media(client: TestClient, net: Net) -> None:
     headers = {**net.user("MA", Role.BUREAU_OFFICER).headers, "Content-Type": "application/x-ndjson"}
-    bad = client.post("/api/v1/entities/import", content=lines(1)[0], headers=headers,
-                      params={"visibility": "countries", "shared_with": ["XX"]})  # fmt: skip
+    bad = client.post(
+        "/api/v1/entities/import",
+        content=lines(1)[0],
+        headers=headers,
+        params={"visibility": "countries", "shared_with": ["XX"]},
+    )
     assert bad.status_code == 422
-    json_body = client.post("/api/v1/entities/import", content=lines(1)[0],
-                            headers={**headers, "Content-Type": "application/json"})  # fmt: skip
+    json_body = client.post(
+        "/api/v1/entities/import", content=lines(1)[0], headers={**headers, "Content-Type": "application/json"}
+    )
     assert json_body.status_code == 415

@@ -42,8 +42,9 @@ def test_visibility_change_is_an_update(client: TestClient, session: Session, ne
     pk = client.post(API, json=person("k2", "Sara Idrissi"), headers=ma).json()["id"]
     fr = net.user("FR", Role.ANALYST).headers
     assert client.get(f"{API}/{pk}", headers=fr).status_code == 404
-    shared = client.post(API, json={**person("k2", "Sara Idrissi"), "visibility": "countries",
-                                    "shared_with": ["fr", "MA"]}, headers=ma).json()  # fmt: skip
+    shared = client.post(
+        API, json={**person("k2", "Sara Idrissi"), "visibility": "countries", "shared_with": ["fr", "MA"]}, headers=ma
+    ).json()
     assert shared["shared_with"] == ["FR"] and client.get(f"{API}/{pk}", headers=fr).status_code == 200
     client.post(API, json={**person("k2", "Sara Idrissi"), "visibility": "owner"}, headers=ma)
     assert client.get(f"{API}/{pk}", headers=fr).status_code == 404
@@ -56,24 +57,26 @@ INVALID: dict[str, tuple[dict[str, Any], str]] = {
     "invalid date": (person("e", "Ali Hassan", birthDate="1980-02-30"), "properties.birthDate"),
     "invalid country": (person("e", "Ali Hassan", nationality="xx"), "properties.nationality"),
     "huge name": (person("e", "A" * 1_000_000), "properties.name"),
-    "name not a string": ({"id": "e", "schema": "Person", "properties": {"name": [{"first": "Ali"}]}},
-                          "properties.name"),
+    "name not a string": (
+        {"id": "e", "schema": "Person", "properties": {"name": [{"first": "Ali"}]}},
+        "properties.name",
+    ),
     "bool value": ({"id": "e", "schema": "Person", "properties": {"name": [True]}}, "properties.name"),
     "properties not an object": ({"id": "e", "schema": "Person", "properties": ["Ali"]}, "properties"),
     "id not a string": ({"id": 7, "schema": "Person", "properties": {"name": ["Ali"]}}, "id"),
     "missing name": ({"id": "e", "schema": "Person", "properties": {"birthDate": ["1980"]}}, "properties.name"),
     "id with bidi override": (person("e\u202e1", "Ali Hassan"), "id"),
-    "unknown share": ({**person("e", "Ali Hassan"), "visibility": "countries", "shared_with": ["xx"]},
-                      "shared_with"),
+    "unknown share": ({**person("e", "Ali Hassan"), "visibility": "countries", "shared_with": ["xx"]}, "shared_with"),
     "share nobody": ({**person("e", "Ali Hassan"), "visibility": "countries"}, "shared_with"),
     "past review": ({**person("e", "Ali Hassan"), "review_date": "2001-01-01"}, "review_date"),
     "extra field": ({**person("e", "Ali Hassan"), "owner_country": "FR"}, "owner_country"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", list(INVALID))
-def test_invalid_entities_are_refused_and_nothing_written(client: TestClient, session: Session, net: Net,
-                                                          case: str) -> None:  # fmt: skip
+def test_invalid_entities_are_refused_and_nothing_written(
+    client: TestClient, session: Session, net: Net, case: str
+) -> None:
     body, field = INVALID[case]
     before = (_entities(session), counts(session))
     resp = client.post(API, json=body, headers=net.user("MA", Role.BUREAU_OFFICER).headers)
@@ -87,8 +90,11 @@ def test_invalid_entities_are_refused_and_nothing_written(client: TestClient, se
 
 def test_invisible_characters_are_stripped(client: TestClient, net: Net) -> None:
     name = "\u202eKarim\u200b Be\u2066nali\u2069\u0000"
-    resp = client.post(API, json=person("clean", name, notes="line one\nline\u200e two"),
-                       headers=net.user("MA", Role.BUREAU_OFFICER).headers)  # fmt: skip
+    resp = client.post(
+        API,
+        json=person("clean", name, notes="line one\nline\u200e two"),
+        headers=net.user("MA", Role.BUREAU_OFFICER).headers,
+    )
     assert resp.status_code == 201, resp.text
     assert resp.json()["properties"]["name"] == ["Karim Benali"] and resp.json()["caption"] == "Karim Benali"
     assert resp.json()["properties"]["notes"] == ["line one\nline two"]

@@ -16,9 +16,17 @@ from manara.outbox.models import OutboxEvent
 
 def make_hit(session: Session, querying: Actor, owner: str, *, ntype: str = "red", overdue: bool = False) -> Hit:
     """Raise a hit of ``querying`` on a record of ``owner`` (optionally already past its deadline)."""
-    candidate = HitCandidate(target_type="notice", target_id=new_id(), owner_country=owner, notice_type=ntype,
-                             algorithm="person-v1", score=0.93, threshold=0.7, features={},
-                             explanation="names")  # fmt: skip
+    candidate = HitCandidate(
+        target_type="notice",
+        target_id=new_id(),
+        owner_country=owner,
+        notice_type=ntype,
+        algorithm="person-v1",
+        score=0.93,
+        threshold=0.7,
+        features={},
+        explanation="names",
+    )
     hit = do_raise_hit(session, querying, candidate, fingerprint=new_id().replace("-", ""), query={"names": ["X"]})
     assert hit is not None
     if overdue:

@@ -51,8 +51,7 @@ def make_late(session: Session, case_id: str, country: str) -> CaseMember:
     return member
 
 
-def test_an_invitation_reaches_the_invited_desk_and_nobody_else(client: TestClient, session: Session,
-                                                                net: Net) -> None:  # fmt: skip
+def test_an_invitation_reaches_the_invited_desk_and_nobody_else(client: TestClient, session: Session, net: Net) -> None:
     ma, fr, eg = (net.user(c, Role.BUREAU_OFFICER) for c in ("MA", "FR", "EG"))
     case = open_case(client, ma, invite=["FR"], priority="urgent")
     due = session.get(CaseMember, (case["id"], "FR"))
@@ -70,41 +69,62 @@ def test_an_invitation_reaches_the_invited_desk_and_nobody_else(client: TestClie
     assert not [e for e in events if feed_item(eg.actor, e, translations("en").gettext)]
 
 
-def test_messages_tasks_acceptance_and_closing_reach_the_other_members_only(client: TestClient, session: Session,
-                                                                           net: Net) -> None:  # fmt: skip
+def test_messages_tasks_acceptance_and_closing_reach_the_other_members_only(
+    client: TestClient, session: Session, net: Net
+) -> None:
     ma, fr, eg = (net.user(c, Role.BUREAU_OFFICER) for c in ("MA", "FR", "EG"))
     cid = open_case(client, ma, invite=["FR"])["id"]
-    assert client.post(f"{API}/{cid}/messages", json={"body": "We hold a file on him."},
-                       headers=fr.headers).status_code == 201  # fmt: skip
+    assert (
+        client.post(f"{API}/{cid}/messages", json={"body": "We hold a file on him."}, headers=fr.headers).status_code
+        == 201
+    )
     assert texts(session, ma)[:2] == ["FR posted a message in a case", "FR accepted a case invitation"]
     assert "FR posted a message in a case" not in texts(session, fr)  # not to its author
     assert feed(session, eg) == []
     assert client.post(f"{API}/{cid}/messages", json={"body": "Thanks."}, headers=ma.headers).status_code == 201
     assert texts(session, fr)[0] == "MA posted a message in a case" and feed(session, eg) == []
     analyst = net.user("FR", Role.ANALYST)
-    assert client.post(f"{API}/{cid}/tasks", json={"title": "Check the ferry lists", "assignee_country": "FR",
-                                                   "assignee_user_id": analyst.actor.user_id},
-                       headers=ma.headers).status_code == 201  # fmt: skip
+    assert (
+        client.post(
+            f"{API}/{cid}/tasks",
+            json={
+                "title": "Check the ferry lists",
+                "assignee_country": "FR",
+                "assignee_user_id": analyst.actor.user_id,
+            },
+            headers=ma.headers,
+        ).status_code
+        == 201
+    )
     assert texts(session, analyst)[0] == "A case task was assigned to you"
     assert texts(session, fr)[0] != "A case task was assigned to you"  # assigned to one user of FR, not to fr.bureau
-    assert client.post(f"{API}/{cid}/tasks", json={"title": "Desk check", "assignee_country": "FR"},
-                       headers=ma.headers).status_code == 201  # fmt: skip
+    assert (
+        client.post(
+            f"{API}/{cid}/tasks", json={"title": "Desk check", "assignee_country": "FR"}, headers=ma.headers
+        ).status_code
+        == 201
+    )
     assert texts(session, fr)[0] == "A case task was assigned to you"  # assigned to the FR desk
     assert client.post(f"{API}/{cid}/close", headers=ma.headers).status_code == 200
     assert texts(session, fr)[0] == "A case was closed" == texts(session, ma)[0]
     assert feed(session, eg) == []
 
 
-def test_the_case_queue_lists_escalates_and_acknowledges_invitations(client: TestClient, session: Session,
-                                                                     net: Net) -> None:  # fmt: skip
+def test_the_case_queue_lists_escalates_and_acknowledges_invitations(
+    client: TestClient, session: Session, net: Net
+) -> None:
     ma, fr, eg = (net.user(c, Role.DUTY_OFFICER) for c in ("MA", "FR", "EG"))
     cid = open_case(client, ma, invite=["FR"], priority="high")["id"]
     member = session.get(CaseMember, (cid, "FR"))
     page = case_page(session, fr)
     assert page is not None and page.total == 1 and member is not None
     [item] = page.items
-    assert (item.item_id, item.country, item.deadline_at, item.href) == (cid, "MA", member.due_at,
-                                                                         f"/console/cases/{cid}")  # fmt: skip
+    assert (item.item_id, item.country, item.deadline_at, item.href) == (
+        cid,
+        "MA",
+        member.due_at,
+        f"/console/cases/{cid}",
+    )
     assert item.escalated_at is None and not item.overdue(utcnow())
     assert case_page(session, ma) == queues.QueuePage("case", [], 0)  # the opener waits; it does not work on it
     assert case_page(session, eg) == queues.QueuePage("case", [], 0)
@@ -114,8 +134,9 @@ def test_the_case_queue_lists_escalates_and_acknowledges_invitations(client: Tes
     make_late(session, cid, "FR")
     assert escalate_overdue(session, utcnow()) == 1
     session.commit()
-    events = session.scalars(select(OutboxEvent).where(OutboxEvent.topic == "case.escalated")
-                             .order_by(OutboxEvent.id)).all()  # fmt: skip
+    events = session.scalars(
+        select(OutboxEvent).where(OutboxEvent.topic == "case.escalated").order_by(OutboxEvent.id)
+    ).all()
     assert sorted(e.country or "" for e in events) == ["FR", "MA"]  # the late desk and the waiting opener
     assert events[0].payload["case_id"] == cid and events[0].payload["country"] == "FR"
     audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "case.escalated")).one()
@@ -161,12 +182,12 @@ def test_each_invitation_of_a_case_is_escalated_on_its_own(client: TestClient, s
     assert escalate_overdue(session, utcnow()) == 0
 
 
-def test_a_sealed_invitation_never_reveals_the_hidden_country(client: TestClient, session: Session,
-                                                              net: Net) -> None:  # fmt: skip
+def test_a_sealed_invitation_never_reveals_the_hidden_country(client: TestClient, session: Session, net: Net) -> None:
     link_id, _, _ = _link(session, net)
     ma, fr = net.user("MA", Role.BUREAU_OFFICER), net.user("FR", Role.BUREAU_OFFICER)
-    got = client.post(f"{API}/from-link/{link_id}", json={"title": "Possible match", "priority": "urgent"},
-                      headers=fr.headers)  # fmt: skip
+    got = client.post(
+        f"{API}/from-link/{link_id}", json={"title": "Possible match", "priority": "urgent"}, headers=fr.headers
+    )
     assert got.status_code == 201, got.text
     cid = got.json()["id"]
     case = session.get(Case, cid)
@@ -177,8 +198,9 @@ def test_a_sealed_invitation_never_reveals_the_hidden_country(client: TestClient
     make_late(session, cid, "MA")
     assert escalate_overdue(session, utcnow()) == 1
     session.commit()
-    to_fr = session.scalars(select(OutboxEvent).where(OutboxEvent.country == "FR",
-                                                      OutboxEvent.topic.like("case.%"))).all()  # fmt: skip
+    to_fr = session.scalars(
+        select(OutboxEvent).where(OutboxEvent.country == "FR", OutboxEvent.topic.like("case.%"))
+    ).all()
     assert {e.topic for e in to_fr} == {"case.opened", "case.escalated"}
     assert all("MA" not in str(e.payload) for e in to_fr)  # no payload addressed to the opener names MA
     opener_view = str(feed(session, fr)) + str(case_page(session, fr))
@@ -188,13 +210,17 @@ def test_a_sealed_invitation_never_reveals_the_hidden_country(client: TestClient
     assert texts(session, ma)[0] == "Overdue: a case (Urgent) awaits a first response"
 
 
-@pytest.mark.parametrize(("lang", "invited", "overdue"), [
-    ("ar", "دعوة إلى قضية", "متأخر: قضية"),
-    ("fr", "Invitation à une affaire", "En retard : une affaire (Urgent"),
-    ("es", "Invitación a un caso", "Con retraso: un caso"),
-])  # fmt: skip
-def test_case_lines_are_translated(client: TestClient, session: Session, net: Net, lang: str, invited: str,
-                                   overdue: str) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("lang", "invited", "overdue"),
+    [
+        ("ar", "دعوة إلى قضية", "متأخر: قضية"),
+        ("fr", "Invitation à une affaire", "En retard : une affaire (Urgent"),
+        ("es", "Invitación a un caso", "Con retraso: un caso"),
+    ],
+)
+def test_case_lines_are_translated(
+    client: TestClient, session: Session, net: Net, lang: str, invited: str, overdue: str
+) -> None:
     cid = open_case(client, net.user("MA", Role.BUREAU_OFFICER), invite=["FR"], priority="urgent")["id"]
     make_late(session, cid, "FR")
     escalate_overdue(session, utcnow())

@@ -12,8 +12,16 @@ from manara.web.feed import RULES, render_for
 from manara.web.i18n import translations
 
 HIT = {"id": "h1", "owner": "MA", "querying": "FR", "status": "open", "notice_type": "red"}
-RED = {"id": "n1", "owner": "MA", "type": "red", "status": "published", "under_review": False,
-       "reference": "MA-R-2026-ABCDEF", "visibility": "countries", "shared_with": ["FR"]}  # fmt: skip
+RED = {
+    "id": "n1",
+    "owner": "MA",
+    "type": "red",
+    "status": "published",
+    "under_review": False,
+    "reference": "MA-R-2026-ABCDEF",
+    "visibility": "countries",
+    "shared_with": ["FR"],
+}
 
 
 def sees(net: Net, country: str, role: Role, topic: str, payload: dict[str, Any]) -> bool:
@@ -69,8 +77,9 @@ def test_unknown_topics_are_not_fed(net: Net) -> None:
     assert not sees(net, "MA", Role.DUTY_OFFICER, "entity.upserted", {"owner": "MA"})
 
 
-@pytest.mark.parametrize(("lang", "expected"), [("ar", "تطابق"), ("fr", "Nouvelle correspondance"),
-                                                ("es", "Nueva coincidencia")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("ar", "تطابق"), ("fr", "Nouvelle correspondance"), ("es", "Nueva coincidencia")]
+)
 def test_lines_are_translated(net: Net, lang: str, expected: str) -> None:
     line = render_for(net.user("MA", Role.DUTY_OFFICER).actor, "hit.raised", HIT, translations(lang).gettext)
     assert line is not None and expected in line.text and "MA" in line.text and "FR" in line.text

@@ -13,8 +13,18 @@ from manara.demo.persons import generate_persons
 
 def _match(tmp: Path, seed: str) -> str:
     env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join(sys.path)}
-    command = [sys.executable, "-m", "manara.cli.main", "match", "--gallery", str(tmp / "g.jsonl"),
-               "--queries", str(tmp / "q.jsonl"), "--limit", "25"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "manara.cli.main",
+        "match",
+        "--gallery",
+        str(tmp / "g.jsonl"),
+        "--queries",
+        str(tmp / "q.jsonl"),
+        "--limit",
+        "25",
+    ]
     return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout  # noqa: S603
 
 

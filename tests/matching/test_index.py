@@ -116,8 +116,10 @@ def test_state_round_trip_answers_as_the_original(matcher: Matcher, tmp_path: Pa
     loaded = Matcher()
     loaded.load_state(path)
     assert len(loaded) == len(matcher)
-    queries = [PersonRecord("q1", ("عبد الرحمن التكريتي",), ("1961-10-01",)),
-               PersonRecord("q2", ("Alexandr Kuzin",), documents=("7512345678",))]  # fmt: skip
+    queries = [
+        PersonRecord("q1", ("عبد الرحمن التكريتي",), ("1961-10-01",)),
+        PersonRecord("q2", ("Alexandr Kuzin",), documents=("7512345678",)),
+    ]
     for q in queries:
         assert [(r.id, r.score) for r in loaded.search(q)] == [(r.id, r.score) for r in matcher.search(q)]
     matcher.set_public("p-kuzin", True)

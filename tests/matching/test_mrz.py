@@ -6,8 +6,10 @@ from manara.matching.mrz import MRZError, check_digit, parse_td3
 SPECIMEN = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
 
 
-@pytest.mark.parametrize(("field", "digit"), [("L898902C3", "6"), ("740812", "2"), ("120415", "9"),
-                                               ("ZE184226B<<<<<", "1"), ("<<<<<<<<<<<<<<", "0")])
+@pytest.mark.parametrize(
+    ("field", "digit"),
+    [("L898902C3", "6"), ("740812", "2"), ("120415", "9"), ("ZE184226B<<<<<", "1"), ("<<<<<<<<<<<<<<", "0")],
+)
 def test_check_digit(field: str, digit: str) -> None:
     assert check_digit(field) == digit
 

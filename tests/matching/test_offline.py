@@ -12,17 +12,23 @@ def _write(path: Path, entities: list[dict[str, object]]) -> Path:
 
 
 def test_run_match_writes_one_line_per_query_in_order(tmp_path: Path) -> None:
-    gallery = _write(tmp_path / "g.jsonl", [
-        {"id": "g1", "schema": "Person", "properties": {"name": ["Aleksandr KUZIN"], "birthDate": ["1980-06-05"]}},
-        {"id": "g2", "schema": "Person", "properties": {"name": ["Abd al-Rahman AL-TIKRITI"]}},
-        {"id": "g3", "schema": "Person", "properties": {"name": ["Mary Jones"]}},
-        {"id": "c1", "schema": "Company", "properties": {"name": ["Kuzin Trading"]}},
-    ])
-    queries = _write(tmp_path / "q.jsonl", [
-        {"id": "q1", "schema": "Person", "properties": {"name": ["عبد الرحمن التكريتي"]}},
-        {"id": "q2", "schema": "Person", "properties": {"name": ["Alexander Kuzin"], "birthDate": ["1980-06-05"]}},
-        {"id": "q3", "schema": "Person", "properties": {"name": ["Zzyzx Qwerty"]}},
-    ])
+    gallery = _write(
+        tmp_path / "g.jsonl",
+        [
+            {"id": "g1", "schema": "Person", "properties": {"name": ["Aleksandr KUZIN"], "birthDate": ["1980-06-05"]}},
+            {"id": "g2", "schema": "Person", "properties": {"name": ["Abd al-Rahman AL-TIKRITI"]}},
+            {"id": "g3", "schema": "Person", "properties": {"name": ["Mary Jones"]}},
+            {"id": "c1", "schema": "Company", "properties": {"name": ["Kuzin Trading"]}},
+        ],
+    )
+    queries = _write(
+        tmp_path / "q.jsonl",
+        [
+            {"id": "q1", "schema": "Person", "properties": {"name": ["عبد الرحمن التكريتي"]}},
+            {"id": "q2", "schema": "Person", "properties": {"name": ["Alexander Kuzin"], "birthDate": ["1980-06-05"]}},
+            {"id": "q3", "schema": "Person", "properties": {"name": ["Zzyzx Qwerty"]}},
+        ],
+    )
     out = io.StringIO()
     seen: list[int] = []
     assert run_match(gallery, queries, 2, out, progress=seen.append) == 3

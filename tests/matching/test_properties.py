@@ -11,8 +11,29 @@ from manara.matching.scorer import prepare, score
 from manara.matching.text import romanize
 
 # Arbitrary Unicode plus the characters most likely to break normalisation.
-NASTY = st.sampled_from(["\u200b", "\u200c", "\u200d", "\u202e", "\u2066", "\ufeff", "\u0640", "\u064e",
-                         "ﷺ", "ﻻ", "\ud7a3", "ß", "İ", "\u0301", "Ⅻ", "\U0001f600", "\x00", "-", "'"])
+NASTY = st.sampled_from(
+    [
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u202e",
+        "\u2066",
+        "\ufeff",
+        "\u0640",
+        "\u064e",
+        "ﷺ",
+        "ﻻ",
+        "\ud7a3",
+        "ß",
+        "İ",
+        "\u0301",
+        "Ⅻ",
+        "\U0001f600",
+        "\x00",
+        "-",
+        "'",
+    ]
+)
 TEXT = st.lists(st.one_of(st.characters(), NASTY), max_size=60).map("".join)
 # Particles (al, bin, va, abd, abu, ...) legitimately depend on their position: leave them out.
 PARTICLES = ARTICLES | SUN_ARTICLES | CONNECTORS | ABD_FORMS | TITLES | {"abu", "abou", "umm", "bu", "ab", "abi"}

@@ -87,8 +87,9 @@ def _ts(value: str) -> float:
 
 
 @pytest.mark.parametrize("body", [{"days": 0}, {"days": 3651}, {"scopes": ["root"]}, {"name": "x" * 501}])
-def test_invalid_key_requests_are_refused(client: TestClient, session: Session, net: Net,
-                                          body: dict[str, object]) -> None:  # fmt: skip
+def test_invalid_key_requests_are_refused(
+    client: TestClient, session: Session, net: Net, body: dict[str, object]
+) -> None:
     user_id = net.user("MA", Role.ANALYST).actor.user_id
     before = len(session.scalars(select(ApiKey.id)).all())
     admin = net.user("MA", Role.ADMINISTRATOR).headers

@@ -43,7 +43,7 @@ def test_complete_notices_pass_and_each_missing_field_blocks(session: Session, n
         before = counts(session)
         with pytest.raises(ChecksFailed) as raised:
             _submit(session, net, ntype, **details)
-        assert {"rule": "required", "field": field} .items() <= raised.value.data["failures"][0].items()
+        assert {"rule": "required", "field": field}.items() <= raised.value.data["failures"][0].items()
         assert counts(session)[0] == before[0] + 2  # the entity and the draft only, never a submission event
 
 
@@ -55,8 +55,10 @@ def test_subject_is_required_where_the_type_says(session: Session, net: Net) -> 
     assert [f["field"] for f in raised.value.data["failures"]] == ["subject"]
 
 
-@pytest.mark.parametrize(("years", "life", "ok"), [(1.5, None, False), (None, None, False), (2, None, True),
-                                                   (0, True, True), (None, True, True), (1, False, False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("years", "life", "ok"),
+    [(1.5, None, False), (None, None, False), (2, None, True), (0, True, True), (None, True, True), (1, False, False)],
+)
 def test_red_notice_penalty_threshold(session: Session, net: Net, years: Any, life: Any, ok: bool) -> None:
     details = red_details(max_penalty_years=years, max_penalty_life=life)
     details = {k: v for k, v in details.items() if v is not None}
@@ -74,23 +76,26 @@ def test_red_notice_needs_a_warrant(session: Session, net: Net) -> None:
     assert [f["field"] for f in raised.value.data["failures"]] == ["warrant_reference"]
 
 
-@pytest.mark.parametrize(("text", "category"), [
-    ("Leader of the political opposition", "political"),
-    ("Militant de l'opposition politique", "political"),
-    ("Dirigente político de la oposición", "political"),
-    ("Désertion de l'armée, service militaire", "military"),
-    ("Deserción del servicio militar", "military"),
-    ("Accused of blasphemy", "religious"),
-    ("Accusé de blasphème et d'apostasie", "religious"),
-    ("Acusado de blasfemia", "religious"),
-    ("Incitement to ethnic hatred", "racial"),
-    ("Haine ethnique", "racial"),
-    ("معارض سياسي", "political"),
-    ("قيادي في المعارضة السياسية", "political"),
-    ("متهم بالردة", "religious"),
-    ("فرار من الخدمة العسكرية", "military"),
-    ("تمييز عرقي", "racial"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Leader of the political opposition", "political"),
+        ("Militant de l'opposition politique", "political"),
+        ("Dirigente político de la oposición", "political"),
+        ("Désertion de l'armée, service militaire", "military"),
+        ("Deserción del servicio militar", "military"),
+        ("Accused of blasphemy", "religious"),
+        ("Accusé de blasphème et d'apostasie", "religious"),
+        ("Acusado de blasfemia", "religious"),
+        ("Incitement to ethnic hatred", "racial"),
+        ("Haine ethnique", "racial"),
+        ("معارض سياسي", "political"),
+        ("قيادي في المعارضة السياسية", "political"),
+        ("متهم بالردة", "religious"),
+        ("فرار من الخدمة العسكرية", "military"),
+        ("تمييز عرقي", "racial"),
+    ],
+)
 def test_neutrality_wording_is_flagged_not_blocked(session: Session, net: Net, text: str, category: str) -> None:
     notice = _submit(session, net, "red", **red_details(facts=text))
     assert notice.status == "submitted"
@@ -98,7 +103,15 @@ def test_neutrality_wording_is_flagged_not_blocked(session: Session, net: Net, t
     assert any(f["category"] == category and f["field"] == "facts" for f in flags), flags
 
 
-@pytest.mark.parametrize("text", ["Armed robbery of a jewellery shop", "Selection of accomplices", "Trafic de drogue",
-                                  "سطو مسلح على بنك", "Robo con violencia"])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Armed robbery of a jewellery shop",
+        "Selection of accomplices",
+        "Trafic de drogue",
+        "سطو مسلح على بنك",
+        "Robo con violencia",
+    ],
+)
 def test_ordinary_crime_wording_raises_no_flag(session: Session, net: Net, text: str) -> None:
     assert _submit(session, net, "red", **red_details(facts=text)).checks["flags"] == []

@@ -25,22 +25,45 @@ STEPS: dict[str, tuple[str, str, Role, str, str, Any, int, str]] = {
     "update": ("draft", "MA", Role.BUREAU_OFFICER, "PATCH", "", {"title": "New title"}, 200, "notice.updated"),
     "submit": ("draft", "MA", Role.BUREAU_OFFICER, "POST", "/submit", None, 200, "notice.submitted"),
     "approve": ("submitted", "FR", Role.REVIEWER, "POST", "/review", {"decision": "approve"}, 200, "notice.approved"),
-    "refuse": ("submitted", "EG", Role.REVIEWER, "POST", "/review", {"decision": "refuse", "reasons": ["vague"]}, 200,
-               "notice.refused"),
+    "refuse": (
+        "submitted",
+        "EG",
+        Role.REVIEWER,
+        "POST",
+        "/review",
+        {"decision": "refuse", "reasons": ["vague"]},
+        200,
+        "notice.refused",
+    ),
     "cancel": ("published", "MA", Role.BUREAU_OFFICER, "POST", "/cancel", {"reason": "found"}, 200, "notice.cancelled"),
-    "revalidate": ("published", "MA", Role.BUREAU_OFFICER, "POST", "/revalidate", {"review_date": FUTURE}, 200,
-                   "notice.revalidated"),
-}  # fmt: skip
+    "revalidate": (
+        "published",
+        "MA",
+        Role.BUREAU_OFFICER,
+        "POST",
+        "/revalidate",
+        {"review_date": FUTURE},
+        200,
+        "notice.revalidated",
+    ),
+}
 FAILING: dict[str, tuple[str, str, Role, str, str, Any, int]] = {
     "submit-incomplete": ("draft", "MA", Role.BUREAU_OFFICER, "POST", "/submit", None, 422),
     "refuse-without-reasons": ("submitted", "FR", Role.REVIEWER, "POST", "/review", {"decision": "refuse"}, 422),
     "edit-published": ("published", "MA", Role.BUREAU_OFFICER, "PATCH", "", {"title": "x"}, 409),
-    "revalidate-past": ("published", "MA", Role.BUREAU_OFFICER, "POST", "/revalidate", {"review_date": "2001-01-01"},
-                        422),
+    "revalidate-past": (
+        "published",
+        "MA",
+        Role.BUREAU_OFFICER,
+        "POST",
+        "/revalidate",
+        {"review_date": "2001-01-01"},
+        422,
+    ),
     "review-own": ("submitted", "MA", Role.REVIEWER, "POST", "/review", {"decision": "approve"}, 404),
     "create-as-analyst": ("", "MA", Role.ANALYST, "POST", "", None, 403),
     "create-unknown-share": ("", "MA", Role.BUREAU_OFFICER, "POST", "", None, 422),
-}  # fmt: skip
+}
 CREATE = {"type": "orange", "title": "Parcel bombs", "details": {"threat": "Parcel bombs sent by post"}}
 
 
@@ -48,8 +71,13 @@ def _target(session: Session, net: Net, state: str, case: str) -> str:
     if not state:
         return ""
     kwargs: dict[str, Any] = {"max_penalty_years": 1} if case == "submit-incomplete" else {}
-    notice = make_notice(session, net.user("MA", Role.BUREAU_OFFICER).actor, status=state,
-                         reviewer=net.user("FR", Role.REVIEWER).actor, **kwargs)  # fmt: skip
+    notice = make_notice(
+        session,
+        net.user("MA", Role.BUREAU_OFFICER).actor,
+        status=state,
+        reviewer=net.user("FR", Role.REVIEWER).actor,
+        **kwargs,
+    )
     return f"/{notice.id}"
 
 
@@ -64,13 +92,18 @@ def _latest(session: Session, model: Any, order: Any) -> Any:
 
 
 @pytest.mark.parametrize("case", list(STEPS))
-def test_each_action_writes_one_audit_and_one_outbox_event(client: TestClient, session: Session, net: Net,
-                                                           case: str) -> None:  # fmt: skip
+def test_each_action_writes_one_audit_and_one_outbox_event(
+    client: TestClient, session: Session, net: Net, case: str
+) -> None:
     state, country, role, method, suffix, body, status, action = STEPS[case]
     target = _target(session, net, state, case)
     before = counts(session)
-    resp = client.request(method, f"/api/v1/notices{target}{suffix}", json=_body(case, body),
-                          headers={**net.user(country, role).headers, "X-Request-ID": f"evt-{case}"})  # fmt: skip
+    resp = client.request(
+        method,
+        f"/api/v1/notices{target}{suffix}",
+        json=_body(case, body),
+        headers={**net.user(country, role).headers, "X-Request-ID": f"evt-{case}"},
+    )
     assert resp.status_code == status, resp.text
     assert counts(session) == (before[0] + 1, before[1] + 1)
     event, out = _latest(session, AuditEvent, AuditEvent.seq), _latest(session, OutboxEvent, OutboxEvent.id)
@@ -85,15 +118,17 @@ def test_a_failing_action_writes_neither(client: TestClient, session: Session, n
     target = _target(session, net, state, case)
     snapshot = session.scalars(select(Notice.status, Notice.version)).all() if target else []
     before = counts(session)
-    resp = client.request(method, f"/api/v1/notices{target}{suffix}", json=_body(case, body),
-                          headers=net.user(country, role).headers)  # fmt: skip
+    resp = client.request(
+        method, f"/api/v1/notices{target}{suffix}", json=_body(case, body), headers=net.user(country, role).headers
+    )
     assert resp.status_code == status, resp.text
     assert counts(session) == before
     assert session.scalars(select(Notice.status, Notice.version)).all() == snapshot
 
 
-def test_an_error_after_the_action_rolls_everything_back(client: TestClient, session: Session, net: Net,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_an_error_after_the_action_rolls_everything_back(
+    client: TestClient, session: Session, net: Net, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from manara.notice import router
 
     def broken(notice: Notice, **_: Any) -> Any:
@@ -109,10 +144,12 @@ def test_an_error_after_the_action_rolls_everything_back(client: TestClient, ses
 
 
 def test_actions_chain_in_order(session: Session, net: Net) -> None:
-    make_notice(session, net.user("MA", Role.BUREAU_OFFICER).actor, status="published",
-                reviewer=net.user("EG", Role.REVIEWER).actor)  # fmt: skip
+    make_notice(
+        session,
+        net.user("MA", Role.BUREAU_OFFICER).actor,
+        status="published",
+        reviewer=net.user("EG", Role.REVIEWER).actor,
+    )
     actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(3)).all()
     topics = session.scalars(select(OutboxEvent.topic).order_by(OutboxEvent.id.desc()).limit(3)).all()
     assert list(actions) == list(topics) == ["notice.approved", "notice.submitted", "notice.created"]
-
-

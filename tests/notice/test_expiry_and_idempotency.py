@@ -44,8 +44,9 @@ def test_expiry_job_expires_due_notices_and_entities_and_revalidation_reactivate
     revalidated = client.post(f"{API}/{notice.id}/revalidate", json={"review_date": later}, headers=owner.headers)
     assert revalidated.status_code == 200 and revalidated.json()["status"] == "published"
     assert revalidated.json()["closed_at"] is None and revalidated.json()["review_date"] == later
-    entity_back = client.post(f"/api/v1/entities/{entity.id}/revalidate", json={"review_date": later},
-                              headers=owner.headers)  # fmt: skip
+    entity_back = client.post(
+        f"/api/v1/entities/{entity.id}/revalidate", json={"review_date": later}, headers=owner.headers
+    )
     assert entity_back.status_code == 200 and entity_back.json()["status"] == "active"
     assert client.get(f"{API}/{notice.id}", headers=fr).status_code == 200
     assert client.get(f"/api/v1/entities/{entity.id}", headers=fr).status_code == 200

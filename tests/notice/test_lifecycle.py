@@ -19,8 +19,13 @@ API = "/api/v1/notices"
 def _draft(client: TestClient, session: Session, net: Net, **over: Any) -> dict[str, Any]:
     officer = net.user("MA", Role.BUREAU_OFFICER)
     subject = make_entity(session, officer.actor, "karim", "Karim Benali")
-    body = {"type": "red", "subject_id": subject.id, "title": "Karim Benali, armed robbery",
-            "details": red_details(), **over}  # fmt: skip
+    body = {
+        "type": "red",
+        "subject_id": subject.id,
+        "title": "Karim Benali, armed robbery",
+        "details": red_details(),
+        **over,
+    }
     resp = client.post(API, json=body, headers=officer.headers)
     assert resp.status_code == 201, resp.text
     return dict(resp.json())
@@ -43,8 +48,9 @@ def test_red_notice_from_draft_to_cancelled(client: TestClient, session: Session
     assert _post(client, net, "MA", Role.REVIEWER, f"{notice['id']}/review", {"decision": "approve"}).status_code == 404
     queue = client.get(API, params={"review_queue": True}, headers=net.user("EG", Role.REVIEWER).headers).json()
     assert [n["id"] for n in queue["items"]] == [notice["id"]] and queue["total"] == 1
-    published = _post(client, net, "EG", Role.REVIEWER, f"{notice['id']}/review",
-                      {"decision": "approve", "reasons": ["complete"]}).json()  # fmt: skip
+    published = _post(
+        client, net, "EG", Role.REVIEWER, f"{notice['id']}/review", {"decision": "approve", "reasons": ["complete"]}
+    ).json()
     assert published["status"] == "published" and published["published_at"]
     assert published["reviews"][0]["reviewer_country"] == "EG" and published["reviews"][0]["decision"] == "approve"
     assert _get(client, net, "FR", Role.FRONTLINE_OFFICER, notice["id"]).status_code == 200
@@ -66,8 +72,14 @@ def test_refusal_needs_reasons_and_returns_to_draft_on_edit(client: TestClient, 
     bare = _post(client, net, "FR", Role.REVIEWER, f"{notice['id']}/review", {"decision": "refuse"})
     assert bare.status_code == 422 and bare.json()["error"]["details"]["errors"][0]["field"] == "reasons"
     assert _get(client, net, "MA", Role.ANALYST, notice["id"]).json()["status"] == "submitted"
-    refused = _post(client, net, "FR", Role.REVIEWER, f"{notice['id']}/review",
-                    {"decision": "refuse", "reasons": ["facts do not show participation"]}).json()  # fmt: skip
+    refused = _post(
+        client,
+        net,
+        "FR",
+        Role.REVIEWER,
+        f"{notice['id']}/review",
+        {"decision": "refuse", "reasons": ["facts do not show participation"]},
+    ).json()
     assert refused["status"] == "refused" and refused["reviews"][0]["reasons"]
     officer = net.user("MA", Role.BUREAU_OFFICER).headers
     patch = {"summary": "Witnesses place him in the bank."}
@@ -111,8 +123,12 @@ def test_reviewer_of_the_owner_country_gets_404(client: TestClient, session: Ses
 def test_diffusion_is_published_at_once_under_review(client: TestClient, session: Session, net: Net) -> None:
     officer = net.user("MA", Role.BUREAU_OFFICER)
     subject = make_entity(session, officer.actor, "d1", "Yassine Alaoui")
-    body = {"type": "diffusion", "subject_id": subject.id, "title": "Locate Yassine Alaoui",
-            "details": {"purpose": "locate"}}  # fmt: skip
+    body = {
+        "type": "diffusion",
+        "subject_id": subject.id,
+        "title": "Locate Yassine Alaoui",
+        "details": {"purpose": "locate"},
+    }
     notice = client.post(API, json=body, headers=officer.headers).json()
     published = _post(client, net, "MA", Role.BUREAU_OFFICER, f"{notice['id']}/submit").json()
     assert published["status"] == "published" and published["under_review"] is True and published["published_at"]
@@ -127,19 +143,31 @@ def test_diffusion_is_published_at_once_under_review(client: TestClient, session
 def test_refused_diffusion_is_withdrawn_from_other_members(client: TestClient, session: Session, net: Net) -> None:
     officer = net.user("MA", Role.BUREAU_OFFICER)
     subject = make_entity(session, officer.actor, "d2", "Nadia Filali")
-    notice = client.post(API, json={"type": "diffusion", "subject_id": subject.id, "title": "Nadia Filali",
-                                    "details": {"purpose": "arrest"}}, headers=officer.headers).json()  # fmt: skip
+    notice = client.post(
+        API,
+        json={"type": "diffusion", "subject_id": subject.id, "title": "Nadia Filali", "details": {"purpose": "arrest"}},
+        headers=officer.headers,
+    ).json()
     _post(client, net, "MA", Role.BUREAU_OFFICER, f"{notice['id']}/submit")
-    refused = _post(client, net, "EG", Role.REVIEWER, f"{notice['id']}/review", {"decision": "refuse",
-                    "reasons": ["political offence"]}).json()  # fmt: skip
+    refused = _post(
+        client,
+        net,
+        "EG",
+        Role.REVIEWER,
+        f"{notice['id']}/review",
+        {"decision": "refuse", "reasons": ["political offence"]},
+    ).json()
     assert refused["status"] == "refused" and refused["under_review"] is False
     assert client.get(f"{API}/{notice['id']}", headers=net.user("FR", Role.ANALYST).headers).status_code == 404
 
 
 def test_subject_must_be_an_own_entity(client: TestClient, session: Session, net: Net) -> None:
     foreign = make_entity(session, net.user("FR", Role.BUREAU_OFFICER).actor, "f1", "Jean Dupont", visibility="all")
-    resp = client.post(API, json={"type": "blue", "title": "x", "subject_id": foreign.id},
-                       headers=net.user("MA", Role.BUREAU_OFFICER).headers)  # fmt: skip
+    resp = client.post(
+        API,
+        json={"type": "blue", "title": "x", "subject_id": foreign.id},
+        headers=net.user("MA", Role.BUREAU_OFFICER).headers,
+    )
     assert resp.status_code == 404 and "Jean Dupont" not in resp.text
 
 
@@ -148,8 +176,10 @@ def test_revalidate_needs_a_future_date(client: TestClient, session: Session, ne
     _post(client, net, "MA", Role.BUREAU_OFFICER, f"{notice['id']}/submit")
     _post(client, net, "FR", Role.REVIEWER, f"{notice['id']}/review", {"decision": "approve"})
     today = str(utcnow().date())
-    assert _post(client, net, "MA", Role.BUREAU_OFFICER, f"{notice['id']}/revalidate",
-                 {"review_date": today}).status_code == 422  # fmt: skip
+    assert (
+        _post(client, net, "MA", Role.BUREAU_OFFICER, f"{notice['id']}/revalidate", {"review_date": today}).status_code
+        == 422
+    )
     later = str(utcnow().date() + timedelta(days=30))
     resp = _post(client, net, "MA", Role.BUREAU_OFFICER, f"{notice['id']}/revalidate", {"review_date": later})
     assert resp.status_code == 200 and resp.json()["review_date"] == later

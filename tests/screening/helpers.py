@@ -10,24 +10,42 @@ from conftest import Net, person
 from manara.member.roles import Role
 
 RED_DETAILS = {
-    "offence": "Drug trafficking", "facts": "Shipments of cannabis resin through Tangier port.",
-    "legal_provision": "Article 2 of Law 77-21", "max_penalty_years": 10, "warrant_reference": "MA-AW-1/2026",
-    "issuing_authority": "Investigating judge, Tangier", "extradition_countries": ["FR"],
-}  # fmt: skip
+    "offence": "Drug trafficking",
+    "facts": "Shipments of cannabis resin through Tangier port.",
+    "legal_provision": "Article 2 of Law 77-21",
+    "max_penalty_years": 10,
+    "warrant_reference": "MA-AW-1/2026",
+    "issuing_authority": "Investigating judge, Tangier",
+    "extradition_countries": ["FR"],
+}
 
 
-def publish_red(client: TestClient, net: Net, *, visibility: str = "all", shared: list[str] | None = None,
-                name: str = "Abderrahmane Ben Salah", owner: str = "MA") -> dict[str, Any]:  # fmt: skip
+def publish_red(
+    client: TestClient,
+    net: Net,
+    *,
+    visibility: str = "all",
+    shared: list[str] | None = None,
+    name: str = "Abderrahmane Ben Salah",
+    owner: str = "MA",
+) -> dict[str, Any]:
     """Submit a person and take a red notice about them to publication; return the notice."""
     bo = net.user(owner, Role.BUREAU_OFFICER)
     subject = person(f"subj-{name}", name, birthDate="1985-04-12", nationality="ma", passportNumber="MA1234567")
     entity = client.post("/api/v1/entities", json={**subject, "visibility": "owner"}, headers=bo.headers).json()
-    body = {"type": "red", "title": "Wanted", "subject_id": entity["id"], "details": RED_DETAILS,
-            "visibility": visibility, "shared_with": shared or []}  # fmt: skip
+    body = {
+        "type": "red",
+        "title": "Wanted",
+        "subject_id": entity["id"],
+        "details": RED_DETAILS,
+        "visibility": visibility,
+        "shared_with": shared or [],
+    }
     notice = client.post("/api/v1/notices", json=body, headers=bo.headers).json()
     assert client.post(f"/api/v1/notices/{notice['id']}/submit", headers=bo.headers).status_code == 200
     reviewer = net.user("EG" if owner != "EG" else "FR", Role.REVIEWER)
-    reviewed = client.post(f"/api/v1/notices/{notice['id']}/review", json={"decision": "approve"},
-                           headers=reviewer.headers)  # fmt: skip
+    reviewed = client.post(
+        f"/api/v1/notices/{notice['id']}/review", json={"decision": "approve"}, headers=reviewer.headers
+    )
     assert reviewed.status_code == 200, reviewed.text
     return dict(reviewed.json())

@@ -61,27 +61,34 @@ def test_hit_routes_by_country_and_role(client: TestClient, net: Net) -> None:
                 if ack != 404:
                     wrong.append((country, role.value, "acknowledge", 404, ack, None))
     assert wrong == []
-    assert client.post(f"/api/v1/hits/{hit_id}/acknowledge",
-                       headers=net.user("MA", Role.DUTY_OFFICER).headers).status_code == 200  # fmt: skip
+    assert (
+        client.post(f"/api/v1/hits/{hit_id}/acknowledge", headers=net.user("MA", Role.DUTY_OFFICER).headers).status_code
+        == 200
+    )
 
 
 def test_document_report_routes_by_role(client: TestClient, net: Net) -> None:
     body = {"number": "ZX9988776", "issuing_country": "MA", "status": "stolen"}
     wrong = []
     for role in Role:
-        got = client.post("/api/v1/documents", json={**body, "number": f"ZX99887{list(Role).index(role)}0"},
-                          headers=net.user("MA", role).headers).status_code  # fmt: skip
+        got = client.post(
+            "/api/v1/documents",
+            json={**body, "number": f"ZX99887{list(Role).index(role)}0"},
+            headers=net.user("MA", role).headers,
+        ).status_code
         want = 201 if can(role, Perm.DOCUMENT_WRITE) else 403
         if got != want:
             wrong.append((role.value, want, got))
     assert wrong == []
     created = client.post("/api/v1/documents", json=body, headers=net.user("MA", Role.BUREAU_OFFICER).headers).json()
     for country in ("FR", "EG"):
-        withdraw = client.post(f"/api/v1/documents/{created['id']}/withdraw",
-                               headers=net.user(country, Role.BUREAU_OFFICER).headers)  # fmt: skip
+        withdraw = client.post(
+            f"/api/v1/documents/{created['id']}/withdraw", headers=net.user(country, Role.BUREAU_OFFICER).headers
+        )
         assert withdraw.status_code == 404
-    foreign = client.post("/api/v1/documents", json={**body, "issuing_country": "FR"},
-                          headers=net.user("MA", Role.BUREAU_OFFICER).headers)  # fmt: skip
+    foreign = client.post(
+        "/api/v1/documents", json={**body, "issuing_country": "FR"}, headers=net.user("MA", Role.BUREAU_OFFICER).headers
+    )
     assert foreign.status_code == 422
     duplicate = client.post("/api/v1/documents", json=body, headers=net.user("MA", Role.BUREAU_OFFICER).headers)
     assert duplicate.status_code == 409

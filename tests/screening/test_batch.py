@@ -38,8 +38,10 @@ def test_csv_passenger_list_is_screened_with_hits_and_row_errors(
     status = client.get(f"/api/v1/screen/batch/{job.json()['id']}", headers=fr).json()
     assert status["status"] == "done" and status["processed"] == 4
     assert status["matched"] == 1 and status["hits"] == 1 and status["errors"] == 2
-    lines = [orjson.loads(x) for x in client.get(f"/api/v1/screen/batch/{job.json()['id']}/results",
-                                                  headers=fr).content.splitlines()]  # fmt: skip
+    lines = [
+        orjson.loads(x)
+        for x in client.get(f"/api/v1/screen/batch/{job.json()['id']}/results", headers=fr).content.splitlines()
+    ]
     assert [x["id"] for x in lines] == ["P1", "P2", "P3", "P4"]
     assert lines[1]["match"] is True and lines[1]["results"][0]["hit_id"]
     assert "error" in lines[2] and "names" in lines[2]["error"]
@@ -58,8 +60,9 @@ def test_csv_without_names_column_fails_the_job_with_a_reason(
     client: TestClient, app: Any, net: Net, session: Session, data_dir: Path
 ) -> None:
     fr = net.user("FR", Role.FRONTLINE_OFFICER).headers
-    job = client.post("/api/v1/screen/batch", content="id,surname\n1,Dupont\n",
-                      headers={**fr, "Content-Type": "text/csv"}).json()  # fmt: skip
+    job = client.post(
+        "/api/v1/screen/batch", content="id,surname\n1,Dupont\n", headers={**fr, "Content-Type": "text/csv"}
+    ).json()
     run(app, session, data_dir, job["id"])
     status = client.get(f"/api/v1/screen/batch/{job['id']}", headers=fr).json()
     assert status["status"] == "failed" and "names" in status["error"]
@@ -70,11 +73,20 @@ def test_jsonl_ftm_persons_are_accepted(
     client: TestClient, app: Any, net: Net, session: Session, data_dir: Path
 ) -> None:
     publish_red(client, net)
-    body = b"\n".join(orjson.dumps(p) for p in [
-        {"id": "q1", "schema": "Person",
-         "properties": {"name": ["Abderrahmane Ben Salah"], "birthDate": ["1985-04-12"]}},
-        {"id": "q2", "schema": "Person", "properties": {"name": ["Hans Meier"]}},
-    ]) + b"\n{broken\n"  # fmt: skip
+    body = (
+        b"\n".join(
+            orjson.dumps(p)
+            for p in [
+                {
+                    "id": "q1",
+                    "schema": "Person",
+                    "properties": {"name": ["Abderrahmane Ben Salah"], "birthDate": ["1985-04-12"]},
+                },
+                {"id": "q2", "schema": "Person", "properties": {"name": ["Hans Meier"]}},
+            ]
+        )
+        + b"\n{broken\n"
+    )
     fr = net.user("FR", Role.FRONTLINE_OFFICER).headers
     job = client.post("/api/v1/screen/batch", content=body, headers={**fr, "Content-Type": "application/x-ndjson"})
     run(app, session, data_dir, job.json()["id"])

@@ -81,8 +81,9 @@ def batch_events(session: Session) -> list[AuditEvent]:
 
 def screen(session: Session, actor: Any, text: str, workers: int) -> tuple[list[Any], BatchCounts]:
     out = io.BytesIO()
-    counts = run_batch(lambda: _uow(session), actor, ScreeningIndex(), csv_rows(io.StringIO(text)), out,
-                       chunk_size=4, workers=workers)  # fmt: skip
+    counts = run_batch(
+        lambda: _uow(session), actor, ScreeningIndex(), csv_rows(io.StringIO(text)), out, chunk_size=4, workers=workers
+    )
     return [orjson.loads(line) for line in out.getvalue().splitlines()], counts
 
 
@@ -111,8 +112,9 @@ def test_a_killed_worker_fails_the_job_and_keeps_exactly_what_was_committed(
 ) -> None:
     publish_red(client, net)
     fr = net.user("FR", Role.FRONTLINE_OFFICER).headers
-    job = client.post("/api/v1/screen/batch", content=passenger_csv(1300, kill_at=1200),
-                      headers={**fr, "Content-Type": "text/csv"}).json()  # fmt: skip
+    job = client.post(
+        "/api/v1/screen/batch", content=passenger_csv(1300, kill_at=1200), headers={**fr, "Content-Type": "text/csv"}
+    ).json()
     monkeypatch.setattr(batch, "_search_chunk", _die_on_marker)
     run_job(lambda: _uow(session), app.state.screening_index, data_dir, job["id"], workers=2)
     status = client.get(f"/api/v1/screen/batch/{job['id']}", headers=fr).json()
@@ -146,8 +148,16 @@ def test_a_notice_published_during_a_batch_reaches_the_workers_of_later_chunks(
 
     text = "id,names,birth_date\n" + "".join(f"P{i},Karim Benali,1985-04-12\n" for i in range(1, 25))
     out = io.BytesIO()
-    run_batch(lambda: _uow(session), officer, ScreeningIndex(), csv_rows(io.StringIO(text)), out, chunk_size=4,
-              workers=2, progress=publish_once)  # fmt: skip
+    run_batch(
+        lambda: _uow(session),
+        officer,
+        ScreeningIndex(),
+        csv_rows(io.StringIO(text)),
+        out,
+        chunk_size=4,
+        workers=2,
+        progress=publish_once,
+    )
     found = [[r["notice_id"] for r in orjson.loads(line)["results"]] for line in out.getvalue().splitlines()]
     assert forks[:2] == [True, True]  # forked again once the index changed
     assert published[0] not in found[0] and published[0] in found[-1]

@@ -16,8 +16,9 @@ from screening.helpers import publish_red
 QUERY = PersonRecord(id="q", names=("Abderrahmane Ben Salah",), birth_dates=("1985-04-12",))
 
 
-def test_snapshot_round_trip_then_outbox_catch_up(client: TestClient, net: Net, session: Session,
-                                                  tmp_path: Path) -> None:  # fmt: skip
+def test_snapshot_round_trip_then_outbox_catch_up(
+    client: TestClient, net: Net, session: Session, tmp_path: Path
+) -> None:
     notice = publish_red(client, net)
     built = ScreeningIndex()
     built.ensure(session)
@@ -34,8 +35,9 @@ def test_snapshot_round_trip_then_outbox_catch_up(client: TestClient, net: Net, 
     assert loaded.search("FR", QUERY, 5) == [] and len(loaded) == 0
 
 
-def test_owner_only_notice_is_never_returned_to_other_members(client: TestClient, net: Net, session: Session,
-                                                              tmp_path: Path) -> None:  # fmt: skip
+def test_owner_only_notice_is_never_returned_to_other_members(
+    client: TestClient, net: Net, session: Session, tmp_path: Path
+) -> None:
     publish_red(client, net, visibility="owner")
     shared = publish_red(client, net, visibility="countries", shared=["FR"], name="Abdel Rahman Ben Salah")
     index = ScreeningIndex()

@@ -59,8 +59,9 @@ def test_owner_acknowledges_then_rejects_and_the_pair_does_not_alert_again(clien
     hit_id = screen(client, fr, names=["Abderrahmane Ben Salah"], birth_date="1985-04-12")["results"][0]["hit_id"]
     ma = net.user("MA", Role.BUREAU_OFFICER).headers
     assert client.post(f"/api/v1/hits/{hit_id}/acknowledge", headers=ma).json()["status"] == "acknowledged"
-    judged = client.post(f"/api/v1/hits/{hit_id}/judge", json={"judgement": "rejected", "note": "different DOB"},
-                         headers=ma)  # fmt: skip
+    judged = client.post(
+        f"/api/v1/hits/{hit_id}/judge", json={"judgement": "rejected", "note": "different DOB"}, headers=ma
+    )
     assert judged.json()["status"] == "rejected"
     again = screen(client, fr, names=["Abderrahmane Ben Salah"], birth_date="1985-04-12")["results"][0]
     assert again["hit_id"] is None and again["previously_rejected"] is True and again["match"] is False
@@ -68,8 +69,12 @@ def test_owner_acknowledges_then_rejects_and_the_pair_does_not_alert_again(clien
 
 def test_only_the_owner_answers_a_hit_and_strangers_get_404(client: TestClient, net: Net) -> None:
     publish_red(client, net)
-    hit_id = screen(client, net.user("FR", Role.FRONTLINE_OFFICER).headers,
-                    names=["Abderrahmane Ben Salah"], birth_date="1985-04-12")["results"][0]["hit_id"]  # fmt: skip
+    hit_id = screen(
+        client,
+        net.user("FR", Role.FRONTLINE_OFFICER).headers,
+        names=["Abderrahmane Ben Salah"],
+        birth_date="1985-04-12",
+    )["results"][0]["hit_id"]
     fr_fo = net.user("FR", Role.FRONTLINE_OFFICER).headers
     assert client.get(f"/api/v1/hits/{hit_id}", headers=fr_fo).status_code == 200
     assert client.get(f"/api/v1/hits/{hit_id}", headers=net.user("EG", Role.BUREAU_OFFICER).headers).status_code == 404
@@ -84,8 +89,9 @@ def test_reviewer_may_not_screen(client: TestClient, net: Net) -> None:
 
 def test_stolen_document_check_raises_a_hit_to_the_issuer(client: TestClient, net: Net) -> None:
     ma = net.user("MA", Role.BUREAU_OFFICER).headers
-    created = client.post("/api/v1/documents", json={"number": "XK-441 9273", "issuing_country": "MA",
-                                                      "status": "stolen"}, headers=ma)  # fmt: skip
+    created = client.post(
+        "/api/v1/documents", json={"number": "XK-441 9273", "issuing_country": "MA", "status": "stolen"}, headers=ma
+    )
     assert created.status_code == 201, created.text
     fr = net.user("FR", Role.FRONTLINE_OFFICER).headers
     check = client.get("/api/v1/documents/check", params={"number": "xk4419273", "country": "ma"}, headers=fr).json()
@@ -99,8 +105,11 @@ def test_stolen_document_check_raises_a_hit_to_the_issuer(client: TestClient, ne
 
 def test_owner_only_document_report_is_invisible_to_others(client: TestClient, net: Net) -> None:
     ma = net.user("MA", Role.BUREAU_OFFICER).headers
-    client.post("/api/v1/documents", json={"number": "AB123456", "issuing_country": "MA", "status": "lost",
-                                           "visibility": "owner"}, headers=ma)  # fmt: skip
+    client.post(
+        "/api/v1/documents",
+        json={"number": "AB123456", "issuing_country": "MA", "status": "lost", "visibility": "owner"},
+        headers=ma,
+    )
     fr = net.user("FR", Role.FRONTLINE_OFFICER).headers
     check = client.get("/api/v1/documents/check", params={"number": "AB123456", "country": "MA"}, headers=fr).json()
     assert check["reported"] is False
@@ -125,8 +134,11 @@ def test_every_screening_is_audited_once_with_its_request_id_and_the_chain_verif
     notice = publish_red(client, net)
     fr = net.user("FR", Role.FRONTLINE_OFFICER)
     for k in range(4):  # written by the group-commit writer thread, in the request's context
-        response = client.post("/api/v1/screen", json={"names": ["Abderrahmane Ben Salah"], "birth_date": "1985-04-12"},
-                               headers={**fr.headers, "X-Request-ID": f"screen-{k}"})  # fmt: skip
+        response = client.post(
+            "/api/v1/screen",
+            json={"names": ["Abderrahmane Ben Salah"], "birth_date": "1985-04-12"},
+            headers={**fr.headers, "X-Request-ID": f"screen-{k}"},
+        )
         assert response.status_code == 200 and response.json()["results"][0]["hit_id"]
     events = session.scalars(select(AuditEvent).where(AuditEvent.action == str(AuditAction.SCREENED))).all()
     assert sorted(e.request_id for e in events) == [f"screen-{k}" for k in range(4)]
@@ -136,8 +148,9 @@ def test_every_screening_is_audited_once_with_its_request_id_and_the_chain_verif
     assert verify_chain(session).ok
 
 
-def test_a_screening_that_fails_writes_nothing(client: TestClient, net: Net, session: Session,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_a_screening_that_fails_writes_nothing(
+    client: TestClient, net: Net, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     publish_red(client, net)
     before = session.scalar(select(func.count()).select_from(AuditEvent))
 
@@ -147,7 +160,8 @@ def test_a_screening_that_fails_writes_nothing(client: TestClient, net: Net, ses
     monkeypatch.setattr(service, "do_raise_hit", broken)
     fr = net.user("FR", Role.FRONTLINE_OFFICER)
     failed = TestClient(client.app, raise_server_exceptions=False).post(
-        "/api/v1/screen", json={"names": ["Abderrahmane Ben Salah"], "birth_date": "1985-04-12"}, headers=fr.headers)
+        "/api/v1/screen", json={"names": ["Abderrahmane Ben Salah"], "birth_date": "1985-04-12"}, headers=fr.headers
+    )
     assert failed.status_code == 500
     assert session.scalar(select(func.count()).select_from(AuditEvent)) == before
 
@@ -159,12 +173,23 @@ def test_screening_reads_the_key_and_purpose_from_the_headers_like_every_other_r
     body = {"names": ["Youssef El Idrissi"]}
     token = fr.token
     forged = token[: token.rindex("_") + 1] + "x" * 43
-    for headers in ({"X-API-Key": forged}, {"Authorization": f"Bearer {forged}"}, {"Authorization": "Bearer"},
-                    {"Authorization": f"Basic {token}"}, {"Authorization": token}, {"X-API-Key": ""}):  # fmt: skip
+    for headers in (
+        {"X-API-Key": forged},
+        {"Authorization": f"Bearer {forged}"},
+        {"Authorization": "Bearer"},
+        {"Authorization": f"Basic {token}"},
+        {"Authorization": token},
+        {"X-API-Key": ""},
+    ):
         refused = client.post("/api/v1/screen", json=body, headers=headers)
         assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthenticated", headers
-    for k, headers in enumerate(({"X-API-Key": token}, {"Authorization": f"bearer {token}"},
-                                 {"X-API-Key": token, "Authorization": f"Bearer {forged}"})):  # fmt: skip
+    for k, headers in enumerate(
+        (
+            {"X-API-Key": token},
+            {"Authorization": f"bearer {token}"},
+            {"X-API-Key": token, "Authorization": f"Bearer {forged}"},
+        )
+    ):
         purpose = f"border check {k}"
         screen(client, {**headers, "X-Manara-Purpose": purpose}, **body)
         event = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()

@@ -23,20 +23,27 @@ def _world(client: TestClient, session: Session, net: Net) -> dict[str, str]:
         "ma_private": make_entity(session, ma.actor, "p1", "يوسف الإدريسي").id,  # MA only
         "fr_public": make_entity(session, fr.actor, "p2", "Youssef Idrissi", visibility="all").id,
         "eg_to_ma": make_entity(session, eg.actor, "p3", "Юсеф Идриси", visibility="countries", shared=("MA",)).id,
-        "notice": make_notice(session, ma.actor, status="published", title="Wanted: Youssef El Idrissi",
-                              reviewer=rv.actor, visibility="countries", shared=("FR",)).id,
+        "notice": make_notice(
+            session,
+            ma.actor,
+            status="published",
+            title="Wanted: Youssef El Idrissi",
+            reviewer=rv.actor,
+            visibility="countries",
+            shared=("FR",),
+        ).id,
         "draft": make_notice(session, eg.actor, status="draft", title="Draft on Youssef Idrissi").id,
-    }  # fmt: skip
+    }
     case = open_case(client, ma, title="Idrissi network", invite=["FR"])
-    msg = client.post(f"{API}/{case['id']}/messages", json={"body": "Youssef El Idrissi crossed at Algeciras."},
-                      headers=ma.headers).json()  # fmt: skip
+    msg = client.post(
+        f"{API}/{case['id']}/messages", json={"body": "Youssef El Idrissi crossed at Algeciras."}, headers=ma.headers
+    ).json()
     secret = open_case(client, eg, title="Idrissi (Egypt only)")
     ids.update(case=case["id"], message=msg["id"], secret_case=secret["id"])
     return ids
 
 
-def _search(client: TestClient, net: Net, who: str, q: str, role: Role = Role.BUREAU_OFFICER,
-            **params: str) -> dict:  # type: ignore[type-arg]  # fmt: skip
+def _search(client: TestClient, net: Net, who: str, q: str, role: Role = Role.BUREAU_OFFICER, **params: str) -> dict:  # type: ignore[type-arg]
     got = client.get(SEARCH, params={"q": q, **params}, headers=net.user(who, role).headers)
     assert got.status_code == 200, got.text
     return dict(got.json())
@@ -87,5 +94,7 @@ def test_roles_without_read_rights_find_nothing_and_searches_are_audited(
     assert last is not None and last.action == "search.searched" and last.query is not None
     assert last.query["q"] == "Idrissi" and last.query["total"] == frontline["total"]
     assert client.get(SEARCH, params={"q": ""}, headers=net.user("MA", Role.ANALYST).headers).status_code == 422
-    assert client.get(SEARCH, params={"q": "\u202e\u200b"}, headers=net.user("MA", Role.ANALYST).headers
-                      ).json()["total"] == 0  # fmt: skip
+    assert (
+        client.get(SEARCH, params={"q": "\u202e\u200b"}, headers=net.user("MA", Role.ANALYST).headers).json()["total"]
+        == 0
+    )

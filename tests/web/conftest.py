@@ -47,9 +47,11 @@ class Console:
     def login(self, username: str, password: str = PASSWORD) -> Response:
         """Post the sign-in form as a browser would (form first, for its CSRF token)."""
         form = self.client.get("/console/login")
-        return self.client.post("/console/login", data={"username": username, "password": password,
-                                                        "csrf_token": csrf_of(form.text), "next": "/console/"},
-                                follow_redirects=False)  # fmt: skip
+        return self.client.post(
+            "/console/login",
+            data={"username": username, "password": password, "csrf_token": csrf_of(form.text), "next": "/console/"},
+            follow_redirects=False,
+        )
 
     def sign_in(self, country: str, role: Role) -> str:
         """Sign in as the test user of ``country`` in ``role``; return the username."""

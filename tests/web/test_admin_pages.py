@@ -17,8 +17,13 @@ from manara.member.roles import Role
 from manara.member.service import get_user_by_username
 from web.conftest import Console
 
-ADMIN_PAGES = ["/console/admin/users", "/console/admin/members", "/console/admin/roles", "/console/admin/audit",
-               "/console/admin/audit/verify"]  # fmt: skip
+ADMIN_PAGES = [
+    "/console/admin/users",
+    "/console/admin/members",
+    "/console/admin/roles",
+    "/console/admin/audit",
+    "/console/admin/audit/verify",
+]
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMINISTRATOR])
@@ -49,14 +54,16 @@ def test_create_user_with_messages_beside_fields_then_role_disable_and_password(
     console: Console, session: Session, net: Net
 ) -> None:
     console.sign_in("MA", Role.ADMINISTRATOR)
-    taken = console.post("/console/admin/users", {"username": "ma.reviewer", "role": "reviewer"},
-                         token_from="/console/admin/users")  # fmt: skip
+    taken = console.post(
+        "/console/admin/users", {"username": "ma.reviewer", "role": "reviewer"}, token_from="/console/admin/users"
+    )
     assert taken.status_code == 422 and 'id="u-username-error">This username is taken.' in taken.text
     users = "/console/admin/users"
     empty = console.post(users, {"username": "", "role": "reviewer"}, token_from=users)
     assert empty.status_code == 422 and 'id="u-username-error">This field is required.' in empty.text
-    created = console.post(users, {"username": "ma.night", "full_name": "Night Desk", "role": "duty_officer"},
-                           token_from=users)  # fmt: skip
+    created = console.post(
+        users, {"username": "ma.night", "full_name": "Night Desk", "role": "duty_officer"}, token_from=users
+    )
     assert created.status_code == 303
     url = created.headers["location"]
     assert console.post(f"{url}/role", {"role": "reviewer"}, token_from=url).status_code == 303
@@ -94,8 +101,9 @@ def test_api_key_shown_once_works_then_revoked(console: Console, session: Sessio
     bad = console.post(f"{url}/api-keys", {"name": "x", "days": "0"}, token_from=url)
     assert bad.status_code == 422 and 'id="k-days-error"' in bad.text
     assert 'id="k-name" name="name" maxlength="100" value="x"' in bad.text  # what was typed stays
-    created = console.post(f"{url}/api-keys", {"name": "link chart", "days": "30", "scopes": "notice:read"},
-                           token_from=url)  # fmt: skip
+    created = console.post(
+        f"{url}/api-keys", {"name": "link chart", "days": "30", "scopes": "notice:read"}, token_from=url
+    )
     assert created.status_code == 303 and created.headers["location"] == url
     token = re.search(r'id="secret-value">(mnr_[^<]+)<', console.client.get(url).text)
     assert token
@@ -113,8 +121,9 @@ def test_audit_log_filters_and_pages(console: Console, session: Session, net: Ne
     console.sign_in("MA", Role.ADMINISTRATOR)
     by_target = console.client.get("/console/admin/audit", params={"target": notice.id}).text
     assert "<code>notice.created</code>" in by_target and "<code>user.created</code>" not in by_target
-    by_actor = console.client.get("/console/admin/audit", params={"username": "ma.bureau_officer",
-                                                                  "action": "notice.created"}).text  # fmt: skip
+    by_actor = console.client.get(
+        "/console/admin/audit", params={"username": "ma.bureau_officer", "action": "notice.created"}
+    ).text
     assert "1 events" in by_actor
     assert "0 events" in console.client.get("/console/admin/audit?from=2001-01-01&to=2001-01-31").text
     assert "fr.reviewer" not in console.client.get("/console/admin/audit?target=user").text  # own country only

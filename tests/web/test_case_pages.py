@@ -18,9 +18,17 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 def _open(console: Console) -> str:
     console.sign_in("MA", Role.BUREAU_OFFICER)
-    made = console.post("/console/cases", {"title": "Tangier shipments", "summary": "Resin via the port.",
-                                           "tlp": "red", "priority": "urgent", "invite": "fr"},
-                        token_from="/console/cases")  # fmt: skip
+    made = console.post(
+        "/console/cases",
+        {
+            "title": "Tangier shipments",
+            "summary": "Resin via the port.",
+            "tlp": "red",
+            "priority": "urgent",
+            "invite": "fr",
+        },
+        token_from="/console/cases",
+    )
     assert made.status_code == 303, made.text
     return made.headers["location"].rsplit("/", 1)[-1]
 
@@ -30,9 +38,12 @@ def test_open_post_with_attachment_and_accept(console: Console, session: Session
     page = console.client.get(f"/console/cases/{case_id}")
     assert page.status_code == 200 and "Tangier shipments" in page.text and "TLP:RED" in page.text
     token = csrf_of(page.text)
-    posted = console.client.post(f"/console/cases/{case_id}/messages", data={"body": "Manifest attached.",
-                                 "csrf_token": token}, files={"file": ("manifest.pdf", PDF, "application/pdf")},
-                                 follow_redirects=False)  # fmt: skip
+    posted = console.client.post(
+        f"/console/cases/{case_id}/messages",
+        data={"body": "Manifest attached.", "csrf_token": token},
+        files={"file": ("manifest.pdf", PDF, "application/pdf")},
+        follow_redirects=False,
+    )
     assert posted.status_code == 303, posted.text
     att = session.scalars(select(CaseAttachment)).one()
     no_token = console.client.post(f"/console/cases/{case_id}/messages", data={"body": "x"}, follow_redirects=False)
@@ -47,8 +58,11 @@ def test_open_post_with_attachment_and_accept(console: Console, session: Session
     assert download.content == PDF and download.headers["content-disposition"].startswith("attachment")
     accepted = console.post(f"/console/cases/{case_id}/accept", token_from=f"/console/cases/{case_id}")
     assert accepted.status_code == 303
-    task = console.post(f"/console/cases/{case_id}/tasks", {"title": "Check the port CCTV", "assignee_country": "MA",
-                        "due_date": "2030-01-31"}, token_from=f"/console/cases/{case_id}")  # fmt: skip
+    task = console.post(
+        f"/console/cases/{case_id}/tasks",
+        {"title": "Check the port CCTV", "assignee_country": "MA", "due_date": "2030-01-31"},
+        token_from=f"/console/cases/{case_id}",
+    )
     assert task.status_code == 303
     after = console.client.get(f"/console/cases/{case_id}").text
     assert "Accept the invitation" not in after and "Check the port CCTV" in after
@@ -70,14 +84,17 @@ def test_pages_of_a_case_one_may_not_see_are_404(console: Console, session: Sess
 
 def test_handover_page(console: Console, net: Net) -> None:
     console.sign_in("MA", Role.DUTY_OFFICER)
-    wrote = console.post("/console/handover", {"open_items": "Two invitations from FR.", "watch": "ES hit at 04:00"},
-                         token_from="/console/handover")  # fmt: skip
+    wrote = console.post(
+        "/console/handover",
+        {"open_items": "Two invitations from FR.", "watch": "ES hit at 04:00"},
+        token_from="/console/handover",
+    )
     assert wrote.status_code == 303
     assert "I have read this note" not in console.client.get("/console/handover").text  # not for its author
     console.sign_in("MA", Role.BUREAU_OFFICER)
     page = console.client.get("/console/handover").text
     assert "Two invitations from FR." in page and "I have read this note" in page
-    note_id = re.search(r'/console/handover/([0-9a-f-]{36})/acknowledge', page)
+    note_id = re.search(r"/console/handover/([0-9a-f-]{36})/acknowledge", page)
     assert note_id is not None
     acked = console.post(f"/console/handover/{note_id.group(1)}/acknowledge", token_from="/console/handover")
     assert acked.status_code == 303
@@ -106,8 +123,11 @@ def test_open_a_case_from_a_link_in_the_console(console: Console, session: Sessi
     console.sign_in("FR", Role.BUREAU_OFFICER)
     form = console.client.get(f"/console/cases/from-link/{link_id}")
     assert form.status_code == 200 and "Possible match with one of our records" in form.text
-    made = console.post(f"/console/cases/from-link/{link_id}", {"title": "Is this ours?"},
-                        token_from=f"/console/cases/from-link/{link_id}")  # fmt: skip
+    made = console.post(
+        f"/console/cases/from-link/{link_id}",
+        {"title": "Is this ours?"},
+        token_from=f"/console/cases/from-link/{link_id}",
+    )
     assert made.status_code == 303
     page = console.client.get(made.headers["location"]).text
     assert "The other side of the suggested link (shown once it accepts)" in page

@@ -44,8 +44,9 @@ def _chart_data(html: str) -> dict[str, object]:
     return json.loads(found.group(1))  # type: ignore[no-any-return]
 
 
-def test_the_page_renders_the_network_one_may_see(console: Console, client: TestClient, session: Session,
-                                                  net: Net) -> None:  # fmt: skip
+def test_the_page_renders_the_network_one_may_see(
+    console: Console, client: TestClient, session: Session, net: Net
+) -> None:
     e = _network(session, net)
     console.sign_in("MA", Role.ANALYST)
     empty = client.get("/console/chart")
@@ -58,9 +59,17 @@ def test_the_page_renders_the_network_one_may_see(console: Console, client: Test
     kinds = {(x["kind"], x["label"]) for x in data["edges"]}  # type: ignore[index, union-attr]
     assert kinds == {("relationship", "Membership"), ("suggested", "person")}
     assert e["e1"].id not in page.text and "Karim Benali" in page.text and "كريم بنعلي" in page.text
-    for stable in ('id="chart-canvas"', 'id="chart-nodes"', 'id="chart-edges"', 'id="chart-kind-suggested"',
-                   'id="chart-type-Person"', 'id="chart-details"', 'src="/console/static/vendor/cytoscape.min.js"',
-                   'data-may-judge="true"', f'data-node="{e["o1"].id}"'):  # fmt: skip
+    for stable in (
+        'id="chart-canvas"',
+        'id="chart-nodes"',
+        'id="chart-edges"',
+        'id="chart-kind-suggested"',
+        'id="chart-type-Person"',
+        'id="chart-details"',
+        'src="/console/static/vendor/cytoscape.min.js"',
+        'data-may-judge="true"',
+        f'data-node="{e["o1"].id}"',
+    ):
         assert stable in page.text, stable
     assert client.get(f"/console/chart?entity={e['e1'].id}").status_code == 404
     assert client.get("/console/chart?entity=no-such-entity").status_code == 404
@@ -80,15 +89,24 @@ def test_json_endpoints_expand_show_details_and_hide_what_one_may_not_see(
     [link] = body["edges"]
     assert (link["kind"], link["status"]) == ("suggested", "suggested")
     assert link["score"] >= 0.9 and link["explanation"]
-    membership = [{x["id"] for x in client.get(f"/console/chart/entities/{e[k].id}/neighbours").json()["edges"]
-                   if x["kind"] == "relationship"} for k in ("k1", "o1")]  # fmt: skip
+    membership = [
+        {
+            x["id"]
+            for x in client.get(f"/console/chart/entities/{e[k].id}/neighbours").json()["edges"]
+            if x["kind"] == "relationship"
+        }
+        for k in ("k1", "o1")
+    ]
     assert membership[0] == membership[1] and len(membership[0]) == 1  # one edge, whichever end is expanded
     details = client.get(f"/console/chart/entities/{e['k9'].id}").json()
     assert details["properties"]["name"] == ["كريم بنعلي"] and details["owner"] == "FR"
     viewed = session.scalars(select(AuditEvent).where(AuditEvent.action == "entity.viewed")).all()
     assert any(e["k9"].id in ev.target_ids for ev in viewed)
-    for hidden in (f"/console/chart/entities/{e['e1'].id}/neighbours", f"/console/chart/entities/{e['e1'].id}",
-                   "/console/chart/entities/nope/neighbours"):  # fmt: skip
+    for hidden in (
+        f"/console/chart/entities/{e['e1'].id}/neighbours",
+        f"/console/chart/entities/{e['e1'].id}",
+        "/console/chart/entities/nope/neighbours",
+    ):
         assert client.get(hidden).status_code == 404, hidden
     client.cookies.clear()
     console.sign_in("EG", Role.ANALYST)  # EG sees its own e1 and the two shared records: both links
@@ -100,8 +118,9 @@ def test_json_endpoints_expand_show_details_and_hide_what_one_may_not_see(
 def test_judging_from_the_chart(console: Console, client: TestClient, session: Session, net: Net) -> None:
     e = _network(session, net)
     pair = [e["k1"].id, e["k9"].id]
-    link = session.scalars(select(SuggestedLink).where(SuggestedLink.left_pk.in_(pair),
-                                                       SuggestedLink.right_pk.in_(pair))).one()  # fmt: skip
+    link = session.scalars(
+        select(SuggestedLink).where(SuggestedLink.left_pk.in_(pair), SuggestedLink.right_pk.in_(pair))
+    ).one()
     url = f"/console/chart/links/{link.id}/judge"
     console.sign_in("EG", Role.ANALYST)  # sees both shared records, owns neither: 404
     assert console.post(url, {"judgement": "same"}, token_from="/console/chart").status_code == 404

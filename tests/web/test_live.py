@@ -38,8 +38,9 @@ def feed_ids(client: TestClient, **kwargs: object) -> tuple[list[int], str]:
     return [int(i) for i in FRAME_ID.findall(response.text)], response.text
 
 
-def test_last_event_id_replays_exactly_what_was_missed(console: Console, client: TestClient, session: Session,
-                                                       net: Net) -> None:  # fmt: skip
+def test_last_event_id_replays_exactly_what_was_missed(
+    console: Console, client: TestClient, session: Session, net: Net
+) -> None:
     fr = net.user("FR", Role.FRONTLINE_OFFICER).actor
     first, second, third = (make_hit(session, fr, "MA") for _ in range(3))
     ids = outbox_ids(session, "hit.raised")
@@ -52,8 +53,9 @@ def test_last_event_id_replays_exactly_what_was_missed(console: Console, client:
     assert feed_ids(client)[0] == []  # no position: live events only
 
 
-def test_another_countrys_hit_never_reaches_the_feed(console: Console, client: TestClient, session: Session,
-                                                     net: Net) -> None:  # fmt: skip
+def test_another_countrys_hit_never_reaches_the_feed(
+    console: Console, client: TestClient, session: Session, net: Net
+) -> None:
     fr = net.user("FR", Role.FRONTLINE_OFFICER).actor
     theirs = make_hit(session, fr, "MA")
     console.sign_in("EG", Role.DUTY_OFFICER)
@@ -64,8 +66,9 @@ def test_another_countrys_hit_never_reaches_the_feed(console: Console, client: T
     assert theirs.id in feed_ids(client, params={"after": 0})[1]
 
 
-def test_too_much_missed_asks_for_a_reload(console: Console, client: TestClient, session: Session, net: Net,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_too_much_missed_asks_for_a_reload(
+    console: Console, client: TestClient, session: Session, net: Net, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(get_settings(), "live_replay_limit", 1)
     fr = net.user("FR", Role.FRONTLINE_OFFICER).actor
     make_hit(session, fr, "MA"), make_hit(session, fr, "MA")
@@ -79,8 +82,9 @@ def test_the_feed_needs_a_session(client: TestClient) -> None:
     assert response.status_code == 303 and response.headers["location"].startswith("/console/login")
 
 
-def test_dashboard_shows_queues_escalated_first_and_the_recent_feed(console: Console, client: TestClient,
-                                                                    session: Session, net: Net) -> None:  # fmt: skip
+def test_dashboard_shows_queues_escalated_first_and_the_recent_feed(
+    console: Console, client: TestClient, session: Session, net: Net
+) -> None:
     fr = net.user("FR", Role.FRONTLINE_OFFICER).actor
     calm, late = make_hit(session, fr, "MA"), make_hit(session, fr, "MA", overdue=True)
     make_hit(session, fr, "EG", overdue=True)
@@ -98,8 +102,9 @@ def test_dashboard_shows_queues_escalated_first_and_the_recent_feed(console: Con
     assert page.count('class="escalated"') == 1  # EG's escalated hit is not MA's
 
 
-def test_acknowledging_a_review_is_recorded_audited_and_shown(console: Console, client: TestClient,
-                                                              session: Session, net: Net) -> None:  # fmt: skip
+def test_acknowledging_a_review_is_recorded_audited_and_shown(
+    console: Console, client: TestClient, session: Session, net: Net
+) -> None:
     notice = make_notice(session, net.user("MA", Role.BUREAU_OFFICER).actor, status="submitted")
     url = f"/console/queues/notice_review/{notice.id}/acknowledge"
     console.sign_in("MA", Role.REVIEWER)  # reviewers never review their own member's notices
@@ -124,8 +129,9 @@ def test_acknowledging_a_review_is_recorded_audited_and_shown(console: Console, 
     assert notice.status == "submitted"  # acknowledging is not resolving
 
 
-def test_acknowledging_a_hit_from_the_queue_is_the_owners_step(console: Console, client: TestClient,
-                                                               session: Session, net: Net) -> None:  # fmt: skip
+def test_acknowledging_a_hit_from_the_queue_is_the_owners_step(
+    console: Console, client: TestClient, session: Session, net: Net
+) -> None:
     hit = make_hit(session, net.user("FR", Role.FRONTLINE_OFFICER).actor, "MA")
     url = f"/console/queues/hit/{hit.id}/acknowledge"
     for country in ("EG", "FR"):  # a stranger, and the querying member (sees the hit, may not answer it)
@@ -135,21 +141,28 @@ def test_acknowledging_a_hit_from_the_queue_is_the_owners_step(console: Console,
     console.sign_in("MA", Role.DUTY_OFFICER)
     assert console.post("/console/queues/nope/x/acknowledge").status_code == 404
     assert console.post(f"/console/queues/hit/{hit.id}x/acknowledge").status_code == 404
-    row = client.post(url, data={"csrf_token": re.findall(r'value="([0-9a-f]{64})"', client.get("/console/").text)[0]},
-                      headers={"HX-Request": "true"})  # fmt: skip
+    row = client.post(
+        url,
+        data={"csrf_token": re.findall(r'value="([0-9a-f]{64})"', client.get("/console/").text)[0]},
+        headers={"HX-Request": "true"},
+    )
     assert row.status_code == 200 and "ma.duty_officer" in row.text and "<html" not in row.text
     stored = session.get(Hit, hit.id)
     assert stored is not None and stored.status == "acknowledged" and stored.judged_at is None
 
 
-def test_new_strings_are_translated_on_the_dashboard(console: Console, client: TestClient, session: Session,
-                                                     net: Net) -> None:  # fmt: skip
+def test_new_strings_are_translated_on_the_dashboard(
+    console: Console, client: TestClient, session: Session, net: Net
+) -> None:
     hit = make_hit(session, net.user("FR", Role.FRONTLINE_OFFICER).actor, "MA")
     hit.deadline_at = utcnow() - timedelta(minutes=1)
     escalate_overdue(session, utcnow())
     session.commit()
     console.sign_in("MA", Role.DUTY_OFFICER)
-    for lang, words in {"ar": ("البث المباشر", "مُصعَّد"), "fr": ("Fil en direct", "Escaladé"),
-                        "es": ("Actividad en directo", "Escalado")}.items():  # fmt: skip
+    for lang, words in {
+        "ar": ("البث المباشر", "مُصعَّد"),
+        "fr": ("Fil en direct", "Escaladé"),
+        "es": ("Actividad en directo", "Escalado"),
+    }.items():
         text = client.get(f"/console/?lang={lang}").text
         assert all(w in text for w in words), lang

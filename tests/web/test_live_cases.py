@@ -12,8 +12,9 @@ from manara.member.roles import Role
 from web.conftest import Console
 
 
-def test_the_invited_desk_acknowledges_a_case_from_the_dashboard(console: Console, client: TestClient,
-                                                                 session: Session, net: Net) -> None:  # fmt: skip
+def test_the_invited_desk_acknowledges_a_case_from_the_dashboard(
+    console: Console, client: TestClient, session: Session, net: Net
+) -> None:
     cid = open_case(client, net.user("MA", Role.BUREAU_OFFICER), invite=["FR"], priority="urgent")["id"]
     url = f"/console/queues/case/{cid}/acknowledge"
     for country in ("EG", "MA"):  # not a member; the opener (a member, not invited)

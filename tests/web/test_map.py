@@ -37,8 +37,14 @@ def test_map_counts_only_notices_the_user_may_see(console: Console, session: Ses
     make_notice(session, ma, status="draft")  # the user's own country's draft: visible to MA only
     make_notice(session, eg, status="published", reviewer=reviewer)  # visible to all
     make_notice(session, eg, status="published", visibility="owner", reviewer=reviewer)  # EG only: never counted
-    make_notice(session, fr, status="published", visibility="countries", shared=("MA",),
-                reviewer=net.user("EG", Role.REVIEWER).actor)  # fmt: skip
+    make_notice(
+        session,
+        fr,
+        status="published",
+        visibility="countries",
+        shared=("MA",),
+        reviewer=net.user("EG", Role.REVIEWER).actor,
+    )
     make_notice(session, fr, status="draft")  # another country's draft: not counted
     console.sign_in("MA", Role.BUREAU_OFFICER)
     page = console.client.get("/console/map")
@@ -81,7 +87,7 @@ def test_map_counts_open_cases_of_the_users_country_by_member(console: Console, 
 def test_map_is_translated(console: Console) -> None:
     console.sign_in("MA", Role.BUREAU_OFFICER)
     page = console.client.get("/console/map?lang=ar")
-    assert 'dir="rtl"' in page.text and "الخريطة" in page.text and 'svg viewBox' in page.text
+    assert 'dir="rtl"' in page.text and "الخريطة" in page.text and "svg viewBox" in page.text
     assert "المغرب" in page.text  # country names in the page's language (CLDR), here in the shapes' titles
 
 

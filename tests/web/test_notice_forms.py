@@ -15,13 +15,29 @@ from manara.notice.models import Notice
 from web.conftest import Console, csrf_of
 
 TOKEN = re.compile(r'name="form_token" value="([A-Za-z0-9_-]+)"')
-RED = {"type": "red", "title": "Wanted for armed robbery", "summary": "Bank robbery in Casablanca.",
-       "last_name": "El Idrissi", "first_name": "Youssef", "aliases": "يوسف الإدريسي\nYoussef Idrissi",
-       "gender": "male", "birth_date": "1987-03-14", "nationality": "MA", "passport_number": "XK4419273",
-       "offence": "Armed robbery", "facts": "Robbed a bank in Casablanca on 3 March 2024.",
-       "legal_provision": "Penal Code art. 400", "max_penalty_years": "20", "warrant_reference": "W-2024-17",
-       "warrant_date": "2024-03-10", "issuing_authority": "Casablanca court", "extradition_countries": "FR, EG",
-       "visibility": "all", "shared_with": "", "review_date": ""}  # fmt: skip
+RED = {
+    "type": "red",
+    "title": "Wanted for armed robbery",
+    "summary": "Bank robbery in Casablanca.",
+    "last_name": "El Idrissi",
+    "first_name": "Youssef",
+    "aliases": "يوسف الإدريسي\nYoussef Idrissi",
+    "gender": "male",
+    "birth_date": "1987-03-14",
+    "nationality": "MA",
+    "passport_number": "XK4419273",
+    "offence": "Armed robbery",
+    "facts": "Robbed a bank in Casablanca on 3 March 2024.",
+    "legal_provision": "Penal Code art. 400",
+    "max_penalty_years": "20",
+    "warrant_reference": "W-2024-17",
+    "warrant_date": "2024-03-10",
+    "issuing_authority": "Casablanca court",
+    "extradition_countries": "FR, EG",
+    "visibility": "all",
+    "shared_with": "",
+    "review_date": "",
+}
 
 
 def _notices(session: Session) -> int:
@@ -82,15 +98,23 @@ def test_invalid_fields_come_back_with_messages_beside_them_and_nothing_is_writt
     console: Console, session: Session
 ) -> None:
     console.sign_in("MA", Role.BUREAU_OFFICER)
-    bad = {**RED, "title": "", "birth_date": "14/03/1987", "extradition_countries": "France",
-           "max_penalty_years": "many", **_new_form(console)}  # fmt: skip
+    bad = {
+        **RED,
+        "title": "",
+        "birth_date": "14/03/1987",
+        "extradition_countries": "France",
+        "max_penalty_years": "many",
+        **_new_form(console),
+    }
     before = session.scalar(select(func.count(Entity.id)))
     response = console.client.post("/console/notices/new", data=bad)
     assert response.status_code == 422
-    for field, message in (("title", "This field is required."),
-                           ("birth_date", "Use YYYY, YYYY-MM or YYYY-MM-DD."),
-                           ("extradition_countries", "Use two-letter codes of member countries"),
-                           ("max_penalty_years", "Enter a number of years")):  # fmt: skip
+    for field, message in (
+        ("title", "This field is required."),
+        ("birth_date", "Use YYYY, YYYY-MM or YYYY-MM-DD."),
+        ("extradition_countries", "Use two-letter codes of member countries"),
+        ("max_penalty_years", "Enter a number of years"),
+    ):
         assert re.search(rf'id="f-{field}"[^>]*aria-invalid="true"', response.text), field
         assert re.search(rf'<p class="field-error" id="f-{field}-error">{re.escape(message)}', response.text), field
     assert 'value="14/03/1987"' in response.text  # what was typed is kept
@@ -115,8 +139,7 @@ def test_failed_submission_checks_are_shown_beside_the_fields(console: Console, 
     penalty = 'id="f-max_penalty_years-error">A red notice needs an offence punishable by at least 2 years'
     assert penalty in response.text
     edit = console.client.get(f"{url}/edit").text
-    fixed = {**thin, "warrant_reference": "W-1", "max_penalty_years": "5", "csrf_token": csrf_of(edit),
-             "version": "1"}  # fmt: skip
+    fixed = {**thin, "warrant_reference": "W-1", "max_penalty_years": "5", "csrf_token": csrf_of(edit), "version": "1"}
     assert console.client.post(f"{url}/edit", data=fixed, follow_redirects=False).status_code == 303
     session.expire_all()
     notice = session.get(Notice, url.rsplit("/", 1)[1])
@@ -131,8 +154,12 @@ def test_refusal_needs_reasons_and_the_owner_may_edit_a_refused_notice(
     console.sign_in("FR", Role.REVIEWER)
     empty = console.post(f"{url}/review", {"decision": "refuse", "version": str(notice.version)}, token_from=url)
     assert empty.status_code == 422 and 'id="f-reasons-error">Give the reasons for refusal' in empty.text
-    _post(console, f"{url}/review", {"decision": "refuse", "reasons": "No warrant copy\nVague facts",
-                                     "version": str(notice.version)}, url)  # fmt: skip
+    _post(
+        console,
+        f"{url}/review",
+        {"decision": "refuse", "reasons": "No warrant copy\nVague facts", "version": str(notice.version)},
+        url,
+    )
     session.expire_all()
     assert notice.status == "refused" and notice.reviews[-1].reasons == ["No warrant copy", "Vague facts"]
     _switch(console, "MA", Role.BUREAU_OFFICER)
@@ -165,19 +192,25 @@ def test_forms_without_the_csrf_token_are_refused(console: Console, session: Ses
     notice = make_notice(session, net.user("MA", Role.BUREAU_OFFICER).actor)
     console.sign_in("MA", Role.BUREAU_OFFICER)
     assert console.client.post("/console/notices/new", data=RED).status_code == 403
-    bad = console.client.post(f"/console/notices/{notice.id}/cancel", data={"reason": "x", "csrf_token": "0" * 64,
-                                                                            "version": "1"})  # fmt: skip
+    bad = console.client.post(
+        f"/console/notices/{notice.id}/cancel", data={"reason": "x", "csrf_token": "0" * 64, "version": "1"}
+    )
     assert bad.status_code == 403
     assert _notices(session) == 1 and notice.status == "draft"
 
 
 def test_owner_cancels_and_revalidates(console: Console, session: Session, net: Net) -> None:
-    notice = make_notice(session, net.user("MA", Role.BUREAU_OFFICER).actor, status="published",
-                         reviewer=net.user("EG", Role.REVIEWER).actor)  # fmt: skip
+    notice = make_notice(
+        session,
+        net.user("MA", Role.BUREAU_OFFICER).actor,
+        status="published",
+        reviewer=net.user("EG", Role.REVIEWER).actor,
+    )
     url = f"/console/notices/{notice.id}"
     console.sign_in("MA", Role.BUREAU_OFFICER)
-    past = console.post(f"{url}/revalidate", {"review_date": "2001-01-01", "version": str(notice.version)},
-                        token_from=url)  # fmt: skip
+    past = console.post(
+        f"{url}/revalidate", {"review_date": "2001-01-01", "version": str(notice.version)}, token_from=url
+    )
     assert past.status_code == 422 and 'id="f-review_date-error">Enter a date in the future.' in past.text
     _post(console, f"{url}/revalidate", {"review_date": "2099-01-01", "version": str(notice.version)}, url)
     session.expire_all()
@@ -191,8 +224,14 @@ def test_owner_cancels_and_revalidates(console: Console, session: Session, net: 
 
 def test_search_by_subject_name_in_arabic_and_by_review_date(console: Console, session: Session) -> None:
     console.sign_in("MA", Role.BUREAU_OFFICER)
-    data = {**RED, "last_name": "الإدريسي", "first_name": "يوسف", "aliases": "", "review_date": "2090-06-30",
-            **_new_form(console)}  # fmt: skip
+    data = {
+        **RED,
+        "last_name": "الإدريسي",
+        "first_name": "يوسف",
+        "aliases": "",
+        "review_date": "2090-06-30",
+        **_new_form(console),
+    }
     url = _post(console, "/console/notices/new", data, "/console/notices/new")
     reference = session.get(Notice, url.rsplit("/", 1)[1])
     assert reference is not None

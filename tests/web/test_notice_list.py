@@ -24,8 +24,9 @@ def _links(page: str) -> dict[str, str]:
     return {rel: html.unescape(url) for url, rel in LINK.findall(page)}
 
 
-def test_older_and_newer_links_walk_every_visible_notice_once_in_order(console: Console, session: Session,
-                                                                      net: Net) -> None:  # fmt: skip
+def test_older_and_newer_links_walk_every_visible_notice_once_in_order(
+    console: Console, session: Session, net: Net
+) -> None:
     ma, eg = net.user("MA", Role.BUREAU_OFFICER).actor, net.user("EG", Role.BUREAU_OFFICER).actor
     mine = [make_notice(session, ma, title=f"Wanted: Person {i:02d}") for i in range(60)]
     hidden = make_notice(session, eg, title="Wanted: Egyptian draft")
@@ -33,8 +34,11 @@ def test_older_and_newer_links_walk_every_visible_notice_once_in_order(console: 
     same = datetime(2026, 1, 1, tzinfo=UTC)
     session.execute(update(Notice).where(Notice.id.in_([n.id for n in mine[20:40]])).values(updated_at=same))
     session.commit()
-    expected = list(session.execute(select(Notice.id).where(Notice.owner_country == "MA")
-                                    .order_by(Notice.updated_at.desc(), Notice.id.desc())).scalars())  # fmt: skip
+    expected = list(
+        session.execute(
+            select(Notice.id).where(Notice.owner_country == "MA").order_by(Notice.updated_at.desc(), Notice.id.desc())
+        ).scalars()
+    )
     console.sign_in("MA", Role.BUREAU_OFFICER)
     seen, pages, url = [], [], "/console/notices"
     while url:
@@ -72,6 +76,7 @@ def test_the_list_reads_an_ordered_index_and_never_sorts_every_row(session: Sess
     ma = net.user("MA", Role.BUREAU_OFFICER).actor
     captured: list[str] = []
     for filters in ([], notice_service.notice_filters(type_="red")):
+
         def grab(conn, cursor, statement, params, context, many):  # type: ignore[no-untyped-def]
             if statement.lstrip().startswith("SELECT notice.id, notice.reference"):
                 plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()

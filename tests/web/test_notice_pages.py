@@ -13,11 +13,13 @@ from manara.member.roles import Role
 from web.conftest import Console
 
 
-def test_list_shows_published_notices_but_never_another_countrys_draft(console: Console, session: Session,
-                                                                      net: Net) -> None:  # fmt: skip
+def test_list_shows_published_notices_but_never_another_countrys_draft(
+    console: Console, session: Session, net: Net
+) -> None:
     ma = net.user("MA", Role.BUREAU_OFFICER).actor
-    published = make_notice(session, ma, status="published", title="Wanted: Published Person",
-                            reviewer=net.user("EG", Role.REVIEWER).actor)  # fmt: skip
+    published = make_notice(
+        session, ma, status="published", title="Wanted: Published Person", reviewer=net.user("EG", Role.REVIEWER).actor
+    )
     draft = make_notice(session, ma, title="Wanted: Draft Person")
     console.sign_in("FR", Role.BUREAU_OFFICER)
     page = console.client.get("/console/notices")
@@ -28,8 +30,9 @@ def test_list_shows_published_notices_but_never_another_countrys_draft(console: 
     assert {n["reference"] for n in api["items"]} == {published.reference}
 
 
-def test_a_notice_one_may_not_see_is_the_404_page_like_a_missing_one(console: Console, session: Session,
-                                                                     net: Net) -> None:  # fmt: skip
+def test_a_notice_one_may_not_see_is_the_404_page_like_a_missing_one(
+    console: Console, session: Session, net: Net
+) -> None:
     draft = make_notice(session, net.user("MA", Role.BUREAU_OFFICER).actor, title="Wanted: Hidden")
     console.sign_in("FR", Role.BUREAU_OFFICER)
     hidden = console.client.get(f"/console/notices/{draft.id}")
@@ -53,11 +56,11 @@ def test_filters_and_pages(console: Console, session: Session, net: Net) -> None
     make_notice(session, ma, ntype="yellow", title="Missing: Child", disappearance_date="2024-01-01")
     console.sign_in("MA", Role.BUREAU_OFFICER)
     first = console.client.get("/console/notices?type=red&status=draft&owner=ma")
-    assert "Missing: Child" not in first.text and first.text.count("<td><a href=\"/console/notices/") == 25
+    assert "Missing: Child" not in first.text and first.text.count('<td><a href="/console/notices/') == 25
     older = re.search(r'href="([^"]+)" rel="next"', first.text)
     assert older and 'rel="prev"' not in first.text
     second = console.client.get(html.unescape(older.group(1)))
-    assert second.text.count("<td><a href=\"/console/notices/") == 2 and 'rel="next"' not in second.text
+    assert second.text.count('<td><a href="/console/notices/') == 2 and 'rel="next"' not in second.text
     assert "type=red" in older.group(1) and 'rel="prev"' in second.text
     assert "Missing: Child" in console.client.get("/console/notices?q=child").text
     assert "No notice matches" in console.client.get("/console/notices?owner=FR").text

@@ -13,8 +13,13 @@ from manara.member.roles import Role
 from screening.helpers import publish_red
 from web.conftest import Console
 
-SCREEN = {"names": "Abderrahmane Ben Salah\nعبد الرحمن بن صالح", "birth_date": "1985-04-12", "nationality": "MA",
-          "document_number": "", "document_country": ""}  # fmt: skip
+SCREEN = {
+    "names": "Abderrahmane Ben Salah\nعبد الرحمن بن صالح",
+    "birth_date": "1985-04-12",
+    "nationality": "MA",
+    "document_number": "",
+    "document_country": "",
+}
 
 
 def _raise_hit(console: Console, client: TestClient, net: Net) -> tuple[dict[str, object], str]:
@@ -30,19 +35,24 @@ def _raise_hit(console: Console, client: TestClient, net: Net) -> tuple[dict[str
     return notice, hit_id.group(1)
 
 
-def test_a_console_screening_raises_a_hit_that_the_owner_answers(console: Console, client: TestClient,
-                                                                 session: Session, net: Net) -> None:  # fmt: skip
+def test_a_console_screening_raises_a_hit_that_the_owner_answers(
+    console: Console, client: TestClient, session: Session, net: Net
+) -> None:
     _, hit_id = _raise_hit(console, client, net)
     inbox = client.get("/console/hits")
     assert inbox.status_code == 200 and f'id="hit-{hit_id}"' in inbox.text and "Abderrahmane" in inbox.text
     token = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', inbox.text)
     assert token
-    row = client.post(f"/console/hits/{hit_id}/acknowledge", data={"csrf_token": token.group(1)},
-                      headers={"HX-Request": "true"})  # fmt: skip
+    row = client.post(
+        f"/console/hits/{hit_id}/acknowledge", data={"csrf_token": token.group(1)}, headers={"HX-Request": "true"}
+    )
     assert row.status_code == 200 and row.text.lstrip().startswith(f'<tr id="hit-{hit_id}"')
     assert "Acknowledged" in row.text and "/acknowledge" not in row.text
-    judged = client.post(f"/console/hits/{hit_id}/judge", follow_redirects=False,
-                         data={"csrf_token": token.group(1), "judgement": "confirmed", "note": "Arrested at Orly"})
+    judged = client.post(
+        f"/console/hits/{hit_id}/judge",
+        follow_redirects=False,
+        data={"csrf_token": token.group(1), "judgement": "confirmed", "note": "Arrested at Orly"},
+    )
     assert judged.status_code == 303 and judged.headers["location"] == "/console/hits"
     hit = session.get(Hit, hit_id)
     assert hit is not None and hit.status == "confirmed" and hit.judgement_note == "Arrested at Orly"
@@ -70,8 +80,9 @@ def test_dashboard_counts_open_hits_with_deadlines(console: Console, client: Tes
 
 def test_form_errors_are_shown_beside_the_fields(console: Console) -> None:
     console.sign_in("FR", Role.FRONTLINE_OFFICER)
-    bad = console.post("/console/screen", {**SCREEN, "names": " ", "birth_date": "12/04/1985"},
-                       token_from="/console/screen")  # fmt: skip
+    bad = console.post(
+        "/console/screen", {**SCREEN, "names": " ", "birth_date": "12/04/1985"}, token_from="/console/screen"
+    )
     assert bad.status_code == 422
     assert 'id="s-names-error"' in bad.text and 'id="s-birth_date-error"' in bad.text
     assert 'aria-invalid="true"' in bad.text

@@ -47,15 +47,14 @@ def _password_step(console: Console, username: str) -> str:
     return csrf_of(console.client.get(response.headers["location"]).text)
 
 
-def test_enrol_then_sign_in_needs_the_code_and_a_code_is_not_accepted_twice(
-    console: Console, session: Session
-) -> None:
+def test_enrol_then_sign_in_needs_the_code_and_a_code_is_not_accepted_twice(console: Console, session: Session) -> None:
     user, secret = _enrol(console, session)
     token = _password_step(console, user.username)
     code = totp(_key(secret), time.time() + STEP_SECONDS)  # the next step: unused, inside the drift window
     assert console.client.post("/console/login/code", data={"code": "123456", "csrf_token": token}).status_code == 401
-    ok = console.client.post("/console/login/code", data={"code": code, "csrf_token": token, "next": "/console/"},
-                             follow_redirects=False)  # fmt: skip
+    ok = console.client.post(
+        "/console/login/code", data={"code": code, "csrf_token": token, "next": "/console/"}, follow_redirects=False
+    )
     assert ok.status_code == 303 and console.client.get("/console/").status_code == 200
     token = _password_step(console, user.username)
     replay = console.client.post("/console/login/code", data={"code": code, "csrf_token": token})

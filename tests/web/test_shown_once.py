@@ -26,8 +26,9 @@ def _count(session: Session, action: str, target: str) -> int:
     return sum(1 for e in events if target in e.target_ids)
 
 
-def test_a_reset_password_is_shown_once_and_a_reload_does_not_reset_again(console: Console, session: Session,
-                                                                         net: Net) -> None:  # fmt: skip
+def test_a_reset_password_is_shown_once_and_a_reload_does_not_reset_again(
+    console: Console, session: Session, net: Net
+) -> None:
     analyst = net.user("MA", Role.ANALYST).actor.user_id
     url = f"/console/admin/users/{analyst}"
     console.sign_in("MA", Role.ADMINISTRATOR)
@@ -43,8 +44,9 @@ def test_a_reset_password_is_shown_once_and_a_reload_does_not_reset_again(consol
     assert _count(session, "user.password_set", analyst) == 1
 
 
-def test_a_new_api_key_is_shown_once_and_a_reload_creates_no_second_key(console: Console, session: Session,
-                                                                       net: Net) -> None:  # fmt: skip
+def test_a_new_api_key_is_shown_once_and_a_reload_creates_no_second_key(
+    console: Console, session: Session, net: Net
+) -> None:
     analyst = net.user("MA", Role.ANALYST).actor.user_id
     url = f"/console/admin/users/{analyst}"
     console.sign_in("MA", Role.ADMINISTRATOR)

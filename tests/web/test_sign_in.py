@@ -107,7 +107,11 @@ def test_a_user_without_a_password_cannot_sign_in(console: Console) -> None:
 def test_next_never_leaves_the_console(console: Console) -> None:
     console.set_password("ma.bureau_officer")
     form = console.client.get("/console/login?next=//evil.example/")
-    data = {"username": "ma.bureau_officer", "password": PASSWORD, "csrf_token": csrf_of(form.text),
-            "next": "//evil.example/"}  # fmt: skip
+    data = {
+        "username": "ma.bureau_officer",
+        "password": PASSWORD,
+        "csrf_token": csrf_of(form.text),
+        "next": "//evil.example/",
+    }
     response = console.client.post("/console/login", data=data, follow_redirects=False)
     assert response.headers["location"] == "/console/"

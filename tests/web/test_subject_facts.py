@@ -22,9 +22,18 @@ from manara.web import subject
 from manara.web.i18n import translations
 from web.conftest import Console
 
-PROPS = {"firstName": "Karim", "lastName": "Benali", "alias": "كريم بن علي", "birthDate": "1984-03-12",
-         "birthPlace": "Casablanca", "nationality": ["ma", "fr"], "passportNumber": "MA1234567",
-         "gender": "male", "eyeColor": "brown", "height": "178"}  # fmt: skip
+PROPS = {
+    "firstName": "Karim",
+    "lastName": "Benali",
+    "alias": "كريم بن علي",
+    "birthDate": "1984-03-12",
+    "birthPlace": "Casablanca",
+    "nationality": ["ma", "fr"],
+    "passportNumber": "MA1234567",
+    "gender": "male",
+    "eyeColor": "brown",
+    "height": "178",
+}
 RAW = ("birthDate", "passportNumber", "nationality", "firstName", "eyeColor")
 
 
@@ -34,9 +43,16 @@ def _notice_with_subject(session: Session, net: Net) -> str:
     do_upsert_entities(session, actor, [validate_entity(person("subj-rich", "Karim Benali", **PROPS))], place)
     entity = get_by_natural_key(session, "MA", "subj-rich")
     assert entity is not None
-    body = NoticeIn.model_validate({"type": "red", "subject_id": entity.id, "title": "Wanted: Karim Benali",
-                                    "details": red_details(warrant_date="2024-03-04"), "visibility": "all",
-                                    "shared_with": []})  # fmt: skip
+    body = NoticeIn.model_validate(
+        {
+            "type": "red",
+            "subject_id": entity.id,
+            "title": "Wanted: Karim Benali",
+            "details": red_details(warrant_date="2024-03-04"),
+            "visibility": "all",
+            "shared_with": [],
+        }
+    )
     notice = notice_actions.do_create_notice(session, actor, body)
     session.commit()
     return notice.id
@@ -47,8 +63,9 @@ def _facts(text: str, section: str) -> list[tuple[str, str]]:
     return re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", block, re.S)
 
 
-def test_the_subject_shows_labels_in_order_with_dates_and_countries_in_words(console: Console, session: Session,
-                                                                           net: Net) -> None:  # fmt: skip
+def test_the_subject_shows_labels_in_order_with_dates_and_countries_in_words(
+    console: Console, session: Session, net: Net
+) -> None:
     notice_id = _notice_with_subject(session, net)
     console.sign_in("MA", Role.BUREAU_OFFICER)
     facts = _facts(console.client.get(f"/console/notices/{notice_id}").text, "subject")
@@ -62,13 +79,17 @@ def test_the_subject_shows_labels_in_order_with_dates_and_countries_in_words(con
     assert not any(raw in labels for raw in RAW)
 
 
-@pytest.mark.parametrize(("lang", "birth", "nationality", "country"), [
-    ("ar", "تاريخ الميلاد", "الجنسية", "المغرب"),
-    ("fr", "Date de naissance", "Nationalité", "Maroc"),
-    ("es", "Fecha de nacimiento", "Nacionalidad", "Marruecos"),
-])  # fmt: skip
-def test_the_subject_is_translated(console: Console, session: Session, net: Net, lang: str, birth: str,
-                                   nationality: str, country: str) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("lang", "birth", "nationality", "country"),
+    [
+        ("ar", "تاريخ الميلاد", "الجنسية", "المغرب"),
+        ("fr", "Date de naissance", "Nationalité", "Maroc"),
+        ("es", "Fecha de nacimiento", "Nacionalidad", "Marruecos"),
+    ],
+)
+def test_the_subject_is_translated(
+    console: Console, session: Session, net: Net, lang: str, birth: str, nationality: str, country: str
+) -> None:
     notice_id = _notice_with_subject(session, net)
     console.sign_in("MA", Role.BUREAU_OFFICER)
     page = console.client.get(f"/console/notices/{notice_id}?lang={lang}").text
@@ -98,11 +119,23 @@ def test_labels_are_followthemoneys_own() -> None:
 
 
 def test_the_hits_inbox_shows_the_screened_person_in_words(console: Console, session: Session, net: Net) -> None:
-    candidate = HitCandidate(target_type="notice", target_id="00000000-0000-0000-0000-000000000001",
-                             owner_country="MA", notice_type="red", algorithm="person-v1", score=0.91,
-                             threshold=0.7, features={"name": 0.95}, explanation="names agree")  # fmt: skip
-    query = {"names": ["Karim Benali"], "birth_date": "1984-03", "nationality": "DZ",
-             "documents": [{"number": "P998877", "country": "FR"}, {"number": "X1", "country": None}]}  # fmt: skip
+    candidate = HitCandidate(
+        target_type="notice",
+        target_id="00000000-0000-0000-0000-000000000001",
+        owner_country="MA",
+        notice_type="red",
+        algorithm="person-v1",
+        score=0.91,
+        threshold=0.7,
+        features={"name": 0.95},
+        explanation="names agree",
+    )
+    query = {
+        "names": ["Karim Benali"],
+        "birth_date": "1984-03",
+        "nationality": "DZ",
+        "documents": [{"number": "P998877", "country": "FR"}, {"number": "X1", "country": None}],
+    }
     querying = net.user("FR", Role.FRONTLINE_OFFICER).actor
     do_raise_hit(session, querying, candidate, fingerprint="f" * 64, query=query)
     session.commit()

@@ -53,16 +53,30 @@ def do_suggest_links(
             if _refresh(link, cand):
                 updated.append(link.id)
             continue
-        link = SuggestedLink(left_pk=left, right_pk=right, left_owner=owners[left], right_owner=owners[right],
-                             kind=cand.kind, algorithm=cand.algorithm, score=cand.score, features=cand.features,
-                             explanation=cand.explanation, status=LinkStatus.SUGGESTED.value)  # fmt: skip
+        link = SuggestedLink(
+            left_pk=left,
+            right_pk=right,
+            left_owner=owners[left],
+            right_owner=owners[right],
+            kind=cand.kind,
+            algorithm=cand.algorithm,
+            score=cand.score,
+            features=cand.features,
+            explanation=cand.explanation,
+            status=LinkStatus.SUGGESTED.value,
+        )
         session.add(link)
         created.append(link)
     session.flush()
     if created or updated:
-        record(session, actor, AuditAction.LINK_SUGGESTED, target_type="suggested_link",
-               target_ids=[link.id for link in created] + updated,
-               extra={"created": len(created), "updated": len(updated)})  # fmt: skip
+        record(
+            session,
+            actor,
+            AuditAction.LINK_SUGGESTED,
+            target_type="suggested_link",
+            target_ids=[link.id for link in created] + updated,
+            extra={"created": len(created), "updated": len(updated)},
+        )
     for link in created:
         for pk, owner in ((link.left_pk, link.left_owner), (link.right_pk, link.right_owner)):
             enqueue(session, "analysis.link_suggested", {"link_id": link.id, "entity_id": pk}, country=owner)
@@ -77,7 +91,13 @@ def do_judge_link(session: Session, actor: Actor, link: SuggestedLink, judgement
     old = link.status
     link.status, link.judged_at = LinkStatus(judgement).value, utcnow()
     link.judged_by, link.judged_country = actor.user_id, actor.country
-    record(session, actor, AuditAction.LINK_JUDGED, target_type="suggested_link", target_ids=[link.id],
-           extra={"old": old, "new": link.status})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.LINK_JUDGED,
+        target_type="suggested_link",
+        target_ids=[link.id],
+        extra={"old": old, "new": link.status},
+    )
     enqueue(session, "analysis.link_judged", {"link_id": link.id, "status": link.status}, country=actor.country)
     return link

@@ -49,16 +49,20 @@ def _is_edge(entity: Entity) -> bool:
 def _by_ids(session: Session, actor: Actor, owner: str, ids: set[str]) -> list[Entity]:
     if not ids:
         return []
-    stmt = select(Entity).where(Entity.owner_country == owner, Entity.entity_id.in_(sorted(ids)),
-                                entity_visibility_filter(actor))  # fmt: skip
+    stmt = select(Entity).where(
+        Entity.owner_country == owner, Entity.entity_id.in_(sorted(ids)), entity_visibility_filter(actor)
+    )
     return list(session.scalars(stmt))
 
 
 def _referring(session: Session, actor: Actor, entity: Entity) -> list[Entity]:
     """Return visible entities of the same owner whose entity-typed properties name ``entity``."""
     needle = f'"{entity.entity_id}"'  # a cheap portable pre-filter, confirmed on the parsed properties
-    stmt = select(Entity).where(Entity.owner_country == entity.owner_country, entity_visibility_filter(actor),
-                                cast(Entity.properties, String).contains(needle, autoescape=True))  # fmt: skip
+    stmt = select(Entity).where(
+        Entity.owner_country == entity.owner_country,
+        entity_visibility_filter(actor),
+        cast(Entity.properties, String).contains(needle, autoescape=True),
+    )
     return [r for r in session.scalars(stmt) if any(v == entity.entity_id for _, v in references(r))]
 
 
@@ -115,7 +119,8 @@ def graphml(hood: Neighbourhood) -> str:
     """Return the neighbourhood as GraphML, nodes labelled with schema, caption and owner."""
     out = nx.Graph()
     for pk, entity in hood.entities.items():
-        out.add_node(pk, schema=entity.schema, caption=entity.caption, owner=entity.owner_country,
-                     entity_id=entity.entity_id)  # fmt: skip
+        out.add_node(
+            pk, schema=entity.schema, caption=entity.caption, owner=entity.owner_country, entity_id=entity.entity_id
+        )
     out.add_edges_from(hood.graph.edges(data=True))
     return "\n".join(nx.generate_graphml(out))

@@ -53,23 +53,41 @@ def do_request_run(session: Session, actor: Actor, *, scope: str, full: bool) ->
     """Queue a run of ``scope`` ("*" or a country); Conflict if a run is already queued or running."""
     if session.scalar(select(XrefRun.id).where(XrefRun.active.is_not(None))) is not None:
         raise Conflict("a cross-matching run is already queued or running")
-    run = XrefRun(scope=scope, full=full, country=actor.country, user_id=actor.user_id, username=actor.username,
-                  role=actor.role.value, active=1)  # fmt: skip
+    run = XrefRun(
+        scope=scope,
+        full=full,
+        country=actor.country,
+        user_id=actor.user_id,
+        username=actor.username,
+        role=actor.role.value,
+        active=1,
+    )
     try:
         with session.begin_nested():  # a concurrent request won the race: the unique ``active`` refuses us
             session.add(run)
     except IntegrityError as exc:
         raise Conflict("a cross-matching run is already queued or running") from exc
-    record(session, actor, AuditAction.XREF_REQUESTED, target_type="xref_run", target_ids=[run.id],
-           extra={"scope": scope, "full": full})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.XREF_REQUESTED,
+        target_type="xref_run",
+        target_ids=[run.id],
+        extra={"scope": scope, "full": full},
+    )
     return run
 
 
 def _claim(factory: SessionFactory) -> tuple[str, Actor, str, bool] | None:
     """Mark the queued run running and return (id, actor, scope, full), or None if nothing is queued."""
     with factory() as session:
-        run = session.scalars(select(XrefRun).where(XrefRun.status == "queued").order_by(XrefRun.created_at)
-                              .limit(1).with_for_update(skip_locked=True)).first()  # fmt: skip
+        run = session.scalars(
+            select(XrefRun)
+            .where(XrefRun.status == "queued")
+            .order_by(XrefRun.created_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
         if run is None:
             return None
         run.attempts += 1
@@ -95,16 +113,28 @@ def execute(factory: SessionFactory, data_dir: Path, workers: int | None = None)
 
     values: dict[str, object]
     try:
-        report = run_xref(factory, actor, country=None if scope == "*" else scope, full=full, progress=progress,
-                          workers=workers or default_workers(), snapshot=data_dir / SNAPSHOT_NAME)  # fmt: skip
-        values = {"status": "done", "indexed": report.indexed, "total": report.matched, "matched": report.matched,
-                  "links": report.links, "error": None}  # fmt: skip
+        report = run_xref(
+            factory,
+            actor,
+            country=None if scope == "*" else scope,
+            full=full,
+            progress=progress,
+            workers=workers or default_workers(),
+            snapshot=data_dir / SNAPSHOT_NAME,
+        )
+        values = {
+            "status": "done",
+            "indexed": report.indexed,
+            "total": report.matched,
+            "matched": report.matched,
+            "links": report.links,
+            "error": None,
+        }
     except Exception as exc:  # noqa: BLE001 - recorded on the run for whoever follows it
         log.exception("cross-matching run %s failed", run_id)
         values = {"status": "failed", "error": str(exc)[:500]}
     with factory() as session:
-        session.execute(update(XrefRun).where(XrefRun.id == run_id).values(active=None, finished_at=utcnow(),
-                                                                          **values))  # fmt: skip
+        session.execute(update(XrefRun).where(XrefRun.id == run_id).values(active=None, finished_at=utcnow(), **values))
     return run_id
 
 

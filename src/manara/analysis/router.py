@@ -36,15 +36,25 @@ Depth = Annotated[int, Query(ge=1, le=3, description="hops from the entity")]
 
 @router.get("/links", response_model=PageOut[LinkOut])
 def list_links(
-    session: DbSession, actor: CurrentActor, paging: PageParams, status: LinkStatus | None = None,
+    session: DbSession,
+    actor: CurrentActor,
+    paging: PageParams,
+    status: LinkStatus | None = None,
     entity: str | None = None,
-) -> PageOut[LinkOut]:  # fmt: skip
+) -> PageOut[LinkOut]:
     """List suggested links whose two entities you may see, best score first."""
-    page = analysis_service.list_links(session, actor, status=status, entity_pk=entity, page=paging.page,
-                                       page_size=paging.page_size)  # fmt: skip
+    page = analysis_service.list_links(
+        session, actor, status=status, entity_pk=entity, page=paging.page, page_size=paging.page_size
+    )
     items = analysis_service.links_out(session, actor, list(page.items))
-    record(session, actor, AuditAction.ANALYSIS_VIEWED, target_type="suggested_link",
-           target_ids=[i.id for i in items], query={"status": status, "entity": entity})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.ANALYSIS_VIEWED,
+        target_type="suggested_link",
+        target_ids=[i.id for i in items],
+        query={"status": status, "entity": entity},
+    )
     return PageOut(items=items, total=page.total, page=page.page, page_size=page.page_size)
 
 
@@ -56,8 +66,7 @@ def get_link(link_id: str, session: DbSession, actor: CurrentActor) -> LinkOut:
     return analysis_service.links_out(session, actor, [link])[0]
 
 
-@router.post("/links/{link_id}/judge", response_model=LinkOut,
-             dependencies=[Depends(require(Perm.ANALYSIS_JUDGE))])  # fmt: skip
+@router.post("/links/{link_id}/judge", response_model=LinkOut, dependencies=[Depends(require(Perm.ANALYSIS_JUDGE))])
 def judge_link(link_id: str, body: LinkJudgeIn, session: DbSession, actor: CurrentActor) -> LinkOut:
     """Judge a pair involving your country's data: same, not_same (never suggested again) or unsure."""
     link = do_judge_link(session, actor, access_link_for_judge(session, actor, link_id), body.judgement)
@@ -76,8 +85,10 @@ def get_cluster(entity_pk: str, session: DbSession, actor: CurrentActor) -> Clus
 
 
 def _graph_out(hood: graph.Neighbourhood, root: str, depth: int) -> GraphOut:
-    edges = [EdgeOut(source=u, target=v, kind=d["kind"], label=d["label"], via=d["via"] or None)
-             for u, v, d in hood.graph.edges(data=True)]  # fmt: skip
+    edges = [
+        EdgeOut(source=u, target=v, kind=d["kind"], label=d["label"], via=d["via"] or None)
+        for u, v, d in hood.graph.edges(data=True)
+    ]
     nodes = [EntityRef.model_validate(e) for e in hood.entities.values()]
     return GraphOut(root=root, depth=depth, nodes=nodes, edges=edges)
 
@@ -93,10 +104,11 @@ def neighbours(entity_pk: str, session: DbSession, actor: CurrentActor, depth: D
 
 @router.get("/network", response_model=NetworkOut)
 def get_network(
-    session: DbSession, actor: CurrentActor,
+    session: DbSession,
+    actor: CurrentActor,
     ids: Annotated[list[str], Query(description="entity primary keys (repeat, or comma-separate)")],
     depth: Depth = 1,
-) -> NetworkOut:  # fmt: skip
+) -> NetworkOut:
     """Return the network around entities you may see: nodes, edges, connected components, central nodes."""
     pks = list(dict.fromkeys(pk.strip() for value in ids for pk in value.split(",") if pk.strip()))
     if not pks or len(pks) > network.MAX_ROOTS:
@@ -106,41 +118,67 @@ def get_network(
     record(session, actor, AuditAction.ANALYSIS_VIEWED, target_type="entity", target_ids=sorted(hood.entities))
     out = _graph_out(hood, roots[0].id, depth)
     central = [CentralOut(id=c.pk, degree=c.degree, betweenness=c.betweenness) for c in network.central(hood)]
-    return NetworkOut(roots=[r.id for r in roots], depth=depth, nodes=out.nodes, edges=out.edges,
-                      components=network.components(hood), central=central)  # fmt: skip
+    return NetworkOut(
+        roots=[r.id for r in roots],
+        depth=depth,
+        nodes=out.nodes,
+        edges=out.edges,
+        components=network.components(hood),
+        central=central,
+    )
 
 
 @router.get("/path", response_model=PathOut)
 def path(
-    session: DbSession, actor: CurrentActor, source: Annotated[str, Query(alias="from")],
-    target: Annotated[str, Query(alias="to")], depth: Annotated[int, Query(ge=1, le=6)] = 4,
-) -> PathOut:  # fmt: skip
+    session: DbSession,
+    actor: CurrentActor,
+    source: Annotated[str, Query(alias="from")],
+    target: Annotated[str, Query(alias="to")],
+    depth: Annotated[int, Query(ge=1, le=6)] = 4,
+) -> PathOut:
     """Return a shortest path between two entities you may see, within ``depth`` hops."""
     start, end = access_entity_by_id(session, actor, source), access_entity_by_id(session, actor, target)
     hood = graph.expand(session, actor, start, depth)
     pks = graph.shortest_path(session, actor, start, end, depth) if end.id in hood.graph else []
     record(session, actor, AuditAction.ANALYSIS_VIEWED, target_type="entity", target_ids=pks)
-    edges = [EdgeOut(source=u, target=v, **{k: hood.graph.edges[u, v][k] or None for k in ("kind", "label", "via")})
-             for u, v in zip(pks, pks[1:], strict=False)]  # fmt: skip
-    return PathOut(source=start.id, target=end.id, found=bool(pks),
-                   nodes=[EntityRef.model_validate(hood.entities[pk]) for pk in pks], edges=edges)  # fmt: skip
+    edges = [
+        EdgeOut(source=u, target=v, **{k: hood.graph.edges[u, v][k] or None for k in ("kind", "label", "via")})
+        for u, v in zip(pks, pks[1:], strict=False)
+    ]
+    return PathOut(
+        source=start.id,
+        target=end.id,
+        found=bool(pks),
+        nodes=[EntityRef.model_validate(hood.entities[pk]) for pk in pks],
+        edges=edges,
+    )
 
 
 @router.get("/entities/{entity_pk}/export")
 def export(
-    entity_pk: str, session: DbSession, actor: CurrentActor, depth: Depth = 1,
+    entity_pk: str,
+    session: DbSession,
+    actor: CurrentActor,
+    depth: Depth = 1,
     fmt: Annotated[Literal["ftm", "graphml"], Query(alias="format")] = "ftm",
-) -> Response:  # fmt: skip
+) -> Response:
     """Export a neighbourhood as FtM JSON lines (relationship entities included) or GraphML; audited."""
     root = access_entity_by_id(session, actor, entity_pk)
     hood = graph.expand(session, actor, root, depth)
     vias = {d["via"] for _, _, d in hood.graph.edges(data=True) if d["kind"] == "relationship"}
     extra = analysis_service.refs(session, actor, vias)
-    record(session, actor, AuditAction.ANALYSIS_EXPORTED, target_type="entity",
-           target_ids=sorted(set(hood.entities) | set(extra)), extra={"format": fmt, "depth": depth})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.ANALYSIS_EXPORTED,
+        target_type="entity",
+        target_ids=sorted(set(hood.entities) | set(extra)),
+        extra={"format": fmt, "depth": depth},
+    )
     if fmt == "graphml":
         return Response(graph.graphml(hood), media_type="application/graphml+xml")
     entities = [*hood.entities.values(), *extra.values()]
-    body = b"".join(orjson.dumps({"id": e.entity_id, "schema": e.schema, "properties": e.properties}) + b"\n"
-                    for e in entities)  # fmt: skip
+    body = b"".join(
+        orjson.dumps({"id": e.entity_id, "schema": e.schema, "properties": e.properties}) + b"\n" for e in entities
+    )
     return Response(body, media_type="application/x-ndjson")

@@ -99,10 +99,17 @@ def _store(session: Session, actor: Actor, index: XrefIndex, candidates: list[Ca
 
 
 def run_xref(
-    factory: SessionFactory, actor: Actor, *, country: str | None = None, full: bool = False,
-    progress: Progress | None = None, chunk: int = 500, threshold: float | None = None, workers: int = 1,
+    factory: SessionFactory,
+    actor: Actor,
+    *,
+    country: str | None = None,
+    full: bool = False,
+    progress: Progress | None = None,
+    chunk: int = 500,
+    threshold: float | None = None,
+    workers: int = 1,
     snapshot: Path | None = None,
-) -> XrefReport:  # fmt: skip
+) -> XrefReport:
     """Cross-match the scope's changed entities (all of them with ``full``); commit once per chunk.
 
     With ``workers`` > 1 the matching runs in forked processes sharing the index; reads and writes
@@ -141,6 +148,16 @@ def _finish(session: Session, actor: Actor, report: XrefReport, started: datetim
         state = XrefState(scope=report.scope, watermark=started)
         session.add(state)
     state.watermark, state.entities, state.links = started, report.matched, report.links
-    record(session, actor, AuditAction.XREF_RUN, target_type="xref_state", target_ids=[report.scope],
-           extra={"since": report.since.isoformat() if report.since else None, "indexed": report.indexed,
-                  "matched": report.matched, "links": report.links})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.XREF_RUN,
+        target_type="xref_state",
+        target_ids=[report.scope],
+        extra={
+            "since": report.since.isoformat() if report.since else None,
+            "indexed": report.indexed,
+            "matched": report.matched,
+            "links": report.links,
+        },
+    )

@@ -39,12 +39,23 @@ def links_out(session: Session, actor: Actor, links: list[SuggestedLink]) -> lis
     """Serialise links the actor may see (both entities are loaded through the visibility filter)."""
     entities = refs(session, actor, {pk for link in links for pk in (link.left_pk, link.right_pk)})
     return [
-        LinkOut(id=link.id, left=EntityRef.model_validate(entities[link.left_pk]),
-                right=EntityRef.model_validate(entities[link.right_pk]), kind=link.kind, algorithm=link.algorithm,
-                score=link.score, features=link.features, explanation=link.explanation, status=link.status,
-                judged_at=link.judged_at, judged_country=link.judged_country, created_at=link.created_at)
-        for link in links if link.left_pk in entities and link.right_pk in entities
-    ]  # fmt: skip
+        LinkOut(
+            id=link.id,
+            left=EntityRef.model_validate(entities[link.left_pk]),
+            right=EntityRef.model_validate(entities[link.right_pk]),
+            kind=link.kind,
+            algorithm=link.algorithm,
+            score=link.score,
+            features=link.features,
+            explanation=link.explanation,
+            status=link.status,
+            judged_at=link.judged_at,
+            judged_country=link.judged_country,
+            created_at=link.created_at,
+        )
+        for link in links
+        if link.left_pk in entities and link.right_pk in entities
+    ]
 
 
 def same_links(session: Session, actor: Actor, pks: set[str]) -> list[SuggestedLink]:
@@ -52,8 +63,7 @@ def same_links(session: Session, actor: Actor, pks: set[str]) -> list[SuggestedL
     if not pks:
         return []
     touching = or_(SuggestedLink.left_pk.in_(sorted(pks)), SuggestedLink.right_pk.in_(sorted(pks)))
-    stmt = select(SuggestedLink).where(SuggestedLink.status == LinkStatus.SAME, touching,
-                                       link_visibility_filter(actor))  # fmt: skip
+    stmt = select(SuggestedLink).where(SuggestedLink.status == LinkStatus.SAME, touching, link_visibility_filter(actor))
     return list(session.scalars(stmt))
 
 
@@ -74,7 +84,12 @@ def open_links(session: Session, actor: Actor, pks: set[str], limit: int = 200) 
     if not pks:
         return []
     touching = or_(SuggestedLink.left_pk.in_(sorted(pks)), SuggestedLink.right_pk.in_(sorted(pks)))
-    stmt = (select(SuggestedLink).where(SuggestedLink.status.in_([LinkStatus.SUGGESTED, LinkStatus.UNSURE]),
-                                        touching, link_visibility_filter(actor))
-            .order_by(SuggestedLink.score.desc(), SuggestedLink.id).limit(limit))  # fmt: skip
+    stmt = (
+        select(SuggestedLink)
+        .where(
+            SuggestedLink.status.in_([LinkStatus.SUGGESTED, LinkStatus.UNSURE]), touching, link_visibility_filter(actor)
+        )
+        .order_by(SuggestedLink.score.desc(), SuggestedLink.id)
+        .limit(limit)
+    )
     return list(session.scalars(stmt))

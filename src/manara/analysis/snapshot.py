@@ -27,9 +27,21 @@ MARGIN = timedelta(minutes=10)
 
 def _line(index: XrefIndex, node: Node) -> bytes:
     pk = node.pk
-    return orjson.dumps([pk, node.owner, node.visibility, sorted(node.shared_with), node.schema,
-                         index.keys_of.get(pk, ()), index.org_names_of.get(pk, ()),
-                         sorted(index.org_countries.get(pk, ()))]) + b"\n"  # fmt: skip
+    return (
+        orjson.dumps(
+            [
+                pk,
+                node.owner,
+                node.visibility,
+                sorted(node.shared_with),
+                node.schema,
+                index.keys_of.get(pk, ()),
+                index.org_names_of.get(pk, ()),
+                sorted(index.org_countries.get(pk, ())),
+            ]
+        )
+        + b"\n"
+    )
 
 
 def save(index: XrefIndex, path: Path, watermark: datetime) -> None:
@@ -54,6 +66,10 @@ def load(path: Path, threshold: float | None = None) -> tuple[XrefIndex, datetim
         index.matcher.load_state(path.with_name(path.name + ".matcher"))
         for raw in src:
             pk, owner, vis, shared, schema, keys, names, countries = orjson.loads(raw)
-            index.add_node(Node(pk, owner, vis, frozenset(shared), schema), tuple(map(tuple, keys)),
-                           tuple(names), frozenset(countries))  # fmt: skip
+            index.add_node(
+                Node(pk, owner, vis, frozenset(shared), schema),
+                tuple(map(tuple, keys)),
+                tuple(names),
+                frozenset(countries),
+            )
     return index, datetime.fromisoformat(header["watermark"])

@@ -45,8 +45,9 @@ class Node:
 
     def visible_to(self, country: str) -> bool:
         """Tell whether members of ``country`` may see this (active) entity."""
-        return may_see(owner=self.owner, visibility=self.visibility, shared_with=list(self.shared_with),
-                       country=country)  # fmt: skip
+        return may_see(
+            owner=self.owner, visibility=self.visibility, shared_with=list(self.shared_with), country=country
+        )
 
 
 @dataclass
@@ -122,8 +123,9 @@ class XrefIndex:
         if row.schema in PERSON_SCHEMATA:
             self.matcher.add(record_from_ftm({"id": row.pk, "properties": row.properties}))
 
-    def add_node(self, node: Node, keys: tuple[tuple[str, str], ...], names: tuple[str, ...],
-                 countries: frozenset[str]) -> None:  # fmt: skip
+    def add_node(
+        self, node: Node, keys: tuple[tuple[str, str], ...], names: tuple[str, ...], countries: frozenset[str]
+    ) -> None:
         """Index an entity's node, identifiers and organisation names (not its person record)."""
         self.nodes[node.pk] = node
         for key in keys:
@@ -183,8 +185,15 @@ class XrefIndex:
                 abroad = bool(countries and theirs and not countries & theirs)
                 score = orgs.OTHER_COUNTRY_SCORE if abroad else orgs.SAME_COUNTRY_SCORE
                 features = {"org_name": 1.0, "country_mismatch": 1.0 if abroad else 0.0}
-                found[other] = Candidate(node.pk, other, "organization", orgs.ORG_ALGORITHM, score, features,
-                                         f"same organisation name without legal form: {name_key}")  # fmt: skip
+                found[other] = Candidate(
+                    node.pk,
+                    other,
+                    "organization",
+                    orgs.ORG_ALGORITHM,
+                    score,
+                    features,
+                    f"same organisation name without legal form: {name_key}",
+                )
         return list(found.values())
 
     def _identifiers(self, node: Node, row: EntityRow) -> dict[str, Candidate]:
@@ -203,12 +212,13 @@ class XrefIndex:
 
     def _persons(self, node: Node, row: EntityRow) -> list[Candidate]:
         record = record_from_ftm({"id": row.pk, "properties": row.properties})
-        results = self.matcher.search(record, limit=PERSON_CANDIDATES,
-                                      allowed=lambda pk: self.pairable(node, pk))  # fmt: skip
+        results = self.matcher.search(record, limit=PERSON_CANDIDATES, allowed=lambda pk: self.pairable(node, pk))
         mine = self._documents(row.pk)
-        return [Candidate(node.pk, r.id, "person", ALGORITHM, round(r.score, 4), dict(r.features), r.explanation)
-                for r in results if r.match and person_qualifies(r.features)
-                and not self._other_documents(mine, r.id, r.features)]  # fmt: skip
+        return [
+            Candidate(node.pk, r.id, "person", ALGORITHM, round(r.score, 4), dict(r.features), r.explanation)
+            for r in results
+            if r.match and person_qualifies(r.features) and not self._other_documents(mine, r.id, r.features)
+        ]
 
     def _documents(self, pk: str) -> set[str]:
         return {value for kind, value in self.keys_of.get(pk, ()) if kind == "document"}

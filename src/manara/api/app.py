@@ -71,13 +71,20 @@ def _lifespan(workers: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[
             yield
             return
         settings = get_settings()
-        refresher = IndexRefresher(read_only_unit, app.state.screening_index, settings.screening_refresh_seconds,
-                                   settings.screening_snapshot)  # fmt: skip
+        refresher = IndexRefresher(
+            read_only_unit, app.state.screening_index, settings.screening_refresh_seconds, settings.screening_snapshot
+        )
         runners: list[JobRunner | XrefRunner] = []
         if runs_background_jobs():  # one process per deployment (see manara.serve)
-            runners = [JobRunner(unit_of_work, app.state.screening_index, settings.data_dir,
-                                 escalate_every=settings.escalation_every_seconds),
-                       XrefRunner(unit_of_work, settings.data_dir)]
+            runners = [
+                JobRunner(
+                    unit_of_work,
+                    app.state.screening_index,
+                    settings.data_dir,
+                    escalate_every=settings.escalation_every_seconds,
+                ),
+                XrefRunner(unit_of_work, settings.data_dir),
+            ]
         refresher.start()
         for runner in runners:
             runner.start()
@@ -99,22 +106,37 @@ def create_app(*, workers: bool = True) -> FastAPI:
     logging.basicConfig(level=settings.log_level)
     app = FastAPIOffline(  # Swagger UI and ReDoc served from the package: no CDN, works offline
         lifespan=_lifespan(workers),
-        title="Manara API", version=__version__,
+        title="Manara API",
+        version=__version__,
         description="Open platform for international police cooperation: notices, subjects (FollowTheMoney), "
         "access control and a tamper-evident audit log. Authenticate with `Authorization: Bearer <API key>`.",
-    )  # fmt: skip
+    )
     install_error_handlers(app, API_PREFIX)
     api = APIRouter(prefix=API_PREFIX)
     app.state.screening_index = preloaded_index() or ScreeningIndex(lazy_build=not workers)
-    for router in (member_router, entity_router, notice_router, screening_router, document_router, hit_router,
-                   audit_router, analysis_router, biometric_router, case_router, search_router,
-                   xref_router):  # fmt: skip
+    for router in (
+        member_router,
+        entity_router,
+        notice_router,
+        screening_router,
+        document_router,
+        hit_router,
+        audit_router,
+        analysis_router,
+        biometric_router,
+        case_router,
+        search_router,
+        xref_router,
+    ):
         api.include_router(router)
     app.include_router(api)
     app.include_router(_health_router())
     install_console(app)  # /console pages, static files, HTML error pages for console paths
     app.add_api_route("/", landing_page, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
-    app.add_middleware(BodyLimit, default=settings.max_request_bytes,
-                       overrides={f"{API_PREFIX}/entities/import": settings.max_import_bytes})  # fmt: skip
+    app.add_middleware(
+        BodyLimit,
+        default=settings.max_request_bytes,
+        overrides={f"{API_PREFIX}/entities/import": settings.max_import_bytes},
+    )
     app.add_middleware(RequestContext)
     return app

@@ -69,9 +69,14 @@ def authenticate(session: Session, token: str | None, purpose: str | None) -> Ac
     if user is None or not user.active:
         raise Unauthenticated("user disabled")
     actor = Actor(
-        user_id=user.id, username=user.username, country=user.country, role=Role(user.role),
-        scopes=frozenset(key.scopes), api_key_id=key.id, purpose=(purpose or None) and purpose[:500],
-    )  # fmt: skip
+        user_id=user.id,
+        username=user.username,
+        country=user.country,
+        role=Role(user.role),
+        scopes=frozenset(key.scopes),
+        api_key_id=key.id,
+        purpose=(purpose or None) and purpose[:500],
+    )
     if token is not None:
         keys.CACHE.put(token, key.expires_at, replace(actor, purpose=None))
     return actor
@@ -136,9 +141,16 @@ async def authenticate_request(request: Request) -> Actor:
 
 AUTH_OPENAPI: dict[str, Any] = {
     "security": [{"HTTPBearer": []}, {"APIKeyHeader": []}],
-    "parameters": [{"name": "x-manara-purpose", "in": "header", "required": False, "schema": {"type": "string"},
-                    "description": "Why the data is accessed (audited)"}],
-}  # fmt: skip
+    "parameters": [
+        {
+            "name": "x-manara-purpose",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "Why the data is accessed (audited)",
+        }
+    ],
+}
 
 
 def _authenticate_in_unit(factory: SessionFactory, token: str | None, purpose: str | None) -> Actor:

@@ -15,16 +15,24 @@ from manara.context import current_request_id
 from manara.errors import ErrorCode, ManaraError
 
 log = logging.getLogger("manara.api")
-HTTP_CODES = {400: ErrorCode.BAD_REQUEST, 401: ErrorCode.UNAUTHENTICATED, 403: ErrorCode.FORBIDDEN,
-              404: ErrorCode.NOT_FOUND, 405: ErrorCode.BAD_REQUEST, 409: ErrorCode.CONFLICT,
-              413: ErrorCode.PAYLOAD_TOO_LARGE, 415: ErrorCode.UNSUPPORTED_MEDIA,
-              422: ErrorCode.VALIDATION, 429: ErrorCode.RATE_LIMITED, 503: ErrorCode.UNAVAILABLE}  # fmt: skip
+HTTP_CODES = {
+    400: ErrorCode.BAD_REQUEST,
+    401: ErrorCode.UNAUTHENTICATED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.BAD_REQUEST,
+    409: ErrorCode.CONFLICT,
+    413: ErrorCode.PAYLOAD_TOO_LARGE,
+    415: ErrorCode.UNSUPPORTED_MEDIA,
+    422: ErrorCode.VALIDATION,
+    429: ErrorCode.RATE_LIMITED,
+    503: ErrorCode.UNAVAILABLE,
+}
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the canonical error body."""
-    return {"error": {"code": code, "message": message, "details": details or {},
-                      "request_id": current_request_id()}}  # fmt: skip
+    return {"error": {"code": code, "message": message, "details": details or {}, "request_id": current_request_id()}}
 
 
 def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JSONResponse:
@@ -57,8 +65,9 @@ def install_error_handlers(app: FastAPI, api_prefix: str) -> None:
                 await authenticate_request(request)
             except ManaraError as denied:
                 return error_response(denied.http_status, str(denied.code), denied.message, denied.data)
-        return error_response(422, str(ErrorCode.VALIDATION), "request validation failed",
-                              {"errors": _validation_errors(exc)})  # fmt: skip
+        return error_response(
+            422, str(ErrorCode.VALIDATION), "request validation failed", {"errors": _validation_errors(exc)}
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -65,8 +65,7 @@ class BodyLimit:
 
     async def _reject(self, send: Send, limit: int) -> None:
         body = orjson.dumps(error_body("payload_too_large", f"request body exceeds {limit} bytes"))
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json")]})  # fmt: skip
+        await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json")]})
         await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

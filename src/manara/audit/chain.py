@@ -23,9 +23,21 @@ from manara.db.base import utcnow
 
 GENESIS = "0" * 64
 HASHED_FIELDS = (
-    "seq", "occurred_at", "request_id", "user_id", "username", "country", "role", "purpose",
-    "action", "target_type", "target_ids", "query", "extra", "prev_hash",
-)  # fmt: skip
+    "seq",
+    "occurred_at",
+    "request_id",
+    "user_id",
+    "username",
+    "country",
+    "role",
+    "purpose",
+    "action",
+    "target_type",
+    "target_ids",
+    "query",
+    "extra",
+    "prev_hash",
+)
 
 
 def _canonical(event: AuditEvent) -> bytes:

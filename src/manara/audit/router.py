@@ -51,21 +51,44 @@ class VerifyOut(BaseModel):
 
 @router.get("", response_model=PageOut[AuditEventOut])
 def list_events(
-    session: DbSession, actor: Auditor, paging: PageParams,
+    session: DbSession,
+    actor: Auditor,
+    paging: PageParams,
     action: Annotated[str | None, Query(max_length=60)] = None,
     user_id: Annotated[str | None, Query(max_length=36)] = None,
     username: Annotated[str | None, Query(max_length=100)] = None,
-    since: datetime | None = None, until: datetime | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
     target: Annotated[str | None, Query(max_length=100, description="target type, or (part of) a target id")] = None,
-) -> PageOut[AuditEventOut]:  # fmt: skip
+) -> PageOut[AuditEventOut]:
     """List audit events of your country's users, newest first (``since`` inclusive, ``until`` exclusive)."""
-    page = service.list_events(session, actor, action=action, user_id=user_id, username=username, since=since,
-                               until=until, target=target, page=paging.page, page_size=paging.page_size)  # fmt: skip
+    page = service.list_events(
+        session,
+        actor,
+        action=action,
+        user_id=user_id,
+        username=username,
+        since=since,
+        until=until,
+        target=target,
+        page=paging.page,
+        page_size=paging.page_size,
+    )
     items = [AuditEventOut.model_validate(e) for e in page.items]
-    record(session, actor, AuditAction.AUDIT_VIEWED, target_type="audit",
-           query={"action": action, "user_id": user_id, "username": username, "target": target,
-                  "since": since.isoformat() if since else None,
-                  "until": until.isoformat() if until else None})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.AUDIT_VIEWED,
+        target_type="audit",
+        query={
+            "action": action,
+            "user_id": user_id,
+            "username": username,
+            "target": target,
+            "since": since.isoformat() if since else None,
+            "until": until.isoformat() if until else None,
+        },
+    )
     return PageOut(items=items, total=page.total, page=page.page, page_size=page.page_size)
 
 

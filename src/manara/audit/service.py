@@ -13,10 +13,18 @@ from manara.pagination import Page, paginate
 
 
 def list_events(
-    session: Session, actor: Actor, *, action: str | None = None, user_id: str | None = None,
-    username: str | None = None, since: datetime | None = None, until: datetime | None = None,
-    target: str | None = None, page: int = 1, page_size: int = 50,
-) -> Page[AuditEvent]:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    action: str | None = None,
+    user_id: str | None = None,
+    username: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    target: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> Page[AuditEvent]:
     """Return a page of the actor's country's audit events, newest first.
 
     ``since`` is inclusive and ``until`` exclusive; ``target`` matches a target type exactly or is

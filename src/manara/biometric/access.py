@@ -12,22 +12,29 @@ from manara.member.roles import Actor, Perm
 from manara.visibility import may_see
 
 
-def template_visible_to(template_owner: str, visibility: str, shared_with: list[str], subject_status: str,
-                        country: str) -> bool:  # fmt: skip
+def template_visible_to(
+    template_owner: str, visibility: str, shared_with: list[str], subject_status: str, country: str
+) -> bool:
     """Tell whether members of ``country`` may see a template (the owner always; others while active)."""
     if country == template_owner:
         return True
-    return subject_status == "active" and may_see(owner=template_owner, visibility=visibility,
-                                                  shared_with=shared_with, country=country)  # fmt: skip
+    return subject_status == "active" and may_see(
+        owner=template_owner, visibility=visibility, shared_with=shared_with, country=country
+    )
 
 
 def access_template_by_id(session: Session, actor: Actor, template_id: str) -> BiometricTemplate:
     """Return the template if the actor may see it and its subject; otherwise NotFound."""
     template = session.get(BiometricTemplate, template_id)
     subject = session.get(Entity, template.subject_pk) if template is not None else None
-    if template is None or subject is None or not can_view_entity(actor, subject) or not template_visible_to(
-        template.owner_country, template.visibility, template.shared_with, subject.status, actor.country
-    ):  # fmt: skip
+    if (
+        template is None
+        or subject is None
+        or not can_view_entity(actor, subject)
+        or not template_visible_to(
+            template.owner_country, template.visibility, template.shared_with, subject.status, actor.country
+        )
+    ):
         raise NotFound("biometric template", template_id)
     return template
 

@@ -18,27 +18,48 @@ from manara.outbox.service import enqueue
 
 
 def do_enrol_template(
-    session: Session, actor: Actor, subject: Entity, engine: BiometricEngine, template: Template, *,
-    notice: Notice | None = None, original: bytes | None = None, store: ImageStore | None = None,
+    session: Session,
+    actor: Actor,
+    subject: Entity,
+    engine: BiometricEngine,
+    template: Template,
+    *,
+    notice: Notice | None = None,
+    original: bytes | None = None,
+    store: ImageStore | None = None,
     finger_position: int | None = None,
-) -> BiometricTemplate:  # fmt: skip
+) -> BiometricTemplate:
     """Store a template for a subject the actor's country owns; keep the original only if given a store."""
     row = BiometricTemplate(
-        id=new_id(), owner_country=actor.country, subject_pk=subject.id, notice_id=notice.id if notice else None,
-        modality=str(engine.modality), engine=engine.name, template_version=engine.template_version,
-        vector=template.to_bytes(), quality=template.quality, warnings=list(template.warnings),
-        visibility=subject.visibility, shared_with=list(subject.shared_with), created_by=actor.user_id,
+        id=new_id(),
+        owner_country=actor.country,
+        subject_pk=subject.id,
+        notice_id=notice.id if notice else None,
+        modality=str(engine.modality),
+        engine=engine.name,
+        template_version=engine.template_version,
+        vector=template.to_bytes(),
+        quality=template.quality,
+        warnings=list(template.warnings),
+        visibility=subject.visibility,
+        shared_with=list(subject.shared_with),
+        created_by=actor.user_id,
         finger_position=finger_position,
-    )  # fmt: skip
+    )
     if original is not None:
         if store is None:
             raise Conflict("keeping original images is disabled on this server (MANARA_BIOMETRIC_STORE_ORIGINALS)")
         row.original_key = row.id
     session.add(row)
     session.flush()
-    record(session, actor, AuditAction.BIOMETRIC_ENROLLED, target_type="biometric_template",
-           target_ids=[row.id, subject.id], extra={"modality": row.modality, "engine": row.engine,
-                                                   "original_kept": original is not None})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.BIOMETRIC_ENROLLED,
+        target_type="biometric_template",
+        target_ids=[row.id, subject.id],
+        extra={"modality": row.modality, "engine": row.engine, "original_kept": original is not None},
+    )
     enqueue(session, "biometric.enrolled", {"id": row.id, "subject": subject.id}, country=actor.country)
     if original is not None and store is not None:  # last: a failure above leaves no file behind
         store.put(row.id, original)
@@ -47,8 +68,14 @@ def do_enrol_template(
 
 def do_delete_template(session: Session, actor: Actor, template: BiometricTemplate, store: ImageStore) -> None:
     """Withdraw a template (and its original image, if kept)."""
-    record(session, actor, AuditAction.BIOMETRIC_DELETED, target_type="biometric_template",
-           target_ids=[template.id, template.subject_pk], extra={"modality": template.modality})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.BIOMETRIC_DELETED,
+        target_type="biometric_template",
+        target_ids=[template.id, template.subject_pk],
+        extra={"modality": template.modality},
+    )
     enqueue(session, "biometric.deleted", {"id": template.id}, country=actor.country)
     key = template.original_key
     session.delete(template)
@@ -58,29 +85,55 @@ def do_delete_template(session: Session, actor: Actor, template: BiometricTempla
 
 
 def do_verify_candidate(
-    session: Session, actor: Actor, template: BiometricTemplate, decision: Decision, *, score: float | None,
-    note: str, notice_type: str,
-) -> BiometricVerification:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    template: BiometricTemplate,
+    decision: Decision,
+    *,
+    score: float | None,
+    note: str,
+    notice_type: str,
+) -> BiometricVerification:
     """Record an examiner's decision; a potential candidate of another member raises a hit to it."""
-    verification = BiometricVerification(id=new_id(), template_id=template.id, country=actor.country,
-                                         examiner_id=actor.user_id, decision=decision.value, score=score,
-                                         note=note)  # fmt: skip
+    verification = BiometricVerification(
+        id=new_id(),
+        template_id=template.id,
+        country=actor.country,
+        examiner_id=actor.user_id,
+        decision=decision.value,
+        score=score,
+        note=note,
+    )
     session.add(verification)
     if decision == Decision.POTENTIAL_CANDIDATE and template.owner_country != actor.country:
         candidate = HitCandidate(
-            target_type="biometric", target_id=template.id, owner_country=template.owner_country,
-            notice_type=notice_type, algorithm=f"{template.engine}@{template.template_version}",
-            score=score if score is not None else 0.0, threshold=0.0,
+            target_type="biometric",
+            target_id=template.id,
+            owner_country=template.owner_country,
+            notice_type=notice_type,
+            algorithm=f"{template.engine}@{template.template_version}",
+            score=score if score is not None else 0.0,
+            threshold=0.0,
             features={"modality": template.modality, "examiner_decision": decision.value},
             explanation=f"An examiner of {actor.country} found this {template.modality} template a potential "
             "candidate for a person they searched.",
-        )  # fmt: skip
+        )
         # The probe is gone: each decision is its own query, so the fingerprint is the verification id.
-        hit = do_raise_hit(session, actor, candidate, fingerprint=verification.id,
-                           query={"modality": template.modality, "verification_id": verification.id})  # fmt: skip
+        hit = do_raise_hit(
+            session,
+            actor,
+            candidate,
+            fingerprint=verification.id,
+            query={"modality": template.modality, "verification_id": verification.id},
+        )
         verification.hit_id = hit.id if hit is not None else None
     session.flush()
-    record(session, actor, AuditAction.BIOMETRIC_VERIFIED, target_type="biometric_template",
-           target_ids=[template.id, verification.id], extra={"decision": decision.value,
-                                                             "hit_id": verification.hit_id})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.BIOMETRIC_VERIFIED,
+        target_type="biometric_template",
+        target_ids=[template.id, verification.id],
+        extra={"decision": decision.value, "hit_id": verification.hit_id},
+    )
     return verification

@@ -79,7 +79,7 @@ class DlibFaceEngine:
                     dlib.get_frontal_face_detector(),
                     dlib.shape_predictor(_model_path("shape_predictor_5_face_landmarks.dat")),
                     dlib.face_recognition_model_v1(_model_path("dlib_face_recognition_resnet_model_v1.dat")),
-                )  # fmt: skip
+                )
             return self._models
 
     def _cnn_detect(self, rgb: NDArray[np.uint8]) -> list[Any]:
@@ -99,15 +99,17 @@ class DlibFaceEngine:
         rects = []
         for found in self._cnn(small, 0):  # finds faces of about 80 px and more
             r = found.rect
-            rects.append(dlib.rectangle(round(r.left() / scale), round(r.top() / scale),
-                                        round(r.right() / scale), round(r.bottom() / scale)))  # fmt: skip
+            rects.append(
+                dlib.rectangle(
+                    round(r.left() / scale), round(r.top() / scale), round(r.right() / scale), round(r.bottom() / scale)
+                )
+            )
         return rects
 
     def extract(self, image: bytes) -> Template:
         """Detect the largest face, check its quality, align it and return its 128-d embedding."""
         settings = get_settings()
-        rgb = decode_rgb(image, max_bytes=settings.biometric_max_image_bytes,
-                         max_pixels=settings.biometric_max_pixels)  # fmt: skip
+        rgb = decode_rgb(image, max_bytes=settings.biometric_max_image_bytes, max_pixels=settings.biometric_max_pixels)
         return self.extract_rgb(rgb)
 
     def extract_rgb(self, rgb: NDArray[np.uint8]) -> Template:

@@ -120,18 +120,21 @@ class AfisFingerEngine:
     def extract(self, image: bytes) -> Template:
         """Return the minutiae template of a fingerprint image (PNG, TIFF, JPEG, BMP or WSQ)."""
         settings = get_settings()
-        gray = decode_gray(image, max_bytes=settings.biometric_max_image_bytes,
-                           max_pixels=settings.biometric_max_pixels).astype(np.float64)  # fmt: skip
+        gray = decode_gray(
+            image, max_bytes=settings.biometric_max_image_bytes, max_pixels=settings.biometric_max_pixels
+        ).astype(np.float64)
         if min(gray.shape) < 64:
-            raise ImageRejected("image too small for a fingerprint (at least 64 px a side at 500 ppi)",
-                                ["image_too_small"])  # fmt: skip
+            raise ImageRejected(
+                "image too small for a fingerprint (at least 64 px a side at 500 ppi)", ["image_too_small"]
+            )
         if float(gray.std()) < 2.0:
             raise ImageRejected("blank image: no ridges", ["no_fingerprint"])
         found = self._leader().extract_minutiae(gray)
         minutiae = np.asarray(found.minutiae, dtype=np.float64)
         if minutiae.shape[0] < MIN_MINUTIAE:
-            raise ImageRejected(f"only {minutiae.shape[0]} minutiae found (at least {MIN_MINUTIAE} needed)",
-                                ["no_fingerprint"])  # fmt: skip
+            raise ImageRejected(
+                f"only {minutiae.shape[0]} minutiae found (at least {MIN_MINUTIAE} needed)", ["no_fingerprint"]
+            )
         area = foreground_ratio(gray)
         confidence = float(minutiae[:, 4].mean())
         warnings = []
@@ -142,10 +145,16 @@ class AfisFingerEngine:
         if confidence < LOW_CONFIDENCE:
             warnings.append("low_minutia_confidence")
         height, width = gray.shape
-        return Template(vector=pack(minutiae, height, width), quality=max(0.0, 1.0 - 0.25 * len(warnings)),
-                        warnings=tuple(warnings),
-                        details={"minutiae": float(minutiae.shape[0]), "foreground": round(area, 3),
-                                 "minutia_confidence": round(confidence, 3)})  # fmt: skip
+        return Template(
+            vector=pack(minutiae, height, width),
+            quality=max(0.0, 1.0 - 0.25 * len(warnings)),
+            warnings=tuple(warnings),
+            details={
+                "minutiae": float(minutiae.shape[0]),
+                "foreground": round(area, 3),
+                "minutia_confidence": round(confidence, 3),
+            },
+        )
 
     def compare(self, a: NDArray[np.float32], b: NDArray[np.float32]) -> float:
         """Return the similarity in [0, 1] of two packed minutiae templates."""

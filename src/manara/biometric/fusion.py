@@ -78,8 +78,14 @@ class FaceEvidence:
     threshold: float = 1.0
     template_ids: list[str] = field(default_factory=list)  # what the search returned, for its audit record
 
-    def fuse(self, index: ScreeningIndex, country: str, query: PersonRecord,
-             found: list[tuple[MatchResult, Target]], limit: int) -> list[tuple[MatchResult, Target]]:  # fmt: skip
+    def fuse(
+        self,
+        index: ScreeningIndex,
+        country: str,
+        query: PersonRecord,
+        found: list[tuple[MatchResult, Target]],
+        limit: int,
+    ) -> list[tuple[MatchResult, Target]]:
         """Return the name results with face evidence fused in, plus face-only candidates, best first."""
         fused = [(self._apply(result, target), target) for result, target in found]
         seen = {target.notice_id for _, target in found}
@@ -97,23 +103,31 @@ class FaceEvidence:
         features = {**result.features, "face": round(similarity, 4), "face_llr": round(llr, 3)}
         face_text = f"face {similarity:.2f} (log-likelihood ratio {llr:+.1f})"
         explanation = f"{result.explanation}; {face_text}" if result.explanation else face_text
-        return replace(result, score=score, match=score >= DEFAULT_THRESHOLD, features=features,
-                       explanation=explanation)  # fmt: skip
+        return replace(
+            result, score=score, match=score >= DEFAULT_THRESHOLD, features=features, explanation=explanation
+        )
 
-    def _face_only(self, index: ScreeningIndex, country: str, query: PersonRecord, seen: set[str]
-                   ) -> list[tuple[MatchResult, Target]]:  # fmt: skip
+    def _face_only(
+        self, index: ScreeningIndex, country: str, query: PersonRecord, seen: set[str]
+    ) -> list[tuple[MatchResult, Target]]:
         """Notices of subjects whose face scored at or above the gallery threshold but not found by name."""
         strong = {s for s, sim in self.by_subject.items() if sim >= self.threshold}
         with index.lock:
             known = index.targets
-            targets = {nid: known[nid] for s in strong for nid in index.by_subject.get(s, ())
-                       if nid not in seen and nid in known and known[nid].visible_to(country)}  # fmt: skip
+            targets = {
+                nid: known[nid]
+                for s in strong
+                for nid in index.by_subject.get(s, ())
+                if nid not in seen and nid in known and known[nid].visible_to(country)
+            }
             if not targets:
                 return []
             named = {r.id: r for r in index.matcher.search(query, limit=len(targets), allowed=targets.__contains__)}
         prior = probability({})  # no name evidence; fuse_score floors it at NAME_FLOOR
-        return [(named.get(nid) or MatchResult(nid, round(prior, 4), False, {}, ""), target)
-                for nid, target in targets.items()]  # fmt: skip
+        return [
+            (named.get(nid) or MatchResult(nid, round(prior, 4), False, {}, ""), target)
+            for nid, target in targets.items()
+        ]
 
 
 def face_evidence(session: Session, actor: Actor, index: BiometricIndex, image_b64: str) -> FaceEvidence:
@@ -131,8 +145,9 @@ def face_evidence(session: Session, actor: Actor, index: BiometricIndex, image_b
     try:
         data = base64.b64decode(image_b64, validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationFailed("face_image is not valid base64",
-                               [{"field": "face_image", "message": "not valid base64"}]) from None  # fmt: skip
+        raise ValidationFailed(
+            "face_image is not valid base64", [{"field": "face_image", "message": "not valid base64"}]
+        ) from None
     engine = vector_engine(Modality.FACE)
     template = engine.extract(data)
     del data
@@ -151,5 +166,11 @@ def face_evidence(session: Session, actor: Actor, index: BiometricIndex, image_b
 
 def record_face_search(session: Session, actor: Actor, evidence: FaceEvidence) -> None:
     """Audit a screening's face search: the modality and the templates returned, never the probe."""
-    record(session, actor, AuditAction.BIOMETRIC_SEARCHED, target_type="biometric_template",
-           target_ids=evidence.template_ids, extra={"modality": "face", "via": "screen"})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.BIOMETRIC_SEARCHED,
+        target_type="biometric_template",
+        target_ids=evidence.template_ids,
+        extra={"modality": "face", "via": "screen"},
+    )

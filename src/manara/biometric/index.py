@@ -217,8 +217,9 @@ class BiometricIndex:
                 gallery = self.galleries.get(entry.engine)
                 if gallery is None:
                     gallery = self.galleries[entry.engine] = _Gallery(int(vector.shape[0]))
-                gallery.index.add_with_ids(vector.reshape(1, -1).astype(np.float32),
-                                           np.array([internal], dtype=np.int64))  # fmt: skip
+                gallery.index.add_with_ids(
+                    vector.reshape(1, -1).astype(np.float32), np.array([internal], dtype=np.int64)
+                )
                 if upgrade:
                     gallery.maybe_upgrade(get_settings().biometric_ann_min)
             self.entries[internal] = entry
@@ -238,7 +239,8 @@ class BiometricIndex:
                 self.minutiae.get(entry.engine, {}).pop(internal, None)
             else:
                 self.galleries[entry.engine].index.remove_ids(
-                    faiss.IDSelectorBatch(np.array([internal], dtype=np.int64)))  # fmt: skip
+                    faiss.IDSelectorBatch(np.array([internal], dtype=np.int64))
+                )
             self.by_subject.get(entry.subject_pk, set()).discard(template_id)
             self._allowed.clear()
             self._selectors.clear()
@@ -256,8 +258,9 @@ class BiometricIndex:
             allowed = self._allowed[key] = np.array(ids, dtype=np.int64)
         return allowed
 
-    def search(self, engine: EngineKey, country: str, probe: NDArray[np.float32], limit: int
-               ) -> list[tuple[Entry, float]]:  # fmt: skip
+    def search(
+        self, engine: EngineKey, country: str, probe: NDArray[np.float32], limit: int
+    ) -> list[tuple[Entry, float]]:
         """Return up to ``limit`` (entry, squared L2 distance) pairs, nearest first, among visible templates."""
         with self.lock:
             gallery = self.galleries.get(engine)
@@ -274,8 +277,11 @@ class BiometricIndex:
             params = search_params(gallery.index, selector[0], nprobe)  # visibility before ranking
             k = min(limit, len(allowed))
             distances, ids = gallery.index.search(probe.reshape(1, -1).astype(np.float32), k, params=params)
-            return [(self.entries[int(i)], float(d)) for d, i in zip(distances[0], ids[0], strict=True)
-                    if int(i) in self.entries]  # fmt: skip
+            return [
+                (self.entries[int(i)], float(d))
+                for d, i in zip(distances[0], ids[0], strict=True)
+                if int(i) in self.entries
+            ]
 
     def visible_minutiae(self, engine: EngineKey, country: str) -> list[tuple[Entry, NDArray[np.float32]]]:
         """Return the pairwise-matched templates members of ``country`` may see (visibility before ranking).
@@ -284,8 +290,9 @@ class BiometricIndex:
         """
         with self.lock:
             stored = self.minutiae.get(engine, {})
-            return [(self.entries[int(i)], stored[int(i)]) for i in self._allowed_ids(engine, country)
-                    if int(i) in stored]  # fmt: skip
+            return [
+                (self.entries[int(i)], stored[int(i)]) for i in self._allowed_ids(engine, country) if int(i) in stored
+            ]
 
     def save(self, folder: Path) -> None:
         """Write a snapshot into ``folder``: faiss galleries (faces), minutiae sets (fingerprints, one
@@ -300,9 +307,14 @@ class BiometricIndex:
             for n, (key, stored) in enumerate(sorted(self.minutiae.items())):
                 _save_minutiae(folder / f"minutiae-{n}.npz", stored)
                 minutiae.append({"engine": list(key), "file": f"minutiae-{n}.npz"})
-            meta = {"format": SNAPSHOT_FORMAT, "low_water": self.cursor.low_water, "next_id": self.next_id,
-                    "galleries": galleries, "minutiae": minutiae,
-                    "entries": [[i, asdict(e)] for i, e in self.entries.items()]}  # fmt: skip
+            meta = {
+                "format": SNAPSHOT_FORMAT,
+                "low_water": self.cursor.low_water,
+                "next_id": self.next_id,
+                "galleries": galleries,
+                "minutiae": minutiae,
+                "entries": [[i, asdict(e)] for i, e in self.entries.items()],
+            }
         tmp = folder / "templates.json.tmp"
         tmp.write_bytes(orjson.dumps(meta))
         tmp.replace(folder / "templates.json")  # written last: a snapshot without it is ignored
@@ -312,11 +324,11 @@ class BiometricIndex:
         meta = orjson.loads((folder / "templates.json").read_bytes())
         if meta.get("format") != SNAPSHOT_FORMAT:
             raise ValueError(f"unknown biometric snapshot format {meta.get('format')!r}")
-        galleries = {(g["engine"][0], g["engine"][1]):
-                     _Gallery(int(g["dim"]), faiss.read_index(str(folder / g["file"])))
-                     for g in meta["galleries"]}  # fmt: skip
-        minutiae = {(m["engine"][0], m["engine"][1]): _load_minutiae(folder / m["file"])
-                    for m in meta["minutiae"]}  # fmt: skip
+        galleries = {
+            (g["engine"][0], g["engine"][1]): _Gallery(int(g["dim"]), faiss.read_index(str(folder / g["file"])))
+            for g in meta["galleries"]
+        }
+        minutiae = {(m["engine"][0], m["engine"][1]): _load_minutiae(folder / m["file"]) for m in meta["minutiae"]}
         entries = {int(i): _entry_from_json(e) for i, e in meta["entries"]}
         stored = {i for per_engine in minutiae.values() for i in per_engine}
         missing = [e.template_id for i, e in entries.items() if is_pairwise(e.modality) and i not in stored]
@@ -344,8 +356,9 @@ def _save_minutiae(path: Path, stored: dict[int, NDArray[np.float32]]) -> None:
     ids = np.array(sorted(stored), dtype=np.int64)
     sizes = [int(stored[int(i)].shape[0]) for i in ids]
     offsets = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64)
-    values = (np.concatenate([stored[int(i)].astype(np.float32) for i in ids]) if len(ids)
-              else np.zeros(0, dtype=np.float32))  # fmt: skip
+    values = (
+        np.concatenate([stored[int(i)].astype(np.float32) for i in ids]) if len(ids) else np.zeros(0, dtype=np.float32)
+    )
     with path.open("wb") as out:
         np.savez(out, ids=ids, offsets=offsets, values=values)
 
@@ -355,7 +368,7 @@ def _load_minutiae(path: Path) -> dict[int, NDArray[np.float32]]:
         ids, offsets, values = data["ids"], data["offsets"], data["values"].astype(np.float32)
     if len(offsets) != len(ids) + 1 or int(offsets[-1]) != len(values):
         raise ValueError(f"inconsistent minutiae file {path.name}")
-    return {int(i): values[int(offsets[n]):int(offsets[n + 1])].copy() for n, i in enumerate(ids)}
+    return {int(i): values[int(offsets[n]) : int(offsets[n + 1])].copy() for n, i in enumerate(ids)}
 
 
 def _entry_from_json(data: dict[str, Any]) -> Entry:
@@ -368,12 +381,19 @@ def _entry_from_json(data: dict[str, Any]) -> Entry:
 
 def _entry(template: BiometricTemplate, subject: Entity) -> tuple[Entry, NDArray[np.float32]]:
     entry = Entry(
-        template_id=template.id, engine=(template.engine, template.template_version), owner=template.owner_country,
-        visibility=template.visibility, shared_with=tuple(template.shared_with), subject_pk=subject.id,
-        subject_status=subject.status, subject_visibility=subject.visibility,
-        subject_shared_with=tuple(subject.shared_with), notice_id=template.notice_id, modality=template.modality,
+        template_id=template.id,
+        engine=(template.engine, template.template_version),
+        owner=template.owner_country,
+        visibility=template.visibility,
+        shared_with=tuple(template.shared_with),
+        subject_pk=subject.id,
+        subject_status=subject.status,
+        subject_visibility=subject.visibility,
+        subject_shared_with=tuple(subject.shared_with),
+        notice_id=template.notice_id,
+        modality=template.modality,
         finger_position=template.finger_position,
-    )  # fmt: skip
+    )
     return entry, vector_from_bytes(template.vector)
 
 
@@ -398,8 +418,9 @@ def warm(index: BiometricIndex, factory: Callable[[], AbstractContextManager[Ses
         index.save(snapshot)
 
 
-def start_warmup(index: BiometricIndex, factory: Callable[[], AbstractContextManager[Session]],
-                 snapshot: Path | None) -> threading.Thread:  # fmt: skip
+def start_warmup(
+    index: BiometricIndex, factory: Callable[[], AbstractContextManager[Session]], snapshot: Path | None
+) -> threading.Thread:
     """Warm the index in a daemon thread at server start (searches catch up from the outbox)."""
 
     def run() -> None:

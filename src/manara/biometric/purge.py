@@ -22,8 +22,9 @@ PENDING = "biometric_purge"
 
 @event.listens_for(Entity, "before_delete")
 def _collect(mapper: Mapper[Any], connection: Any, target: Entity) -> None:
-    stmt = select(BiometricTemplate.original_key).where(BiometricTemplate.subject_pk == target.id,
-                                                        BiometricTemplate.original_key.is_not(None))  # fmt: skip
+    stmt = select(BiometricTemplate.original_key).where(
+        BiometricTemplate.subject_pk == target.id, BiometricTemplate.original_key.is_not(None)
+    )
     keys = [k for k in connection.execute(stmt).scalars() if k]
     session = Session.object_session(target)
     if keys and session is not None:

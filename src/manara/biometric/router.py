@@ -48,12 +48,15 @@ def read_image(upload: UploadFile) -> bytes:
     return data
 
 
-def _subject(session: Session, actor: Actor, subject_pk: str | None, notice_id: str | None
-             ) -> tuple[Entity, Notice | None]:  # fmt: skip
+def _subject(
+    session: Session, actor: Actor, subject_pk: str | None, notice_id: str | None
+) -> tuple[Entity, Notice | None]:
     """Return the subject to enrol for: an entity the actor's country owns, or the subject of its notice."""
     if (subject_pk is None) == (notice_id is None):
-        raise ValidationFailed("give exactly one of subject_pk and notice_id",
-                               [{"field": "subject_pk", "message": "one of subject_pk, notice_id"}])  # fmt: skip
+        raise ValidationFailed(
+            "give exactly one of subject_pk and notice_id",
+            [{"field": "subject_pk", "message": "one of subject_pk, notice_id"}],
+        )
     if notice_id is not None:
         notice = session.get(Notice, notice_id)
         if notice is None or notice.owner_country != actor.country or notice.subject_id is None:
@@ -71,11 +74,15 @@ def _out(row: BiometricTemplate) -> TemplateOut:
 
 @router.post("/enrolments", response_model=TemplateOut, status_code=201)
 def enrol(
-    factory: DbSessionFactory, actor: CurrentActor, image: Annotated[UploadFile, File()],
-    subject_pk: Annotated[str | None, Form()] = None, notice_id: Annotated[str | None, Form()] = None,
-    modality: Annotated[Modality, Form()] = Modality.FACE, keep_original: Annotated[bool, Form()] = False,
+    factory: DbSessionFactory,
+    actor: CurrentActor,
+    image: Annotated[UploadFile, File()],
+    subject_pk: Annotated[str | None, Form()] = None,
+    notice_id: Annotated[str | None, Form()] = None,
+    modality: Annotated[Modality, Form()] = Modality.FACE,
+    keep_original: Annotated[bool, Form()] = False,
     position: Annotated[int | None, Form(ge=0, le=10, description="ANSI/NIST finger position")] = None,
-) -> TemplateOut:  # fmt: skip
+) -> TemplateOut:
     """Enrol a face image or a fingerprint for a person your country owns (``subject_pk``) or its notice's subject."""
     if not actor.can(Perm.ENTITY_WRITE):
         raise Forbidden("this role may not enrol biometrics")
@@ -87,9 +94,17 @@ def enrol(
     store = image_store(settings.data_dir) if settings.biometric_store_originals else None
     with factory() as session:
         subject, notice = _subject(session, actor, subject_pk, notice_id)
-        row = actions.do_enrol_template(session, actor, subject, engine, template, notice=notice,
-                                        original=data if keep_original else None, store=store,
-                                        finger_position=finger_position)  # fmt: skip
+        row = actions.do_enrol_template(
+            session,
+            actor,
+            subject,
+            engine,
+            template,
+            notice=notice,
+            original=data if keep_original else None,
+            store=store,
+            finger_position=finger_position,
+        )
         return _out(row)
 
 
@@ -97,8 +112,7 @@ def enrol(
 def get_enrolment(template_id: str, session: DbSession, actor: CurrentActor) -> TemplateOut:
     """Return an enrolled template's metadata (never its vector)."""
     row = access_template_by_id(session, actor, template_id)
-    record(session, actor, AuditAction.BIOMETRIC_TEMPLATE_VIEWED, target_type="biometric_template",
-           target_ids=[row.id])  # fmt: skip
+    record(session, actor, AuditAction.BIOMETRIC_TEMPLATE_VIEWED, target_type="biometric_template", target_ids=[row.id])
     return _out(row)
 
 
@@ -112,11 +126,15 @@ def delete_enrolment(template_id: str, session: DbSession, actor: CurrentActor) 
 
 @router.post("/search", response_model=SearchOut)
 def search_probe(
-    request: Request, factory: DbSessionFactory, actor: CurrentActor, image: Annotated[list[UploadFile], File()],
-    modality: Annotated[Modality, Form()] = Modality.FACE, limit: Annotated[int | None, Form(ge=1, le=100)] = None,
+    request: Request,
+    factory: DbSessionFactory,
+    actor: CurrentActor,
+    image: Annotated[list[UploadFile], File()],
+    modality: Annotated[Modality, Form()] = Modality.FACE,
+    limit: Annotated[int | None, Form(ge=1, le=100)] = None,
     position: Annotated[list[int] | None, Form(description="fingers: ANSI/NIST position per image")] = None,
     fusion: Annotated[Literal["max", "sum"], Form(description="fingers: fuse by the best or summed")] = "max",
-) -> SearchOut:  # fmt: skip
+) -> SearchOut:
     """Search a face image, or one to ten fingerprints, 1:N against every template you may see; the probe is
     discarded afterwards."""
     if not actor.can(Perm.SCREEN):
@@ -143,19 +161,29 @@ def _finger_positions(modality: Modality, positions: list[int] | None, count: in
     if positions is None:
         return [0] * count
     if len(positions) != count or any(not 0 <= p <= 10 for p in positions):
-        raise ValidationFailed("give one finger position (0-10) per image",
-                               [{"field": "position", "message": "one ANSI/NIST position 0-10 per image"}])  # fmt: skip
+        raise ValidationFailed(
+            "give one finger position (0-10) per image",
+            [{"field": "position", "message": "one ANSI/NIST position 0-10 per image"}],
+        )
     return list(positions)
 
 
 def _search_fingers(
-    request: Request, factory: SessionFactory, actor: Actor, engine: PairwiseEngine, images: list[UploadFile],
-    positions: list[int] | None, fusion: str, limit: int | None,
-) -> SearchOut:  # fmt: skip
+    request: Request,
+    factory: SessionFactory,
+    actor: Actor,
+    engine: PairwiseEngine,
+    images: list[UploadFile],
+    positions: list[int] | None,
+    fusion: str,
+    limit: int | None,
+) -> SearchOut:
     """Search up to ten fingers of one person; each probe's bytes are dropped once its template is made."""
     if not 1 <= len(images) <= MAX_PROBE_FINGERS:
-        raise ValidationFailed(f"give 1 to {MAX_PROBE_FINGERS} fingerprint images",
-                               [{"field": "image", "message": f"1 to {MAX_PROBE_FINGERS} images"}])  # fmt: skip
+        raise ValidationFailed(
+            f"give 1 to {MAX_PROBE_FINGERS} fingerprint images",
+            [{"field": "image", "message": f"1 to {MAX_PROBE_FINGERS} images"}],
+        )
     probes = []
     for upload, finger in zip(images, _finger_positions(Modality.FINGER, positions, len(images)), strict=True):
         probes.append(FingerProbe(engine.extract(read_image(upload)), finger or 0))
@@ -163,8 +191,9 @@ def _search_fingers(
     index = biometric_index(request)
     with factory() as session:
         index.ensure(session)
-        return search_fingers(session, actor, index, engine, probes, limit or get_settings().biometric_search_limit,
-                              fusion=fusion)  # fmt: skip
+        return search_fingers(
+            session, actor, index, engine, probes, limit or get_settings().biometric_search_limit, fusion=fusion
+        )
 
 
 @router.post("/candidates/verify", response_model=VerifyOut, status_code=201)
@@ -175,6 +204,7 @@ def verify_candidate(body: VerifyIn, session: DbSession, actor: CurrentActor) ->
     template = access_template_by_id(session, actor, body.template_id)
     notice = session.get(Notice, template.notice_id) if template.notice_id else None
     notice_type = notice.type if notice else "biometric"
-    verification = actions.do_verify_candidate(session, actor, template, body.decision, score=body.score,
-                                               note=body.note, notice_type=notice_type)  # fmt: skip
+    verification = actions.do_verify_candidate(
+        session, actor, template, body.decision, score=body.score, note=body.note, notice_type=notice_type
+    )
     return VerifyOut(id=verification.id, template_id=template.id, decision=body.decision, hit_id=verification.hit_id)

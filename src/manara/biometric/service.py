@@ -40,14 +40,35 @@ def search(
     candidates = []
     for rank, (entry, distance) in enumerate(found, start=1):
         score = round(engine.similarity(distance), 4)
-        candidates.append(Candidate(rank=rank, template_id=entry.template_id, subject_pk=entry.subject_pk,
-                                    notice_id=entry.notice_id, owner_country=entry.owner, score=score,
-                                    above_threshold=score >= threshold))  # fmt: skip
-    record(session, actor, AuditAction.BIOMETRIC_SEARCHED, target_type="biometric_template",
-           target_ids=[c.template_id for c in candidates], extra={"modality": str(engine.modality)})  # fmt: skip
-    return SearchOut(modality=str(engine.modality), engine=engine.name, template_version=engine.template_version,
-                     gallery_size=gallery, threshold=threshold, probe_quality=probe.quality,
-                     probe_warnings=list(probe.warnings), candidates=candidates)  # fmt: skip
+        candidates.append(
+            Candidate(
+                rank=rank,
+                template_id=entry.template_id,
+                subject_pk=entry.subject_pk,
+                notice_id=entry.notice_id,
+                owner_country=entry.owner,
+                score=score,
+                above_threshold=score >= threshold,
+            )
+        )
+    record(
+        session,
+        actor,
+        AuditAction.BIOMETRIC_SEARCHED,
+        target_type="biometric_template",
+        target_ids=[c.template_id for c in candidates],
+        extra={"modality": str(engine.modality)},
+    )
+    return SearchOut(
+        modality=str(engine.modality),
+        engine=engine.name,
+        template_version=engine.template_version,
+        gallery_size=gallery,
+        threshold=threshold,
+        probe_quality=probe.quality,
+        probe_warnings=list(probe.warnings),
+        candidates=candidates,
+    )
 
 
 @dataclass(frozen=True)
@@ -59,9 +80,14 @@ class FingerProbe:
 
 
 def search_fingers(
-    session: Session, actor: Actor, index: BiometricIndex, engine: PairwiseEngine, probes: list[FingerProbe],
-    limit: int, fusion: str = "max",
-) -> SearchOut:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    index: BiometricIndex,
+    engine: PairwiseEngine,
+    probes: list[FingerProbe],
+    limit: int,
+    fusion: str = "max",
+) -> SearchOut:
     """Rank subjects by their fingerprints against one or several probe fingers; audit the modality only.
 
     Each probe finger is compared with every visible template of the same position (or any position when
@@ -73,8 +99,11 @@ def search_fingers(
     gallery = index.visible_minutiae(key, actor.country)  # visibility first: hidden templates are never compared
     per_subject: dict[str, list[tuple[float, Entry]]] = {}
     for number, probe in enumerate(probes):
-        pool = [(e, v) for e, v in gallery if not probe.position or not e.finger_position
-                or e.finger_position == probe.position]  # fmt: skip
+        pool = [
+            (e, v)
+            for e, v in gallery
+            if not probe.position or not e.finger_position or e.finger_position == probe.position
+        ]
         vectors = [v for _, v in pool]
         scores = engine.compare_many(probe.template.vector, vectors)
         for (entry, _), score in zip(pool, scores, strict=True):
@@ -87,14 +116,35 @@ def search_fingers(
         fused.append((round(total, 4), max(fingers, key=lambda f: f[0])[1]))
     fused.sort(key=lambda f: (-f[0], f[1].template_id))
     threshold = candidate_threshold(len(gallery), base=engine.decision_threshold)
-    candidates = [Candidate(rank=rank, template_id=entry.template_id, subject_pk=entry.subject_pk,
-                            notice_id=entry.notice_id, owner_country=entry.owner, score=score,
-                            above_threshold=score >= threshold, finger_position=entry.finger_position)
-                  for rank, (score, entry) in enumerate(fused[:limit], start=1)]  # fmt: skip
-    record(session, actor, AuditAction.BIOMETRIC_SEARCHED, target_type="biometric_template",
-           target_ids=[c.template_id for c in candidates], extra={"modality": str(engine.modality)})  # fmt: skip
-    return SearchOut(modality=str(engine.modality), engine=engine.name, template_version=engine.template_version,
-                     gallery_size=len(gallery), threshold=threshold,
-                     probe_quality=min(p.template.quality for p in probes),
-                     probe_warnings=sorted({w for p in probes for w in p.template.warnings}),
-                     candidates=candidates, fusion=fusion)  # fmt: skip
+    candidates = [
+        Candidate(
+            rank=rank,
+            template_id=entry.template_id,
+            subject_pk=entry.subject_pk,
+            notice_id=entry.notice_id,
+            owner_country=entry.owner,
+            score=score,
+            above_threshold=score >= threshold,
+            finger_position=entry.finger_position,
+        )
+        for rank, (score, entry) in enumerate(fused[:limit], start=1)
+    ]
+    record(
+        session,
+        actor,
+        AuditAction.BIOMETRIC_SEARCHED,
+        target_type="biometric_template",
+        target_ids=[c.template_id for c in candidates],
+        extra={"modality": str(engine.modality)},
+    )
+    return SearchOut(
+        modality=str(engine.modality),
+        engine=engine.name,
+        template_version=engine.template_version,
+        gallery_size=len(gallery),
+        threshold=threshold,
+        probe_quality=min(p.template.quality for p in probes),
+        probe_warnings=sorted({w for p in probes for w in p.template.warnings}),
+        candidates=candidates,
+        fusion=fusion,
+    )

@@ -22,6 +22,7 @@ SOI, SOF = b"\xff\xa0", b"\xff\xa2"
 SEGMENTS = {b"\xff\xa3", b"\xff\xa4", b"\xff\xa5", b"\xff\xa6", b"\xff\xa7", b"\xff\xa8"}  # length-prefixed
 DECODE_TIMEOUT = 30.0  # seconds
 
+
 def frame_size(data: bytes) -> tuple[int, int]:
     """Return (width, height) from a WSQ stream's frame header, or refuse the stream as corrupt."""
     pos = 2

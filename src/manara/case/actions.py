@@ -67,19 +67,47 @@ def _invite(session: Session, actor: Actor, case: Case, country: str, *, sealed:
     due = now + timedelta(minutes=minutes)
     case.members.append(CaseMember(country=country, role="invited", sealed=sealed, invited_at=now, due_at=due))
     add_event(session, actor, case, "invited", {"country": country, "sealed": sealed})
-    enqueue(session, "case.invited", {"case_id": case.id, "country": country, "priority": case.priority,
-                                      "due_at": due.isoformat(), "sealed": sealed}, country=country)  # fmt: skip
+    enqueue(
+        session,
+        "case.invited",
+        {
+            "case_id": case.id,
+            "country": country,
+            "priority": case.priority,
+            "due_at": due.isoformat(),
+            "sealed": sealed,
+        },
+        country=country,
+    )
 
 
 def _new_case(session: Session, actor: Actor, data: CaseIn | CaseFromLinkIn, **fields: Any) -> Case:
-    case = Case(title=data.title, summary=data.summary, tlp=data.tlp.value, priority=data.priority.value,
-                status="open", owner_country=actor.country, created_by=actor.user_id, **fields)  # fmt: skip
+    case = Case(
+        title=data.title,
+        summary=data.summary,
+        tlp=data.tlp.value,
+        priority=data.priority.value,
+        status="open",
+        owner_country=actor.country,
+        created_by=actor.user_id,
+        **fields,
+    )
     case.members = [CaseMember(country=actor.country, role="owner", invited_at=utcnow(), responded_at=utcnow())]
     session.add(case)
     session.flush()
     add_event(session, actor, case, "opened", {"priority": case.priority, "tlp": case.tlp})
-    enqueue(session, "case.opened", {"case_id": case.id, "owner": actor.country, "priority": case.priority,
-                                     "tlp": case.tlp, "link_id": case.link_id}, country=actor.country)  # fmt: skip
+    enqueue(
+        session,
+        "case.opened",
+        {
+            "case_id": case.id,
+            "owner": actor.country,
+            "priority": case.priority,
+            "tlp": case.tlp,
+            "link_id": case.link_id,
+        },
+        country=actor.country,
+    )
     return case
 
 
@@ -88,12 +116,23 @@ def do_open_case(session: Session, actor: Actor, data: CaseIn) -> Case:
     _require_write(actor)
     _check_records(session, actor, data.entity_ids, data.notice_ids)
     countries = _check_countries(session, actor, data.invite)
-    case = _new_case(session, actor, data, entity_ids=list(dict.fromkeys(data.entity_ids)),
-                     notice_ids=list(dict.fromkeys(data.notice_ids)))  # fmt: skip
+    case = _new_case(
+        session,
+        actor,
+        data,
+        entity_ids=list(dict.fromkeys(data.entity_ids)),
+        notice_ids=list(dict.fromkeys(data.notice_ids)),
+    )
     for country in countries:
         _invite(session, actor, case, country)
-    record(session, actor, AuditAction.CASE_OPENED, target_type="case", target_ids=[case.id],
-           extra={"invited": countries, "entities": case.entity_ids, "notices": case.notice_ids})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.CASE_OPENED,
+        target_type="case",
+        target_ids=[case.id],
+        extra={"invited": countries, "entities": case.entity_ids, "notices": case.notice_ids},
+    )
     return case
 
 
@@ -117,13 +156,20 @@ def do_open_case_from_link(session: Session, actor: Actor, link: SuggestedLink, 
     mine = next((c for c in existing if membership(c, actor.country) is not None), None)
     if mine is not None:
         raise Conflict("a case on this link already exists", case_id=mine.id)
-    own_pk, other = ((link.left_pk, link.right_owner) if link.left_owner == actor.country
-                     else (link.right_pk, link.left_owner))  # fmt: skip
+    own_pk, other = (
+        (link.left_pk, link.right_owner) if link.left_owner == actor.country else (link.right_pk, link.left_owner)
+    )
     sealed = not can_view_link(session, actor, link)
     case = _new_case(session, actor, data, link_id=link.id, entity_ids=[own_pk], notice_ids=[])
     _invite(session, actor, case, other, sealed=sealed)
-    record(session, actor, AuditAction.CASE_OPENED, target_type="case", target_ids=[case.id],
-           extra={"link_id": link.id, "sealed": sealed})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.CASE_OPENED,
+        target_type="case",
+        target_ids=[case.id],
+        extra={"link_id": link.id, "sealed": sealed},
+    )
     return case
 
 
@@ -137,8 +183,9 @@ def do_invite(session: Session, actor: Actor, case: Case, countries: list[str]) 
     for country in new:
         _invite(session, actor, case, country)
     if new:
-        record(session, actor, AuditAction.CASE_INVITED, target_type="case", target_ids=[case.id],
-               extra={"countries": new})  # fmt: skip
+        record(
+            session, actor, AuditAction.CASE_INVITED, target_type="case", target_ids=[case.id], extra={"countries": new}
+        )
     return case
 
 
@@ -172,8 +219,14 @@ def do_link_records(session: Session, actor: Actor, case: Case, entity_ids: list
     case.entity_ids, case.notice_ids = [*case.entity_ids, *new_e], [*case.notice_ids, *new_n]
     mark_responded(session, actor, case)
     add_event(session, actor, case, "linked", {"entity_ids": new_e, "notice_ids": new_n})
-    record(session, actor, AuditAction.CASE_LINKED, target_type="case", target_ids=[case.id],
-           extra={"entities": new_e, "notices": new_n})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.CASE_LINKED,
+        target_type="case",
+        target_ids=[case.id],
+        extra={"entities": new_e, "notices": new_n},
+    )
     notify_members(session, case, "case.linked", {"case_id": case.id, "country": actor.country}, but=actor.country)
     return case
 

@@ -39,8 +39,12 @@ def case_reference(case_id: str) -> str:
 
 
 def _pending() -> ColumnElement[bool]:
-    return and_(CaseMember.case_id == Case.id, CaseMember.role == "invited", CaseMember.responded_at.is_(None),
-                Case.status == "open")  # fmt: skip
+    return and_(
+        CaseMember.case_id == Case.id,
+        CaseMember.role == "invited",
+        CaseMember.responded_at.is_(None),
+        Case.status == "open",
+    )
 
 
 class CaseQueue:
@@ -56,21 +60,47 @@ class CaseQueue:
         """Unanswered invitations of the actor's country: escalated first, then by nearest deadline."""
         waiting = awaiting_first_response(session, actor, side="invited", limit=limit)
         keys = [escalation_key(w.case_id, actor.country) for w in waiting]
-        escalated: dict[str, datetime] = dict(session.execute(
-            select(QueueEscalation.item_id, QueueEscalation.escalated_at)
-            .where(QueueEscalation.kind == self.kind, QueueEscalation.item_id.in_(keys))).all())  # fmt: skip
-        acks = {a.item_id: a for a in session.scalars(select(QueueAcknowledgement).where(
-            QueueAcknowledgement.kind == self.kind, QueueAcknowledgement.country == actor.country,
-            QueueAcknowledgement.item_id.in_([w.case_id for w in waiting])))}  # fmt: skip
+        escalated: dict[str, datetime] = dict(
+            session.execute(
+                select(QueueEscalation.item_id, QueueEscalation.escalated_at).where(
+                    QueueEscalation.kind == self.kind, QueueEscalation.item_id.in_(keys)
+                )
+            ).all()
+        )
+        acks = {
+            a.item_id: a
+            for a in session.scalars(
+                select(QueueAcknowledgement).where(
+                    QueueAcknowledgement.kind == self.kind,
+                    QueueAcknowledgement.country == actor.country,
+                    QueueAcknowledgement.item_id.in_([w.case_id for w in waiting]),
+                )
+            )
+        }
         items = []
         for w, key in zip(waiting, keys, strict=True):
             ack = acks.get(w.case_id)
-            items.append(QueueItem(self.kind, w.case_id, w.priority, w.owner_country, case_reference(w.case_id),
-                                   f"/console/cases/{w.case_id}", w.due_at, escalated.get(key),
-                                   ack.acknowledged_at if ack else None, ack.username if ack else None))  # fmt: skip
+            items.append(
+                QueueItem(
+                    self.kind,
+                    w.case_id,
+                    w.priority,
+                    w.owner_country,
+                    case_reference(w.case_id),
+                    f"/console/cases/{w.case_id}",
+                    w.due_at,
+                    escalated.get(key),
+                    ack.acknowledged_at if ack else None,
+                    ack.username if ack else None,
+                )
+            )
         items.sort(key=lambda item: item.escalated_at is None)  # stable: deadline order within each group
-        count = (select(func.count()).select_from(CaseMember).join(Case, Case.id == CaseMember.case_id)
-                 .where(_pending(), CaseMember.country == actor.country))  # fmt: skip
+        count = (
+            select(func.count())
+            .select_from(CaseMember)
+            .join(Case, Case.id == CaseMember.case_id)
+            .where(_pending(), CaseMember.country == actor.country)
+        )
         total = (session.scalar(count) or 0) if actor.can(Perm.CASE_READ) else 0
         return QueuePage(self.kind, items, total)
 
@@ -78,20 +108,38 @@ class CaseQueue:
         """Invitations past their deadline, not escalated yet."""
         due = func.coalesce(CaseMember.due_at, CaseMember.invited_at)
         key = func.substr(Case.id, 1, CASE_ID_CHARS, type_=String()) + CaseMember.country
-        stmt = (select(Case.id, Case.owner_country, Case.priority, CaseMember.country, CaseMember.sealed,
-                       due.label("due"))
-                .join(CaseMember, CaseMember.case_id == Case.id)
-                .where(_pending(), due <= now,
-                       ~exists().where(QueueEscalation.kind == self.kind, QueueEscalation.item_id == key))
-                .order_by(due, Case.id).limit(limit))  # fmt: skip
+        stmt = (
+            select(Case.id, Case.owner_country, Case.priority, CaseMember.country, CaseMember.sealed, due.label("due"))
+            .join(CaseMember, CaseMember.case_id == Case.id)
+            .where(
+                _pending(),
+                due <= now,
+                ~exists().where(QueueEscalation.kind == self.kind, QueueEscalation.item_id == key),
+            )
+            .order_by(due, Case.id)
+            .limit(limit)
+        )
         found = []
         for r in session.execute(stmt):
-            payload: dict[str, Any] = {"case_id": r.id, "owner": r.owner_country, "priority": r.priority,
-                                       "due_at": r.due.isoformat(), "sealed": r.sealed}  # fmt: skip
+            payload: dict[str, Any] = {
+                "case_id": r.id,
+                "owner": r.owner_country,
+                "priority": r.priority,
+                "due_at": r.due.isoformat(),
+                "sealed": r.sealed,
+            }
             if not r.sealed:
                 payload["country"] = r.country  # a sealed invitee is never named to the opener
-            found.append(Overdue(escalation_key(r.id, r.country), r.due, r.country, payload,
-                                 recipients=(r.country, r.owner_country), target_id=r.id))  # fmt: skip
+            found.append(
+                Overdue(
+                    escalation_key(r.id, r.country),
+                    r.due,
+                    r.country,
+                    payload,
+                    recipients=(r.country, r.owner_country),
+                    target_id=r.id,
+                )
+            )
         return found
 
     def acknowledge(self, session: Session, actor: Actor, item_id: str) -> None:
@@ -99,8 +147,9 @@ class CaseQueue:
         case = access_case_for_write(session, actor, item_id)
         if case.status != "open" or not is_pending_invitee(case, actor.country):
             raise_not_found(self.kind, item_id)
-        do_acknowledge_item(session, actor, self.kind, case.id, reference=case_reference(case.id),
-                            href=f"/console/cases/{case.id}")  # fmt: skip
+        do_acknowledge_item(
+            session, actor, self.kind, case.id, reference=case_reference(case.id), href=f"/console/cases/{case.id}"
+        )
 
 
 register_queue(CaseQueue())

@@ -53,15 +53,25 @@ def _viewed(session: DbSession, actor: Actor, case_id: str, part: str) -> None:
 
 @router.get("", response_model=PageOut[CaseSummaryOut])
 def list_cases(
-    session: DbSession, actor: CurrentActor, paging: PageParams, status: str | None = None,
+    session: DbSession,
+    actor: CurrentActor,
+    paging: PageParams,
+    status: str | None = None,
     priority: Priority | None = None,
-) -> PageOut[CaseSummaryOut]:  # fmt: skip
+) -> PageOut[CaseSummaryOut]:
     """List the cases your country takes part in, most recently active first."""
-    page = case_service.list_cases(session, actor, status=status, priority=priority, page=paging.page,
-                                   page_size=paging.page_size)  # fmt: skip
+    page = case_service.list_cases(
+        session, actor, status=status, priority=priority, page=paging.page, page_size=paging.page_size
+    )
     items = [CaseSummaryOut.model_validate(c) for c in page.items]
-    record(session, actor, AuditAction.CASE_LISTED, target_type="case", target_ids=[c.id for c in items],
-           query={"status": status, "priority": priority})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.CASE_LISTED,
+        target_type="case",
+        target_ids=[c.id for c in items],
+        query={"status": status, "priority": priority},
+    )
     return PageOut(items=items, total=page.total, page=page.page, page_size=page.page_size)
 
 
@@ -82,8 +92,14 @@ def open_from_link(link_id: str, body: CaseFromLinkIn, session: DbSession, actor
 def awaiting(session: DbSession, actor: CurrentActor, side: str = "invited") -> list[AwaitingOut]:
     """Cases awaiting a first response: invitations to your country (``side=invited``) or your invitees'."""
     rows = case_service.awaiting_first_response(session, actor, side="owner" if side == "owner" else "invited")
-    record(session, actor, AuditAction.CASE_LISTED, target_type="case", target_ids=[r.case_id for r in rows],
-           query={"awaiting": side})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.CASE_LISTED,
+        target_type="case",
+        target_ids=[r.case_id for r in rows],
+        query={"awaiting": side},
+    )
     return rows
 
 
@@ -162,8 +178,12 @@ def post_message(case_id: str, body: MessageIn, session: DbSession, actor: Curre
 
 @router.post("/{case_id}/messages/{message_id}/attachments", response_model=AttachmentOut, status_code=201)
 def attach(
-    case_id: str, message_id: str, session: DbSession, actor: CurrentActor, file: Annotated[UploadFile, File()],
-) -> AttachmentOut:  # fmt: skip
+    case_id: str,
+    message_id: str,
+    session: DbSession,
+    actor: CurrentActor,
+    file: Annotated[UploadFile, File()],
+) -> AttachmentOut:
     """Attach a file (PDF, image, text, CSV, JSON, office document; size-limited) to one of your messages."""
     case = access_case_for_write(session, actor, case_id)
     message = session.get(CaseMessage, message_id)
@@ -177,9 +197,12 @@ def attach(
 
 def attachment_response(data: bytes, filename: str, content_type: str) -> Response:
     """Return a download that browsers save, never render or sniff."""
-    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
-               "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox",
-               "Cache-Control": "no-store"}  # fmt: skip
+    headers = {
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox",
+        "Cache-Control": "no-store",
+    }
     return Response(data, media_type=content_type, headers=headers)
 
 
@@ -188,15 +211,22 @@ def download(case_id: str, attachment_id: str, session: DbSession, actor: Curren
     """Download an attachment (audited)."""
     case = access_case_by_id(session, actor, case_id)
     att = access_attachment(session, actor, case, attachment_id)
-    record(session, actor, AuditAction.CASE_ATTACHMENT_DOWNLOADED, target_type="case_attachment",
-           target_ids=[att.id], extra={"case_id": case.id, "sha256": att.sha256})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.CASE_ATTACHMENT_DOWNLOADED,
+        target_type="case_attachment",
+        target_ids=[att.id],
+        extra={"case_id": case.id, "sha256": att.sha256},
+    )
     data = attachment_store(get_settings().data_dir).get(att.id)
     return attachment_response(data, att.filename, att.content_type)
 
 
 @router.get("/{case_id}/tasks", response_model=list[TaskOut])
-def list_tasks(case_id: str, session: DbSession, actor: CurrentActor, status: TaskStatus | None = None
-               ) -> list[TaskOut]:  # fmt: skip
+def list_tasks(
+    case_id: str, session: DbSession, actor: CurrentActor, status: TaskStatus | None = None
+) -> list[TaskOut]:
     """The case's tasks, earliest due first."""
     case = access_case_by_id(session, actor, case_id)
     _viewed(session, actor, case.id, "tasks")

@@ -25,8 +25,7 @@ from manara.pagination import Page, paginate
 
 def hidden_countries(case: Case, viewer_country: str) -> set[str]:
     """Return the sealed invitees the viewer may not learn yet (not accepted, and not the viewer itself)."""
-    return {m.country for m in case.members
-            if m.sealed and m.responded_at is None and m.country != viewer_country}  # fmt: skip
+    return {m.country for m in case.members if m.sealed and m.responded_at is None and m.country != viewer_country}
 
 
 def visible_member_countries(case: Case, viewer_country: str) -> set[str]:
@@ -48,9 +47,17 @@ def list_cases(
 
 def _members_out(case: Case, viewer_country: str) -> list[MemberOut]:
     hidden = hidden_countries(case, viewer_country)
-    return [MemberOut(country=None if m.country in hidden else m.country, role=m.role, sealed=m.sealed,
-                      invited_at=m.invited_at, due_at=m.due_at, responded_at=m.responded_at)
-            for m in case.members]  # fmt: skip
+    return [
+        MemberOut(
+            country=None if m.country in hidden else m.country,
+            role=m.role,
+            sealed=m.sealed,
+            invited_at=m.invited_at,
+            due_at=m.due_at,
+            responded_at=m.responded_at,
+        )
+        for m in case.members
+    ]
 
 
 def _link_ref(session: Session, actor: Actor, case: Case) -> LinkRef | None:
@@ -68,15 +75,25 @@ def _link_ref(session: Session, actor: Actor, case: Case) -> LinkRef | None:
 def case_out(session: Session, actor: Actor, case: Case) -> CaseOut:
     """Serialise a case as ``actor`` may see it: hidden invitees and invisible records are left out."""
     entities = analysis_service.refs(session, actor, set(case.entity_ids))
-    notices = list(session.scalars(select(Notice).where(Notice.id.in_(case.notice_ids),
-                                                        notice_visibility_filter(actor))))  # fmt: skip
+    notices = list(
+        session.scalars(select(Notice).where(Notice.id.in_(case.notice_ids), notice_visibility_filter(actor)))
+    )
     return CaseOut(
-        id=case.id, title=case.title, tlp=case.tlp, priority=case.priority, status=case.status,
-        owner_country=case.owner_country, created_at=case.created_at, updated_at=case.updated_at,
-        summary=case.summary, closed_at=case.closed_at, members=_members_out(case, actor.country),
+        id=case.id,
+        title=case.title,
+        tlp=case.tlp,
+        priority=case.priority,
+        status=case.status,
+        owner_country=case.owner_country,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        summary=case.summary,
+        closed_at=case.closed_at,
+        members=_members_out(case, actor.country),
         entities=[EntityRef.model_validate(entities[pk]) for pk in case.entity_ids if pk in entities],
-        notices=[NoticeRef.model_validate(n) for n in notices], link=_link_ref(session, actor, case),
-    )  # fmt: skip
+        notices=[NoticeRef.model_validate(n) for n in notices],
+        link=_link_ref(session, actor, case),
+    )
 
 
 def messages(session: Session, case: Case) -> Sequence[CaseMessage]:
@@ -98,8 +115,14 @@ def _judgement(session: Session, actor: Actor, case: Case) -> TimelineEventOut |
     link = session.get(SuggestedLink, case.link_id) if case.link_id else None
     if link is None or link.judged_at is None or not can_view_link(session, actor, link):
         return None
-    return TimelineEventOut(seq=0, kind="link_judged", at=link.judged_at, country=link.judged_country,
-                            username=None, data={"link_id": link.id, "status": link.status})  # fmt: skip
+    return TimelineEventOut(
+        seq=0,
+        kind="link_judged",
+        at=link.judged_at,
+        country=link.judged_country,
+        username=None,
+        data={"link_id": link.id, "status": link.status},
+    )
 
 
 def timeline(session: Session, actor: Actor, case: Case) -> list[TimelineEventOut]:
@@ -113,8 +136,9 @@ def timeline(session: Session, actor: Actor, case: Case) -> list[TimelineEventOu
         data = dict(ev.data)
         if data.get("country") in hidden:
             data["country"] = None
-        out.append(TimelineEventOut(seq=ev.seq, kind=ev.kind, at=ev.at, country=ev.country, username=ev.username,
-                                    data=data))  # fmt: skip
+        out.append(
+            TimelineEventOut(seq=ev.seq, kind=ev.kind, at=ev.at, country=ev.country, username=ev.username, data=data)
+        )
     judged = _judgement(session, actor, case)
     if judged is not None:
         out.append(judged)
@@ -123,9 +147,13 @@ def timeline(session: Session, actor: Actor, case: Case) -> list[TimelineEventOu
 
 
 def awaiting_first_response(
-    session: Session, actor: Actor, *, side: Literal["invited", "owner"] = "invited",
-    now: datetime | None = None, limit: int = 500,
-) -> list[AwaitingOut]:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    side: Literal["invited", "owner"] = "invited",
+    now: datetime | None = None,
+    limit: int = 500,
+) -> list[AwaitingOut]:
     """Return open cases awaiting an invited member's first response, earliest deadline first.
 
     ``side="invited"``: invitations to the actor's country it has not answered; ``side="owner"``: the actor's
@@ -136,15 +164,30 @@ def awaiting_first_response(
     now = now or utcnow()
     pending = and_(CaseMember.role == "invited", CaseMember.responded_at.is_(None), Case.status == "open")
     mine = CaseMember.country == actor.country if side == "invited" else Case.owner_country == actor.country
-    stmt = (select(Case, CaseMember).join(CaseMember, CaseMember.case_id == Case.id).where(pending, mine)
-            .order_by(CaseMember.due_at, Case.id).limit(limit))  # fmt: skip
+    stmt = (
+        select(Case, CaseMember)
+        .join(CaseMember, CaseMember.case_id == Case.id)
+        .where(pending, mine)
+        .order_by(CaseMember.due_at, Case.id)
+        .limit(limit)
+    )
     out = []
     for case, member in session.execute(stmt).all():
         due = member.due_at or member.invited_at
         shown = None if member.country in hidden_countries(case, actor.country) else member.country
-        out.append(AwaitingOut(case_id=case.id, title=case.title, priority=case.priority, tlp=case.tlp,
-                                    owner_country=case.owner_country, country=shown, invited_at=member.invited_at,
-                                    due_at=due, overdue=due <= now))  # fmt: skip
+        out.append(
+            AwaitingOut(
+                case_id=case.id,
+                title=case.title,
+                priority=case.priority,
+                tlp=case.tlp,
+                owner_country=case.owner_country,
+                country=shown,
+                invited_at=member.invited_at,
+                due_at=due,
+                overdue=due <= now,
+            )
+        )
     return out
 
 

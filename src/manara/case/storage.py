@@ -15,15 +15,28 @@ MAX_FILENAME = 120
 OOXML = "application/vnd.openxmlformats-officedocument"
 # extension -> content type; the bytes must agree with it (see ``sniff``)
 ALLOWED: dict[str, str] = {
-    "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
-    "gif": "image/gif", "txt": "text/plain", "csv": "text/csv", "json": "application/json",
-    "docx": f"{OOXML}.wordprocessingml.document", "xlsx": f"{OOXML}.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "txt": "text/plain",
+    "csv": "text/csv",
+    "json": "application/json",
+    "docx": f"{OOXML}.wordprocessingml.document",
+    "xlsx": f"{OOXML}.spreadsheetml.sheet",
     "odt": "application/vnd.oasis.opendocument.text",
-}  # fmt: skip
+}
 MAGIC: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF-",), "png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
-    "gif": (b"GIF87a", b"GIF89a"), "docx": (b"PK\x03\x04",), "xlsx": (b"PK\x03\x04",), "odt": (b"PK\x03\x04",),
-}  # fmt: skip
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "odt": (b"PK\x03\x04",),
+}
 TEXTUAL = ("txt", "csv", "json")
 
 

@@ -34,8 +34,15 @@ def do_post_message(session: Session, actor: Actor, case: Case, data: MessageIn)
         if parent is None or parent.case_id != case.id:
             raise NotFound("message", data.parent_id)
     mark_responded(session, actor, case)
-    message = CaseMessage(case_id=case.id, parent_id=data.parent_id, country=actor.country, user_id=actor.user_id,
-                          username=actor.username, body=data.body, created_at=utcnow())  # fmt: skip
+    message = CaseMessage(
+        case_id=case.id,
+        parent_id=data.parent_id,
+        country=actor.country,
+        user_id=actor.user_id,
+        username=actor.username,
+        body=data.body,
+        created_at=utcnow(),
+    )
     session.add(message)
     session.flush()
     add_event(session, actor, case, "message", {"message_id": message.id, "parent_id": data.parent_id})
@@ -55,9 +62,14 @@ def read_upload(stream: object, limit: int | None = None) -> bytes:
 
 
 def do_attach(
-    session: Session, actor: Actor, case: Case, message: CaseMessage, filename: str, data: bytes,
+    session: Session,
+    actor: Actor,
+    case: Case,
+    message: CaseMessage,
+    filename: str,
+    data: bytes,
     store: AttachmentStore,
-) -> CaseAttachment:  # fmt: skip
+) -> CaseAttachment:
     """Attach a file to one of the actor's own messages: checked name, type and size; bytes to the store."""
     if message.case_id != case.id or message.user_id != actor.user_id:
         raise NotFound("message", message.id)
@@ -65,17 +77,36 @@ def do_attach(
     if len(data) > limit:
         raise PayloadTooLarge(f"attachment larger than {limit} bytes", limit=limit)
     name = safe_filename(filename)
-    att = CaseAttachment(case_id=case.id, message_id=message.id, filename=name, content_type=sniff(name, data),
-                         size=len(data), sha256=hashlib.sha256(data).hexdigest(), country=actor.country,
-                         user_id=actor.user_id, created_at=utcnow())  # fmt: skip
+    att = CaseAttachment(
+        case_id=case.id,
+        message_id=message.id,
+        filename=name,
+        content_type=sniff(name, data),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        country=actor.country,
+        user_id=actor.user_id,
+        created_at=utcnow(),
+    )
     session.add(att)
     session.flush()
     store.put(att.id, data)  # a rolled-back transaction leaves an orphan file, never a row without its bytes
     add_event(session, actor, case, "attachment", {"message_id": message.id, "attachment_id": att.id})
-    record(session, actor, AuditAction.CASE_ATTACHMENT_ADDED, target_type="case_attachment", target_ids=[att.id],
-           extra={"case_id": case.id, "size": att.size, "content_type": att.content_type, "sha256": att.sha256})
-    notify_members(session, case, "case.attachment_added", {"case_id": case.id, "message_id": message.id,
-                                                            "attachment_id": att.id}, but=actor.country)  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.CASE_ATTACHMENT_ADDED,
+        target_type="case_attachment",
+        target_ids=[att.id],
+        extra={"case_id": case.id, "size": att.size, "content_type": att.content_type, "sha256": att.sha256},
+    )
+    notify_members(
+        session,
+        case,
+        "case.attachment_added",
+        {"case_id": case.id, "message_id": message.id, "attachment_id": att.id},
+        but=actor.country,
+    )
     return att
 
 
@@ -90,8 +121,9 @@ def _assignee(session: Session, actor: Actor, case: Case, data: TaskIn) -> tuple
         return user.country, user.id
     country = data.assignee_country or actor.country
     if country not in members:
-        raise ValidationFailed("unknown assignee", [{"field": "assignee_country",
-                                                     "message": "a member country of the case"}])  # fmt: skip
+        raise ValidationFailed(
+            "unknown assignee", [{"field": "assignee_country", "message": "a member country of the case"}]
+        )
     return country, None
 
 
@@ -100,17 +132,40 @@ def do_create_task(session: Session, actor: Actor, case: Case, data: TaskIn) -> 
     _open(case, "add a task to")
     country, user_id = _assignee(session, actor, case, data)
     mark_responded(session, actor, case)
-    task = CaseTask(case_id=case.id, title=data.title, description=data.description, assignee_country=country,
-                    assignee_user_id=user_id, due_at=data.due_at, status=TaskStatus.OPEN.value,
-                    created_by=actor.user_id, created_country=actor.country)  # fmt: skip
+    task = CaseTask(
+        case_id=case.id,
+        title=data.title,
+        description=data.description,
+        assignee_country=country,
+        assignee_user_id=user_id,
+        due_at=data.due_at,
+        status=TaskStatus.OPEN.value,
+        created_by=actor.user_id,
+        created_country=actor.country,
+    )
     session.add(task)
     session.flush()
     add_event(session, actor, case, "task_created", {"task_id": task.id, "assignee_country": country})
-    record(session, actor, AuditAction.CASE_TASK_ASSIGNED, target_type="case_task", target_ids=[task.id],
-           extra={"case_id": case.id, "assignee_country": country, "assignee_user_id": user_id})  # fmt: skip
-    enqueue(session, "case.task_assigned", {
-        "case_id": case.id, "task_id": task.id, "assignee_country": country, "assignee_user_id": user_id,
-        "due_at": task.due_at.isoformat() if task.due_at else None}, country=country)  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.CASE_TASK_ASSIGNED,
+        target_type="case_task",
+        target_ids=[task.id],
+        extra={"case_id": case.id, "assignee_country": country, "assignee_user_id": user_id},
+    )
+    enqueue(
+        session,
+        "case.task_assigned",
+        {
+            "case_id": case.id,
+            "task_id": task.id,
+            "assignee_country": country,
+            "assignee_user_id": user_id,
+            "due_at": task.due_at.isoformat() if task.due_at else None,
+        },
+        country=country,
+    )
     return task
 
 
@@ -124,10 +179,21 @@ def do_update_task(session: Session, actor: Actor, case: Case, task: CaseTask, d
         task.due_at = data.due_at
     mark_responded(session, actor, case)
     add_event(session, actor, case, "task_updated", {"task_id": task.id, "old": old, "new": task.status})
-    record(session, actor, AuditAction.CASE_TASK_UPDATED, target_type="case_task", target_ids=[task.id],
-           extra={"case_id": case.id, "old": old, "new": task.status})  # fmt: skip
-    notify_members(session, case, "case.task_updated", {"case_id": case.id, "task_id": task.id,
-                                                        "status": task.status}, but=actor.country)  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.CASE_TASK_UPDATED,
+        target_type="case_task",
+        target_ids=[task.id],
+        extra={"case_id": case.id, "old": old, "new": task.status},
+    )
+    notify_members(
+        session,
+        case,
+        "case.task_updated",
+        {"case_id": case.id, "task_id": task.id, "status": task.status},
+        but=actor.country,
+    )
     return task
 
 
@@ -137,9 +203,15 @@ def do_write_handover(session: Session, actor: Actor, data: HandoverIn) -> Hando
         raise Forbidden("this role or key lacks case:handover")
     for case_id in data.case_ids:
         access_case_by_id(session, actor, case_id)
-    note = HandoverNote(country=actor.country, author_id=actor.user_id, author_name=actor.username,
-                        open_items=data.open_items, watch=data.watch, case_ids=list(dict.fromkeys(data.case_ids)),
-                        created_at=utcnow())  # fmt: skip
+    note = HandoverNote(
+        country=actor.country,
+        author_id=actor.user_id,
+        author_name=actor.username,
+        open_items=data.open_items,
+        watch=data.watch,
+        case_ids=list(dict.fromkeys(data.case_ids)),
+        created_at=utcnow(),
+    )
     session.add(note)
     session.flush()
     record(session, actor, AuditAction.HANDOVER_WRITTEN, target_type="handover_note", target_ids=[note.id])
@@ -155,6 +227,7 @@ def do_acknowledge_handover(session: Session, actor: Actor, note: HandoverNote) 
         raise Conflict("the next shift acknowledges a handover note, not its author")
     note.acknowledged_at, note.acknowledged_by, note.acknowledged_name = utcnow(), actor.user_id, actor.username
     record(session, actor, AuditAction.HANDOVER_ACKNOWLEDGED, target_type="handover_note", target_ids=[note.id])
-    enqueue(session, "case.handover_acknowledged", {"note_id": note.id, "country": actor.country},
-            country=actor.country)  # fmt: skip
+    enqueue(
+        session, "case.handover_acknowledged", {"note_id": note.id, "country": actor.country}, country=actor.country
+    )
     return note

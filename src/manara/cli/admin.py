@@ -54,8 +54,9 @@ def user_create(
 ) -> None:
     """Create a user of a member country in one role."""
     with session_scope() as session:
-        user = actions.do_create_user(session, username, country=country, role=role, acting=cli_actor(),
-                                      full_name=full_name)  # fmt: skip
+        user = actions.do_create_user(
+            session, username, country=country, role=role, acting=cli_actor(), full_name=full_name
+        )
         typer.echo(f"user {user.id} {user.username} {user.country} {user.role}")
 
 
@@ -95,8 +96,7 @@ def key_create(
         user = service.get_user_by_username(session, username)
         if user is None:
             raise typer.BadParameter(f"no user {username!r}")
-        key, token = actions.do_create_api_key(session, user, acting=cli_actor(), name=name, days=days,
-                                               scopes=scope)  # fmt: skip
+        key, token = actions.do_create_api_key(session, user, acting=cli_actor(), name=name, days=days, scopes=scope)
         console.print(f"key {key.prefix} expires {key.expires_at:%Y-%m-%d}; store the token now, it is not kept:")
         typer.echo(token)
 

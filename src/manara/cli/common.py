@@ -31,8 +31,7 @@ def user_actor(session: Session, username: str, purpose: str | None = None) -> A
     user = get_user_by_username(session, username)
     if user is None or not user.active:
         raise typer.BadParameter(f"no active user {username!r}", param_hint="--as")
-    return Actor(user_id=user.id, username=user.username, country=user.country, role=Role(user.role),
-                 purpose=purpose)  # fmt: skip
+    return Actor(user_id=user.id, username=user.username, country=user.country, role=Role(user.role), purpose=purpose)
 
 
 def handle_errors(func: F) -> F:

@@ -53,14 +53,31 @@ def import_cmd(
         place = make_placement(session, actor, visibility, share or [], rd)
     handle = sys.stdin.buffer if str(path) == "-" else path.open("rb")
     size = 0 if str(path) == "-" else path.stat().st_size
-    with handle, Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                          TimeRemainingColumn(), console=console) as progress:  # fmt: skip
-        report = import_lines(unit_of_work, actor, _lines(handle, size, progress), place, batch_size=batch_size,
-                              max_line=settings.max_line_bytes, max_chars=settings.max_string_chars)  # fmt: skip
+    with (
+        handle,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeRemainingColumn(),
+            console=console,
+        ) as progress,
+    ):
+        report = import_lines(
+            unit_of_work,
+            actor,
+            _lines(handle, size, progress),
+            place,
+            batch_size=batch_size,
+            max_line=settings.max_line_bytes,
+            max_chars=settings.max_string_chars,
+        )
     for err in report.errors:
         console.print(f"[yellow]line {err['line']}:[/yellow] {err['reason']}")
-    typer.echo(f"lines {report.lines}  created {report.created}  updated {report.updated}  "
-               f"unchanged {report.unchanged}  errors {len(report.errors)}")  # fmt: skip
+    typer.echo(
+        f"lines {report.lines}  created {report.created}  updated {report.updated}  "
+        f"unchanged {report.unchanged}  errors {len(report.errors)}"
+    )
     if report.errors:
         raise typer.Exit(2)
 
@@ -94,8 +111,9 @@ def audit_verify() -> None:
     if report.ok:
         typer.echo(f"audit chain intact: {report.checked} events verified")
         return
-    typer.echo(f"audit chain BROKEN at event {report.broken_seq}: {report.reason} "
-               f"({report.checked} events verified before it)")  # fmt: skip
+    typer.echo(
+        f"audit chain BROKEN at event {report.broken_seq}: {report.reason} ({report.checked} events verified before it)"
+    )
     raise typer.Exit(1)
 
 

@@ -42,9 +42,14 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] 
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
-    workers: Annotated[int, typer.Option(
-        min=1, help="Worker processes: with more than one, the screening index is loaded once, before they fork, "
-        "and shared (one per CPU core is the usual choice)")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes: with more than one, the screening index is loaded once, before they fork, "
+            "and shared (one per CPU core is the usual choice)",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the API and web pages."""
     from manara.serve import serve as run
@@ -64,8 +69,11 @@ def demo_load(
     if settings.env == "prod":
         console.print("[red]refusing to load demo data with MANARA_ENV=prod[/red]")
         raise typer.Exit(1)
-    summary = load_demo(persons=persons or settings.demo_persons, seed=seed if seed is not None else settings.demo_seed,
-                        keys_file=settings.data_dir / "demo-keys.txt")  # fmt: skip
+    summary = load_demo(
+        persons=persons or settings.demo_persons,
+        seed=seed if seed is not None else settings.demo_seed,
+        keys_file=settings.data_dir / "demo-keys.txt",
+    )
     typer.echo(summary)
 
 

@@ -43,13 +43,22 @@ def screen(
         def progress(counts: BatchCounts) -> None:
             bar.update(task, completed=counts.processed)
 
-        counts = run_batch(unit_of_work, actor, index, open_rows(handle, kind), out, progress=progress,
-                           workers=workers or default_workers())  # fmt: skip
+        counts = run_batch(
+            unit_of_work,
+            actor,
+            index,
+            open_rows(handle, kind),
+            out,
+            progress=progress,
+            workers=workers or default_workers(),
+        )
     out.flush()
     if output:
         out.close()
-    console.print(f"screened {counts.processed}: {counts.matched} matched, {counts.hits} hits raised, "
-                  f"{counts.errors} invalid rows")  # fmt: skip
+    console.print(
+        f"screened {counts.processed}: {counts.matched} matched, {counts.hits} hits raised, "
+        f"{counts.errors} invalid rows"
+    )
 
 
 def match(
@@ -61,8 +70,7 @@ def match(
     """Match queries against a gallery offline, with exactly the engine and threshold the API uses."""
     from manara.matching.offline import run_match
 
-    with Progress(TextColumn("matching"), BarColumn(), TextColumn("{task.completed} queries"),
-                  console=console) as bar:  # fmt: skip
+    with Progress(TextColumn("matching"), BarColumn(), TextColumn("{task.completed} queries"), console=console) as bar:
         task = bar.add_task("matching", total=None)
         handle = output.open("w", encoding="utf-8") if output else sys.stdout
         try:

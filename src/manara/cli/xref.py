@@ -25,9 +25,17 @@ def xref(
     columns = (TextColumn("cross-matching"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as bar:
         task = bar.add_task("xref", total=None)
-        report = run_xref(unit_of_work, cli_actor(), country=country.upper() if country else None, full=full,
-                          workers=workers or default_workers(), snapshot=snapshot,
-                          progress=lambda done, total: bar.update(task, completed=done, total=total))  # fmt: skip
+        report = run_xref(
+            unit_of_work,
+            cli_actor(),
+            country=country.upper() if country else None,
+            full=full,
+            workers=workers or default_workers(),
+            snapshot=snapshot,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     since = report.since.isoformat() if report.since else "the beginning"
-    console.print(f"indexed {report.indexed} entities; matched {report.matched} changed since {since}; "
-                  f"{report.links} new suggested links")  # fmt: skip
+    console.print(
+        f"indexed {report.indexed} entities; matched {report.matched} changed since {since}; "
+        f"{report.links} new suggested links"
+    )

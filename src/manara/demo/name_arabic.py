@@ -50,7 +50,10 @@ FEMALE_CHRISTIAN = Pool(data.parse_pool(data.FEMALE_CHRISTIAN_LB))
 FAMILIES = {cc: Pool(data.parse_pool(spec)) for cc, spec in FAMILY.items()}
 ARABIC_PARTICLES = {"ben": "بن", "bin": "بن", "bint": "بنت", "ould": "ولد", "abu": "أبو"}
 LATIN_PARTICLES = {
-    "ben": ("Ben", "Ben"), "bin": ("bin", "Bin"), "bint": ("bint", "Bint"), "ould": ("Ould", "Ould"),
+    "ben": ("Ben", "Ben"),
+    "bin": ("bin", "Bin"),
+    "bint": ("bint", "Bint"),
+    "ould": ("Ould", "Ould"),
     "abu": ("Abou", "Abu"),
 }
 # Memoised spellings, one dict per (style, profile): the hot path of generation is dict lookups.

@@ -13,19 +13,92 @@ from manara.demo.name_data_arabic import parse_pool
 from manara.demo.name_pool import PersonName, Pool, dedupe
 
 _BASE = dict(zip("абвгдзклмнопрстуф", "abvgdzklmnoprstuf", strict=True)) | {
-    "ь": "", "ъ": "", "'": "", "і": "i", "ї": "i", "є": "ie", "ґ": "g"}
-ICAO = _BASE | {"е": "e", "ё": "e", "ж": "zh", "и": "i", "й": "i", "х": "kh", "ц": "ts", "ч": "ch",
-                "ш": "sh", "щ": "shch", "ы": "y", "ъ": "ie", "э": "e", "ю": "iu", "я": "ia"}
+    "ь": "",
+    "ъ": "",
+    "'": "",
+    "і": "i",
+    "ї": "i",
+    "є": "ie",
+    "ґ": "g",
+}
+ICAO = _BASE | {
+    "е": "e",
+    "ё": "e",
+    "ж": "zh",
+    "и": "i",
+    "й": "i",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ы": "y",
+    "ъ": "ie",
+    "э": "e",
+    "ю": "iu",
+    "я": "ia",
+}
 ENGLISH = ICAO | {"ё": "yo", "й": "y", "ю": "yu", "я": "ya", "ъ": "", "ье": "ye", "ий": "y"}
-GERMAN = _BASE | {"в": "w", "е": "e", "ё": "jo", "ж": "sch", "з": "s", "и": "i", "й": "i", "х": "ch",
-                  "ц": "z", "ч": "tsch", "ш": "sch", "щ": "schtsch", "ы": "y", "э": "e", "ю": "ju",
-                  "я": "ja", "с": "s", "ий": "i", "ов": "ow", "ев": "ew"}
-FRENCH = _BASE | {"е": "e", "ё": "io", "ж": "j", "и": "i", "й": "i", "у": "ou", "х": "kh", "ц": "ts",
-                  "ч": "tch", "ш": "ch", "щ": "chtch", "ы": "y", "э": "e", "ю": "iou", "я": "ia",
-                  "ий": "i", "г": "g"}
-UKRAINIAN = _BASE | {"г": "h", "ґ": "g", "е": "e", "є": "ie", "ж": "zh", "и": "y", "і": "i", "ї": "i",
-                     "й": "i", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ю": "iu",
-                     "я": "ia", "зг": "zgh"}
+GERMAN = _BASE | {
+    "в": "w",
+    "е": "e",
+    "ё": "jo",
+    "ж": "sch",
+    "з": "s",
+    "и": "i",
+    "й": "i",
+    "х": "ch",
+    "ц": "z",
+    "ч": "tsch",
+    "ш": "sch",
+    "щ": "schtsch",
+    "ы": "y",
+    "э": "e",
+    "ю": "ju",
+    "я": "ja",
+    "с": "s",
+    "ий": "i",
+    "ов": "ow",
+    "ев": "ew",
+}
+FRENCH = _BASE | {
+    "е": "e",
+    "ё": "io",
+    "ж": "j",
+    "и": "i",
+    "й": "i",
+    "у": "ou",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "tch",
+    "ш": "ch",
+    "щ": "chtch",
+    "ы": "y",
+    "э": "e",
+    "ю": "iou",
+    "я": "ia",
+    "ий": "i",
+    "г": "g",
+}
+UKRAINIAN = _BASE | {
+    "г": "h",
+    "ґ": "g",
+    "е": "e",
+    "є": "ie",
+    "ж": "zh",
+    "и": "y",
+    "і": "i",
+    "ї": "i",
+    "й": "i",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ю": "iu",
+    "я": "ia",
+    "зг": "zgh",
+}
 # Word-initial forms (Ukrainian standard; English press also writes initial Ye-).
 INITIAL = {
     "uk": {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"},
@@ -33,19 +106,44 @@ INITIAL = {
     "de": {"е": "je", "ё": "jo", "є": "je", "ї": "ji"},
 }
 EXONYMS = {
-    "Александр": ("Alexander", "Alexander", "Alexandre"), "Алексей": ("Alexei", "Alexej", "Alexeï"),
-    "Пётр": ("Pyotr", "Pjotr", "Piotr"), "Юрий": ("Yuri", "Juri", "Iouri"),
-    "Евгений": ("Yevgeny", "Jewgeni", "Evgueni"), "Сергей": ("Sergei", "Sergej", "Sergueï"),
-    "Дмитрий": ("Dmitry", "Dmitri", "Dmitri"), "Михаил": ("Mikhail", "Michail", "Mikhaïl"),
+    "Александр": ("Alexander", "Alexander", "Alexandre"),
+    "Алексей": ("Alexei", "Alexej", "Alexeï"),
+    "Пётр": ("Pyotr", "Pjotr", "Piotr"),
+    "Юрий": ("Yuri", "Juri", "Iouri"),
+    "Евгений": ("Yevgeny", "Jewgeni", "Evgueni"),
+    "Сергей": ("Sergei", "Sergej", "Sergueï"),
+    "Дмитрий": ("Dmitry", "Dmitri", "Dmitri"),
+    "Михаил": ("Mikhail", "Michail", "Mikhaïl"),
 }
 # Ukrainian given names and their Russian forms, which Ukrainians often carried in older records.
 RUSSIAN_FORMS = {
-    "Олександр": "Александр", "Сергій": "Сергей", "Андрій": "Андрей", "Володимир": "Владимир",
-    "Дмитро": "Дмитрий", "Олексій": "Алексей", "Микола": "Николай", "Іван": "Иван", "Юрій": "Юрий",
-    "Михайло": "Михаил", "Ігор": "Игорь", "Віктор": "Виктор", "Петро": "Пётр", "Василь": "Василий",
-    "Олена": "Елена", "Наталія": "Наталья", "Тетяна": "Татьяна", "Ірина": "Ирина", "Марія": "Мария",
-    "Катерина": "Екатерина", "Ганна": "Анна", "Юлія": "Юлия", "Світлана": "Светлана",
-    "Людмила": "Людмила", "Галина": "Галина", "Надія": "Надежда", "Анастасія": "Анастасия",
+    "Олександр": "Александр",
+    "Сергій": "Сергей",
+    "Андрій": "Андрей",
+    "Володимир": "Владимир",
+    "Дмитро": "Дмитрий",
+    "Олексій": "Алексей",
+    "Микола": "Николай",
+    "Іван": "Иван",
+    "Юрій": "Юрий",
+    "Михайло": "Михаил",
+    "Ігор": "Игорь",
+    "Віктор": "Виктор",
+    "Петро": "Пётр",
+    "Василь": "Василий",
+    "Олена": "Елена",
+    "Наталія": "Наталья",
+    "Тетяна": "Татьяна",
+    "Ірина": "Ирина",
+    "Марія": "Мария",
+    "Катерина": "Екатерина",
+    "Ганна": "Анна",
+    "Юлія": "Юлия",
+    "Світлана": "Светлана",
+    "Людмила": "Людмила",
+    "Галина": "Галина",
+    "Надія": "Надежда",
+    "Анастасія": "Анастасия",
 }
 MALE = {cc: Pool(parse_pool(spec)) for cc, spec in data.MALE.items()}
 FEMALE = {cc: Pool(parse_pool(spec)) for cc, spec in data.FEMALE.items()}
@@ -87,12 +185,21 @@ def transliterate(text: str, system: str) -> str:
 
 def patronymic(father: str, male: bool, country: str) -> str:
     """Derive the patronymic from the father's given name."""
-    special = {"Илья": ("Ильич", "Ильинична"), "Никита": ("Никитич", "Никитична"), "Лев": ("Львович", "Львовна"),
-               "Пётр": ("Петрович", "Петровна"), "Павел": ("Павлович", "Павловна"),
-               "Микола": ("Миколайович", "Миколаївна"), "Юрий": ("Юрьевич", "Юрьевна"),
-               "Василий": ("Васильевич", "Васильевна"), "Анатолий": ("Анатольевич", "Анатольевна"),
-               "Валерий": ("Валерьевич", "Валерьевна"), "Григорий": ("Григорьевич", "Григорьевна"),
-               "Дмитрий": ("Дмитриевич", "Дмитриевна"), "Георгий": ("Георгиевич", "Георгиевна")}
+    special = {
+        "Илья": ("Ильич", "Ильинична"),
+        "Никита": ("Никитич", "Никитична"),
+        "Лев": ("Львович", "Львовна"),
+        "Пётр": ("Петрович", "Петровна"),
+        "Павел": ("Павлович", "Павловна"),
+        "Микола": ("Миколайович", "Миколаївна"),
+        "Юрий": ("Юрьевич", "Юрьевна"),
+        "Василий": ("Васильевич", "Васильевна"),
+        "Анатолий": ("Анатольевич", "Анатольевна"),
+        "Валерий": ("Валерьевич", "Валерьевна"),
+        "Григорий": ("Григорьевич", "Григорьевна"),
+        "Дмитрий": ("Дмитриевич", "Дмитриевна"),
+        "Георгий": ("Георгиевич", "Георгиевна"),
+    }
     if father in special:
         return special[father][0 if male else 1]
     if country == "UA":
@@ -107,8 +214,14 @@ def patronymic(father: str, male: bool, country: str) -> str:
 
 def feminine_surname(surname: str) -> str:
     """Return the female form of a Russian or Ukrainian surname."""
-    for male_end, female_end in (("ский", "ская"), ("цкий", "цкая"), ("ський", "ська"), ("цький", "цька"),
-                                 ("ний", "на"), ("ой", "ая")):
+    for male_end, female_end in (
+        ("ский", "ская"),
+        ("цкий", "цкая"),
+        ("ський", "ська"),
+        ("цький", "цька"),
+        ("ний", "на"),
+        ("ой", "ая"),
+    ):
         if surname.endswith(male_end):
             return surname[: -len(male_end)] + female_end
     if surname.endswith(("ов", "ев", "ёв", "ин", "ын")):
@@ -131,8 +244,10 @@ def _forms(word: str, country: str, given: bool = False) -> tuple[str, str, str,
     forms = _WORDS.get(key)
     if forms is None:
         official = transliterate(word, "uk" if country == "UA" else "icao")
-        others = [EXONYMS[word][i] if given and word in EXONYMS else transliterate(word, system)
-                  for i, system in enumerate(_SYSTEMS)]
+        others = [
+            EXONYMS[word][i] if given and word in EXONYMS else transliterate(word, system)
+            for i, system in enumerate(_SYSTEMS)
+        ]
         forms = _WORDS[key] = (official, others[0], others[1], others[2])
     return forms
 
@@ -151,8 +266,12 @@ def cyrillic_name(country: str, rng: random.Random, male: bool) -> PersonName:
     father = MALE[country].pick(rng)
     surname = (SURNAMES if male else FEMALE_SURNAMES)[country].pick(rng)
     patro = _patronymic(father, male, country)
-    g, p, f, s = (_forms(given, country, True), _forms(patro, country), _forms(father, country, True),
-                  _forms(surname, country))
+    g, p, f, s = (
+        _forms(given, country, True),
+        _forms(patro, country),
+        _forms(father, country, True),
+        _forms(surname, country),
+    )
     name = f"{g[0]} {s[0]}"
     aliases = [f"{given} {patro} {surname}", f"{surname} {given} {patro}", f"{g[1]} {p[1]} {s[1]}", f"{g[1]} {s[1]}"]
     if rng.random() < 0.5:

@@ -22,12 +22,46 @@ MINORITIES: dict[str, list[tuple[float, str, str | None]]] = {
     "IT": [(0.03, "MA", "fr_ma"), (0.02, "TN", "fr_tn"), (0.01, "EG", "eg")],
     "GB": [(0.03, "IQ", "en"), (0.02, "EG", "en")],
 }
-_ASCII = str.maketrans({
-    "á": "a", "à": "a", "â": "a", "ä": "a", "ç": "c", "é": "e", "è": "e", "ê": "e", "ë": "e",
-    "í": "i", "ì": "i", "î": "i", "ï": "i", "ı": "i", "İ": "I", "ñ": "n", "ó": "o", "ò": "o",
-    "ô": "o", "ö": "o", "ú": "u", "ù": "u", "û": "u", "ü": "u", "ş": "s", "Ş": "S", "ğ": "g",
-    "Ç": "C", "Ö": "O", "Ü": "U", "Á": "A", "É": "E", "Í": "I", "Ó": "O", "Ú": "U", "ß": "ss",
-})
+_ASCII = str.maketrans(
+    {
+        "á": "a",
+        "à": "a",
+        "â": "a",
+        "ä": "a",
+        "ç": "c",
+        "é": "e",
+        "è": "e",
+        "ê": "e",
+        "ë": "e",
+        "í": "i",
+        "ì": "i",
+        "î": "i",
+        "ï": "i",
+        "ı": "i",
+        "İ": "I",
+        "ñ": "n",
+        "ó": "o",
+        "ò": "o",
+        "ô": "o",
+        "ö": "o",
+        "ú": "u",
+        "ù": "u",
+        "û": "u",
+        "ü": "u",
+        "ş": "s",
+        "Ş": "S",
+        "ğ": "g",
+        "Ç": "C",
+        "Ö": "O",
+        "Ü": "U",
+        "Á": "A",
+        "É": "E",
+        "Í": "I",
+        "Ó": "O",
+        "Ú": "U",
+        "ß": "ss",
+    }
+)
 # German and Dutch registries transcribe umlauts instead of dropping them (Müller -> Mueller).
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 
@@ -55,8 +89,7 @@ def _spanish(male: bool, rng: random.Random) -> PersonName:
     s2 = SURNAMES["ES"].pick(rng).replace("_", " ")
     name = f"{first} {s1} {s2}"
     aliases = [f"{first} {s1}", *_variants(name, "ES"), fold(f"{first} {s1}")]
-    return PersonName(name=name, first=first, last=f"{s1} {s2}", father=None,
-                      aliases=dedupe(aliases, name))
+    return PersonName(name=name, first=first, last=f"{s1} {s2}", father=None, aliases=dedupe(aliases, name))
 
 
 def _minority(country: str, male: bool, rng: random.Random) -> PersonName | None:

@@ -16,10 +16,42 @@ from typing import Any
 from manara.demo.name_overrides import OVERRIDES
 
 ARABIC_LETTERS = {
-    "'": "ء", ">": "أ", "<": "إ", "&": "ؤ", "}": "ئ", "|": "آ", "A": "ا", "b": "ب", "p": "ة",
-    "t": "ت", "v": "ث", "j": "ج", "H": "ح", "x": "خ", "d": "د", "*": "ذ", "r": "ر", "z": "ز",
-    "s": "س", "$": "ش", "S": "ص", "D": "ض", "T": "ط", "Z": "ظ", "E": "ع", "g": "غ", "f": "ف",
-    "q": "ق", "k": "ك", "l": "ل", "m": "م", "n": "ن", "h": "ه", "w": "و", "Y": "ى", "y": "ي",
+    "'": "ء",
+    ">": "أ",
+    "<": "إ",
+    "&": "ؤ",
+    "}": "ئ",
+    "|": "آ",
+    "A": "ا",
+    "b": "ب",
+    "p": "ة",
+    "t": "ت",
+    "v": "ث",
+    "j": "ج",
+    "H": "ح",
+    "x": "خ",
+    "d": "د",
+    "*": "ذ",
+    "r": "ر",
+    "z": "ز",
+    "s": "س",
+    "$": "ش",
+    "S": "ص",
+    "D": "ض",
+    "T": "ط",
+    "Z": "ظ",
+    "E": "ع",
+    "g": "غ",
+    "f": "ف",
+    "q": "ق",
+    "k": "ك",
+    "l": "ل",
+    "m": "م",
+    "n": "ن",
+    "h": "ه",
+    "w": "و",
+    "Y": "ى",
+    "y": "ي",
     "_": " ",
 }
 SILENT = frozenset("aiueo~`")
@@ -28,8 +60,26 @@ VOWEL_MARKS = frozenset("aiueoAY`~|")
 HAMZAS = frozenset("'><&}")
 # Consonants whose Latin rendering is chosen by the style profile (attribute name on Profile).
 STYLED = {"j": "j", "v": "v", "*": "dh", "$": "sh", "q": "q", "Z": "zh", "D": "dd", "w": "w"}
-FIXED = {"b": "b", "t": "t", "H": "h", "x": "kh", "d": "d", "r": "r", "z": "z", "s": "s", "S": "s",
-         "T": "t", "g": "gh", "f": "f", "k": "k", "l": "l", "m": "m", "n": "n", "h": "h", "y": "y"}
+FIXED = {
+    "b": "b",
+    "t": "t",
+    "H": "h",
+    "x": "kh",
+    "d": "d",
+    "r": "r",
+    "z": "z",
+    "s": "s",
+    "S": "s",
+    "T": "t",
+    "g": "gh",
+    "f": "f",
+    "k": "k",
+    "l": "l",
+    "m": "m",
+    "n": "n",
+    "h": "h",
+    "y": "y",
+}
 
 Unit = tuple[str, str, bool]  # (kind "c" consonant / "v" vowel, value, geminated)
 
@@ -163,8 +213,7 @@ def render_word(word: str, p: Profile) -> str:
     """Render one notation word without its article, in lower case."""
     units = parse(word)
     e_index = _final_e_index(units) if p.final_e else -1
-    out = "".join(_vowel(units, k, p, e_index) if u[0] == "v" else _consonant(units, k, p)
-                  for k, u in enumerate(units))
+    out = "".join(_vowel(units, k, p, e_index) if u[0] == "v" else _consonant(units, k, p) for k, u in enumerate(units))
     if p.ane and len(units) >= 2 and units[-1][1] == "n" and units[-2][1] in ("A", "I"):
         out += "e"  # Maghrebi French: Abderrahmane, Yassine
     return out

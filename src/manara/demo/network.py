@@ -28,13 +28,38 @@ from manara.notice import actions as notice_actions
 from manara.notice.schemas import NoticeIn
 from manara.visibility import Visibility
 
-DEMO_MEMBERS = {"MA": "Rabat", "DZ": "Algiers", "TN": "Tunis", "EG": "Cairo", "JO": "Amman", "LB": "Beirut",
-                "AE": "Abu Dhabi", "FR": "Lyon", "ES": "Madrid", "DE": "Wiesbaden"}  # fmt: skip
-NEIGHBOURS = {"MA": ["ES", "FR", "DZ"], "DZ": ["MA", "TN", "FR"], "TN": ["DZ", "FR"], "EG": ["JO", "AE"],
-              "JO": ["EG", "LB", "AE"], "LB": ["JO", "FR"], "AE": ["EG", "JO"], "FR": ["MA", "DZ", "ES", "DE"],
-              "ES": ["MA", "FR"], "DE": ["FR", "TN"]}  # fmt: skip
-ROLE_ABBR = {Role.FRONTLINE_OFFICER: "fo", Role.BUREAU_OFFICER: "bo", Role.REVIEWER: "rv", Role.ANALYST: "an",
-             Role.DUTY_OFFICER: "do", Role.ADMINISTRATOR: "ad"}  # fmt: skip
+DEMO_MEMBERS = {
+    "MA": "Rabat",
+    "DZ": "Algiers",
+    "TN": "Tunis",
+    "EG": "Cairo",
+    "JO": "Amman",
+    "LB": "Beirut",
+    "AE": "Abu Dhabi",
+    "FR": "Lyon",
+    "ES": "Madrid",
+    "DE": "Wiesbaden",
+}
+NEIGHBOURS = {
+    "MA": ["ES", "FR", "DZ"],
+    "DZ": ["MA", "TN", "FR"],
+    "TN": ["DZ", "FR"],
+    "EG": ["JO", "AE"],
+    "JO": ["EG", "LB", "AE"],
+    "LB": ["JO", "FR"],
+    "AE": ["EG", "JO"],
+    "FR": ["MA", "DZ", "ES", "DE"],
+    "ES": ["MA", "FR"],
+    "DE": ["FR", "TN"],
+}
+ROLE_ABBR = {
+    Role.FRONTLINE_OFFICER: "fo",
+    Role.BUREAU_OFFICER: "bo",
+    Role.REVIEWER: "rv",
+    Role.ANALYST: "an",
+    Role.DUTY_OFFICER: "do",
+    Role.ADMINISTRATOR: "ad",
+}
 DEMO_ACTOR = Actor(user_id="demo", username="demo-loader", country="ZZ", role=Role.ADMINISTRATOR)
 
 
@@ -65,13 +90,27 @@ def _create_users(session: Session, country: str) -> list[DemoUser]:
     users = []
     for role in Role:
         username = f"{country.lower()}.{role.value}"
-        user = member_actions.do_create_user(session, username, country=country, role=role, acting=DEMO_ACTOR,
-                                             full_name=f"Demo {role.value.replace('_', ' ')} ({country})",
-                                             agency_id=agency.id)  # fmt: skip
+        user = member_actions.do_create_user(
+            session,
+            username,
+            country=country,
+            role=role,
+            acting=DEMO_ACTOR,
+            full_name=f"Demo {role.value.replace('_', ' ')} ({country})",
+            agency_id=agency.id,
+        )
         prefix, secret, token = demo_token(country, role)
         passwords.do_set_password(session, user, demo_password(country, role), acting=DEMO_ACTOR, min_length=0)
-        session.add(ApiKey(prefix=prefix, digest=digest(secret), user_id=user.id, name="demo",
-                           scopes=sorted(ALL_SCOPES), expires_at=utcnow() + timedelta(days=365)))  # fmt: skip
+        session.add(
+            ApiKey(
+                prefix=prefix,
+                digest=digest(secret),
+                user_id=user.id,
+                name="demo",
+                scopes=sorted(ALL_SCOPES),
+                expires_at=utcnow() + timedelta(days=365),
+            )
+        )
         users.append(DemoUser(username, country, role, token))
     return users
 
@@ -149,8 +188,10 @@ def load_demo(*, persons: int, seed: int, keys_file: Path | None = None) -> str:
     if keys_file is not None:
         keys_file.parent.mkdir(parents=True, exist_ok=True)
         keys_file.write_text("".join(f"{u.username}\t{u.country}\t{u.role.value}\t{u.token}\n" for u in users))
-    return (f"demo network loaded: {len(countries)} members, {len(users)} users, "
-            f"{per_country * len(countries)} persons, {notices} notices")
+    return (
+        f"demo network loaded: {len(countries)} members, {len(users)} users, "
+        f"{per_country * len(countries)} persons, {notices} notices"
+    )
 
 
 def _user_actor(session: Session, country: str, role: Role) -> Actor:

@@ -63,10 +63,9 @@ def _fill(pattern: str, rng: random.Random) -> str:
     if steps is None:
         steps = _COMPILED[pattern] = _compile(pattern)
     rand = rng.random
-    return "".join([
-        f"{int(rand() * 10**count):0{count}d}" if count else table[int(rand() * len(table))]
-        for count, table in steps
-    ])
+    return "".join(
+        [f"{int(rand() * 10**count):0{count}d}" if count else table[int(rand() * len(table))] for count, table in steps]
+    )
 
 
 def _birth_date(rng: random.Random) -> tuple[int, int, int]:
@@ -186,8 +185,11 @@ def _iso(d: tuple[int, int, int]) -> str:
 
 
 def _entity(entity_id: str, schema: str, **props: str | list[str]) -> Entity:
-    return {"id": entity_id, "schema": schema,
-            "properties": {k: v if isinstance(v, list) else [v] for k, v in props.items()}}
+    return {
+        "id": entity_id,
+        "schema": schema,
+        "properties": {k: v if isinstance(v, list) else [v] for k, v in props.items()},
+    }
 
 
 def _passport(person: Entity, cc: str, rng: random.Random) -> Entity:
@@ -195,34 +197,53 @@ def _passport(person: Entity, cc: str, rng: random.Random) -> Entity:
     issued = _date(rng, 2016, 2024)
     expires = (issued[0] + PASSPORT_VALIDITY_YEARS.get(cc, 10), issued[1], issued[2])
     extra = {"authority": AUTHORITIES[cc]} if cc in AUTHORITIES else {}
-    return _entity(f"{pid}-passport", "Passport", holder=pid, number=props["passportNumber"],
-                   country=cc.lower(), type="passport", startDate=_iso(issued), endDate=_iso(expires),
-                   givenName=props["firstName"], surname=props["lastName"], **extra)
+    return _entity(
+        f"{pid}-passport",
+        "Passport",
+        holder=pid,
+        number=props["passportNumber"],
+        country=cc.lower(),
+        type="passport",
+        startDate=_iso(issued),
+        endDate=_iso(expires),
+        givenName=props["firstName"],
+        surname=props["lastName"],
+        **extra,
+    )
 
 
 def _vehicle(person: Entity, cc: str, rng: random.Random) -> list[Entity]:
     pid = person["id"]
     plate = _fill(PLATE_PATTERNS.get(cc, "@@ 9999"), rng)
     model = VEHICLE_MODELS[int(rng.random() * len(VEHICLE_MODELS))]
-    vehicle = _entity(f"{pid}-vehicle", "Vehicle", name=f"{model} {plate}", registrationNumber=plate,
-                      model=model, type="car", country=cc.lower(), buildDate=str(2005 + int(rng.random() * 19)))
-    owns = _entity(f"{pid}-owns-vehicle", "Ownership", owner=pid, asset=vehicle["id"],
-                   startDate=_iso(_date(rng, 2015, 2024)))
+    vehicle = _entity(
+        f"{pid}-vehicle",
+        "Vehicle",
+        name=f"{model} {plate}",
+        registrationNumber=plate,
+        model=model,
+        type="car",
+        country=cc.lower(),
+        buildDate=str(2005 + int(rng.random() * 19)),
+    )
+    owns = _entity(
+        f"{pid}-owns-vehicle", "Ownership", owner=pid, asset=vehicle["id"], startDate=_iso(_date(rng, 2015, 2024))
+    )
     return [vehicle, owns]
 
 
 def _wallet(person: Entity, rng: random.Random) -> Entity:
     key = "bc1q" + "".join(_BECH32[int(rng.random() * 32)] for _ in range(38))
-    return _entity(f"{person['id']}-wallet", "CryptoWallet", publicKey=key, currencySymbol="BTC",
-                   holder=person["id"])
+    return _entity(f"{person['id']}-wallet", "CryptoWallet", publicKey=key, currencySymbol="BTC", holder=person["id"])
 
 
 def _address(person: Entity, cc: str, rng: random.Random) -> list[Entity]:
     pid = person["id"]
     city = CITIES[cc][int(rng.random() * len(CITIES[cc]))]
     street = f"{1 + int(rng.random() * 180)}, {person['properties']['lastName'][0]} Street"
-    address = _entity(f"{pid}-address", "Address", full=f"{street}, {city}", street=street, city=city,
-                      country=cc.lower())
+    address = _entity(
+        f"{pid}-address", "Address", full=f"{street}, {city}", street=street, city=city, country=cc.lower()
+    )
     link = _entity(f"{pid}-lives-at", "UnknownLink", subject=pid, object=address["id"], role="residence")
     return [address, link]
 
@@ -232,8 +253,13 @@ def _organization(person: Entity, cc: str, rng: random.Random) -> list[Entity]:
     suffixes = ORG_SUFFIXES.get(cc, ("Trading",))
     org_name = f"{person['properties']['lastName'][0]} {suffixes[int(rng.random() * len(suffixes))]}"
     org = _entity(f"{pid}-org", "Organization", name=org_name, country=cc.lower())
-    member = _entity(f"{pid}-member-of", "Membership", member=pid, organization=org["id"],
-                     role=("manager", "partner", "employee")[int(rng.random() * 3)])
+    member = _entity(
+        f"{pid}-member-of",
+        "Membership",
+        member=pid,
+        organization=org["id"],
+        role=("manager", "partner", "employee")[int(rng.random() * 3)],
+    )
     return [org, member]
 
 
@@ -244,8 +270,9 @@ def _relative(person: Entity, cc: str, rng: random.Random, kind: str) -> list[En
     if kind == "spouse":
         link = _entity(f"{pid}-family", "Family", person=pid, relative=other["id"], relationship="spouse")
     else:
-        link = _entity(f"{pid}-associate-link", "Associate", person=pid, associate=other["id"],
-                       relationship="business associate")
+        link = _entity(
+            f"{pid}-associate-link", "Associate", person=pid, associate=other["id"], relationship="business associate"
+        )
     return [other, link]
 
 

@@ -17,16 +17,18 @@ def can_view_report(actor: Actor, report: DocumentReport) -> bool:
         return False
     if report.owner_country == actor.country:
         return True
-    return report.active and may_see(owner=report.owner_country, visibility=report.visibility,
-                                     shared_with=report.shared_with, country=actor.country)  # fmt: skip
+    return report.active and may_see(
+        owner=report.owner_country, visibility=report.visibility, shared_with=report.shared_with, country=actor.country
+    )
 
 
 def report_visibility_filter(actor: Actor) -> ColumnElement[bool]:
     """Return the default-deny WHERE clause of document report queries."""
     if not actor.can(Perm.NOTICE_READ):
         return false()
-    shared = and_(DocumentReport.visibility == Visibility.COUNTRIES,
-                  DocumentReport.share_key.contains(f",{actor.country},"))  # fmt: skip
+    shared = and_(
+        DocumentReport.visibility == Visibility.COUNTRIES, DocumentReport.share_key.contains(f",{actor.country},")
+    )
     return or_(
         DocumentReport.owner_country == actor.country,
         and_(DocumentReport.active.is_(True), or_(DocumentReport.visibility == Visibility.ALL, shared)),

@@ -29,18 +29,28 @@ def do_report_document(session: Session, actor: Actor, data: DocumentReportIn) -
     if not actor.can(Perm.DOCUMENT_WRITE):
         raise Forbidden("this role may not report documents")
     if data.issuing_country != actor.country:
-        raise ValidationFailed("not your document", [{"field": "issuing_country",
-                                                      "message": "members report documents they issued"}])  # fmt: skip
+        raise ValidationFailed(
+            "not your document", [{"field": "issuing_country", "message": "members report documents they issued"}]
+        )
     key = number_key(data.number)
     if any(r.owner_country == actor.country for r in find_reports(session, key, data.issuing_country)):
         raise Conflict("document already reported", number=data.number)
     place = make_placement(session, actor, data.visibility, list(data.shared_with), data.review_date)
     report = DocumentReport(
-        number=data.number, number_key=key, issuing_country=data.issuing_country, doc_type=data.doc_type,
-        status=data.status, reported_on=data.reported_on or utcnow().date(), note=data.note,
-        owner_country=actor.country, visibility=place.visibility.value, shared_with=list(place.shared_with),
-        review_date=place.review_date, active=True, share_key="".join(f",{c}" for c in place.shared_with) + ",",
-    )  # fmt: skip
+        number=data.number,
+        number_key=key,
+        issuing_country=data.issuing_country,
+        doc_type=data.doc_type,
+        status=data.status,
+        reported_on=data.reported_on or utcnow().date(),
+        note=data.note,
+        owner_country=actor.country,
+        visibility=place.visibility.value,
+        shared_with=list(place.shared_with),
+        review_date=place.review_date,
+        active=True,
+        share_key="".join(f",{c}" for c in place.shared_with) + ",",
+    )
     session.add(report)
     session.flush()
     record(session, actor, AuditAction.DOCUMENT_REPORTED, target_type="document_report", target_ids=[report.id])

@@ -43,4 +43,3 @@ class DocumentReportOut(BaseModel):
     visibility: str
     review_date: date
     created_at: datetime
-

@@ -15,8 +15,9 @@ from manara.pagination import Page, paginate
 
 def find_reports(session: Session, key: str, issuing_country: str) -> Sequence[DocumentReport]:
     """Return every report (any owner, any state) of the document with this normalised number."""
-    stmt = select(DocumentReport).where(DocumentReport.number_key == key,
-                                        DocumentReport.issuing_country == issuing_country)  # fmt: skip
+    stmt = select(DocumentReport).where(
+        DocumentReport.number_key == key, DocumentReport.issuing_country == issuing_country
+    )
     return session.scalars(stmt).all()
 
 
@@ -30,5 +31,6 @@ def list_reports(session: Session, actor: Actor, *, own: bool, page: int, page_s
     stmt = select(DocumentReport).where(report_visibility_filter(actor))
     if own:
         stmt = stmt.where(DocumentReport.owner_country == actor.country)
-    return paginate(session, stmt.order_by(DocumentReport.created_at.desc(), DocumentReport.id),
-                    page=page, page_size=page_size)  # fmt: skip
+    return paginate(
+        session, stmt.order_by(DocumentReport.created_at.desc(), DocumentReport.id), page=page, page_size=page_size
+    )

@@ -18,9 +18,11 @@ def can_view_entity(actor: Actor, entity: Entity) -> bool:
     if entity.owner_country == actor.country:
         return True
     return entity.status == "active" and may_see(
-        owner=entity.owner_country, visibility=entity.visibility,
-        shared_with=entity.shared_with, country=actor.country,
-    )  # fmt: skip
+        owner=entity.owner_country,
+        visibility=entity.visibility,
+        shared_with=entity.shared_with,
+        country=actor.country,
+    )
 
 
 def entity_visibility_filter(actor: Actor) -> ColumnElement[bool]:

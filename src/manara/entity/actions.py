@@ -67,12 +67,23 @@ def _insert_new(session: Session, actor: Actor, items: list[ValidEntity], place:
     """Bulk-insert entities that do not exist yet; return their primary keys."""
     now = utcnow()
     rows = [
-        {"id": new_id(), "owner_country": actor.country, "entity_id": v.entity_id, "schema": v.schema,
-         "caption": v.caption, "properties": v.properties, "visibility": place.visibility.value,
-         "shared_with": list(place.shared_with), "review_date": place.review_date, "status": "active",
-         "content_hash": v.content_hash, "created_at": now, "updated_at": now}
+        {
+            "id": new_id(),
+            "owner_country": actor.country,
+            "entity_id": v.entity_id,
+            "schema": v.schema,
+            "caption": v.caption,
+            "properties": v.properties,
+            "visibility": place.visibility.value,
+            "shared_with": list(place.shared_with),
+            "review_date": place.review_date,
+            "status": "active",
+            "content_hash": v.content_hash,
+            "created_at": now,
+            "updated_at": now,
+        }
         for v in items
-    ]  # fmt: skip
+    ]
     shares = [{"entity_pk": r["id"], "country": c} for r in rows for c in place.shared_with]
     if is_postgres(session):  # the ORM bulk path batches rows into multi-VALUES statements
         session.execute(insert(Entity), rows)
@@ -119,8 +130,14 @@ def do_upsert_entities(session: Session, actor: Actor, items: list[ValidEntity],
         counts.updated.append(key)
     if pks:
         session.flush()
-        record(session, actor, AuditAction.ENTITY_UPSERTED, target_type="entity", target_ids=pks,
-               extra={"created": len(counts.created), "updated": len(counts.updated)})  # fmt: skip
+        record(
+            session,
+            actor,
+            AuditAction.ENTITY_UPSERTED,
+            target_type="entity",
+            target_ids=pks,
+            extra={"created": len(counts.created), "updated": len(counts.updated)},
+        )
         enqueue(session, "entity.upserted", {"ids": pks, "owner": actor.country}, country=actor.country)
     return counts
 
@@ -141,7 +158,13 @@ def do_revalidate_entity(session: Session, actor: Actor, entity: Entity, review_
     if review_date <= utcnow().date():
         raise ValidationFailed("past review date", [{"field": "review_date", "message": "must be in the future"}])
     entity.review_date, entity.status = review_date, "active"
-    record(session, actor, AuditAction.ENTITY_REVALIDATED, target_type="entity", target_ids=[entity.id],
-           extra={"review_date": review_date.isoformat()})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.ENTITY_REVALIDATED,
+        target_type="entity",
+        target_ids=[entity.id],
+        extra={"review_date": review_date.isoformat()},
+    )
     enqueue(session, "entity.upserted", {"ids": [entity.id], "owner": entity.owner_country}, country=actor.country)
     return entity

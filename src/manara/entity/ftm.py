@@ -18,12 +18,39 @@ from manara.errors import InvalidEntity
 from manara.text import sanitize
 
 # Schemata members may submit: subjects, their documents and assets, and relations between them.
-ALLOWED_SCHEMATA = frozenset({
-    "Person", "Organization", "Company", "LegalEntity", "PublicBody", "Address", "Identification",
-    "Passport", "Vehicle", "Vessel", "Airplane", "CryptoWallet", "BankAccount", "UserAccount",
-    "RealEstate", "Family", "Associate", "Membership", "Employment", "Ownership", "Directorship",
-    "Payment", "UnknownLink", "Representation", "Occupancy", "Sanction", "Note", "Event", "Trip",
-})  # fmt: skip
+ALLOWED_SCHEMATA = frozenset(
+    {
+        "Person",
+        "Organization",
+        "Company",
+        "LegalEntity",
+        "PublicBody",
+        "Address",
+        "Identification",
+        "Passport",
+        "Vehicle",
+        "Vessel",
+        "Airplane",
+        "CryptoWallet",
+        "BankAccount",
+        "UserAccount",
+        "RealEstate",
+        "Family",
+        "Associate",
+        "Membership",
+        "Employment",
+        "Ownership",
+        "Directorship",
+        "Payment",
+        "UnknownLink",
+        "Representation",
+        "Occupancy",
+        "Sanction",
+        "Note",
+        "Event",
+        "Trip",
+    }
+)
 MAX_VALUES_PER_PROPERTY = 200
 MAX_ID_CHARS = 200
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")  # FtM keeps these as given when they are real dates

@@ -40,10 +40,16 @@ def _reason(exc: ManaraError) -> str:
 
 
 def import_lines(
-    factory: SessionFactory, actor: Actor, lines: Iterable[bytes], place: Placement, *,
-    batch_size: int = 1000, max_line: int = 256 * 1024, max_chars: int = 10_000,
+    factory: SessionFactory,
+    actor: Actor,
+    lines: Iterable[bytes],
+    place: Placement,
+    *,
+    batch_size: int = 1000,
+    max_line: int = 256 * 1024,
+    max_chars: int = 10_000,
     progress: Callable[[int], None] | None = None,
-) -> ImportReport:  # fmt: skip
+) -> ImportReport:
     """Import FtM entity lines; bad lines are reported by number and nothing of them is written.
 
     Each batch is one unit of work from ``factory``, so an interrupted import keeps whole batches
@@ -87,9 +93,18 @@ def import_lines(
     if batch:
         flush()
     with factory() as session:
-        record(session, actor, AuditAction.ENTITY_IMPORTED, target_type="entity",
-               extra={"lines": report.lines, "created": report.created, "updated": report.updated,
-                      "errors": len(report.errors)})  # fmt: skip
+        record(
+            session,
+            actor,
+            AuditAction.ENTITY_IMPORTED,
+            target_type="entity",
+            extra={
+                "lines": report.lines,
+                "created": report.created,
+                "updated": report.updated,
+                "errors": len(report.errors),
+            },
+        )
     return report
 
 
@@ -99,5 +114,11 @@ def export_lines(session: Session, actor: Actor, *, owner: str | None = None) ->
     for entity in iter_visible(session, actor, owner=owner):
         count += 1
         yield orjson.dumps({"id": entity.entity_id, "schema": entity.schema, "properties": entity.properties}) + b"\n"
-    record(session, actor, AuditAction.ENTITY_EXPORTED, target_type="entity",
-           query={"owner": owner}, extra={"count": count})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.ENTITY_EXPORTED,
+        target_type="entity",
+        query={"owner": owner},
+        extra={"count": count},
+    )

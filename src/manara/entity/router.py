@@ -35,8 +35,10 @@ NDJSON = "application/x-ndjson"
 @router.post("", response_model=EntityOut, status_code=201)
 def submit_entity(body: EntityIn, session: DbSession, actor: Writer) -> EntityOut:
     """Create or replace one of your country's entities (idempotent by FtM id)."""
-    valid = validate_entity(body.model_dump(by_alias=True, include={"id", "schema_", "properties"}),
-                            max_chars=get_settings().max_string_chars)  # fmt: skip
+    valid = validate_entity(
+        body.model_dump(by_alias=True, include={"id", "schema_", "properties"}),
+        max_chars=get_settings().max_string_chars,
+    )
     place = make_placement(session, actor, body.visibility, body.shared_with, body.review_date)
     do_upsert_entities(session, actor, [valid], place)
     entity = entity_service.get_by_natural_key(session, actor.country, valid.entity_id)
@@ -46,27 +48,38 @@ def submit_entity(body: EntityIn, session: DbSession, actor: Writer) -> EntityOu
 
 @router.get("", response_model=PageOut[EntityOut])
 def list_entities(
-    session: DbSession, actor: Reader, paging: PageParams,
+    session: DbSession,
+    actor: Reader,
+    paging: PageParams,
     q: Annotated[str | None, Query(max_length=200)] = None,
     schema: Annotated[str | None, Query(max_length=40)] = None,
     owner: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
-) -> PageOut[EntityOut]:  # fmt: skip
+) -> PageOut[EntityOut]:
     """List entities you may see; the search is audited with its terms and result ids."""
-    page = entity_service.list_entities(session, actor, q=q, schema=schema, owner=owner,
-                                        page=paging.page, page_size=paging.page_size)  # fmt: skip
-    record(session, actor, AuditAction.ENTITY_SEARCHED, target_type="entity", target_ids=[e.id for e in page.items],
-           query={"q": q, "schema": schema, "owner": owner, "page": paging.page})  # fmt: skip
+    page = entity_service.list_entities(
+        session, actor, q=q, schema=schema, owner=owner, page=paging.page, page_size=paging.page_size
+    )
+    record(
+        session,
+        actor,
+        AuditAction.ENTITY_SEARCHED,
+        target_type="entity",
+        target_ids=[e.id for e in page.items],
+        query={"q": q, "schema": schema, "owner": owner, "page": paging.page},
+    )
     items = [EntityOut.model_validate(e) for e in page.items]
     return PageOut(items=items, total=page.total, page=page.page, page_size=page.page_size)
 
 
 @router.post("/import", response_model=ImportReport)
 async def import_entities(
-    request: Request, factory: DbSessionFactory, actor: Writer,
+    request: Request,
+    factory: DbSessionFactory,
+    actor: Writer,
     visibility: Visibility = Visibility.OWNER,
     shared_with: Annotated[list[str] | None, Query(max_length=300)] = None,
     review_date: date | None = None,
-) -> ImportReport:  # fmt: skip
+) -> ImportReport:
     """Import FtM JSON lines (``application/x-ndjson``); bad lines are reported by number, not written."""
     if request.headers.get("content-type", "").split(";")[0].strip() not in (NDJSON, "application/jsonl"):
         raise UnsupportedMedia(f"send FtM entities as {NDJSON}")
@@ -76,8 +89,14 @@ async def import_entities(
     lines = _lines(request.stream())
 
     def run() -> ImportReport:
-        return import_lines(factory, actor, _sync_lines(lines), place,
-                            max_line=settings.max_line_bytes, max_chars=settings.max_string_chars)  # fmt: skip
+        return import_lines(
+            factory,
+            actor,
+            _sync_lines(lines),
+            place,
+            max_line=settings.max_line_bytes,
+            max_chars=settings.max_string_chars,
+        )
 
     return await run_in_threadpool(run)
 
@@ -96,6 +115,7 @@ async def _lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
 
 def _sync_lines(lines: AsyncIterator[bytes]) -> Iterator[bytes]:
     """Consume an async line stream from a worker thread."""
+
     async def next_line() -> bytes | None:
         try:
             return await lines.__anext__()
@@ -108,9 +128,10 @@ def _sync_lines(lines: AsyncIterator[bytes]) -> Iterator[bytes]:
 
 @router.get("/export", response_class=StreamingResponse)
 def export_entities(
-    factory: DbSessionFactory, actor: Reader,
+    factory: DbSessionFactory,
+    actor: Reader,
     owner: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
-) -> StreamingResponse:  # fmt: skip
+) -> StreamingResponse:
     """Stream every entity you may see as FtM JSON lines; the export is audited."""
 
     def stream() -> Iterator[bytes]:

@@ -34,9 +34,15 @@ def set_shares(entity: Entity, countries: list[str]) -> None:
 
 
 def list_entities(
-    session: Session, actor: Actor, *, q: str | None, schema: str | None, owner: str | None,
-    page: int, page_size: int,
-) -> Page[Entity]:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    q: str | None,
+    schema: str | None,
+    owner: str | None,
+    page: int,
+    page_size: int,
+) -> Page[Entity]:
     """Return a page of entities the actor may see, filtered."""
     stmt = select(Entity).where(entity_visibility_filter(actor))
     if schema:

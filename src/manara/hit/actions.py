@@ -36,11 +36,24 @@ class HitCandidate:
 
 
 def _emit(session: Session, actor: Actor, action: AuditAction, hit: Hit, **extra: Any) -> None:
-    record(session, actor, action, target_type="hit", target_ids=[hit.id, hit.target_id],
-           extra={"status": hit.status, **extra})  # fmt: skip
-    payload = {"id": hit.id, "owner": hit.owner_country, "querying": hit.querying_country, "status": hit.status,
-               "target_type": hit.target_type, "target_id": hit.target_id, "notice_type": hit.notice_type,
-               "deadline_at": hit.deadline_at.isoformat()}  # fmt: skip
+    record(
+        session,
+        actor,
+        action,
+        target_type="hit",
+        target_ids=[hit.id, hit.target_id],
+        extra={"status": hit.status, **extra},
+    )
+    payload = {
+        "id": hit.id,
+        "owner": hit.owner_country,
+        "querying": hit.querying_country,
+        "status": hit.status,
+        "target_type": hit.target_type,
+        "target_id": hit.target_id,
+        "notice_type": hit.notice_type,
+        "deadline_at": hit.deadline_at.isoformat(),
+    }
     enqueue(session, str(action), payload, country=hit.owner_country)
 
 
@@ -65,12 +78,24 @@ def do_raise_hit(
     if pending:
         return pending[0]
     now = utcnow()
-    hit = Hit(querying_country=actor.country, querying_user_id=actor.user_id, owner_country=candidate.owner_country,
-              target_type=candidate.target_type, target_id=candidate.target_id, notice_type=candidate.notice_type,
-              query_fingerprint=fingerprint, query=query, algorithm=candidate.algorithm, score=candidate.score,
-              threshold=candidate.threshold, features=candidate.features, explanation=candidate.explanation,
-              status=HitStatus.OPEN.value, created_at=now,
-              deadline_at=now + deadline_for(candidate.notice_type))  # fmt: skip
+    hit = Hit(
+        querying_country=actor.country,
+        querying_user_id=actor.user_id,
+        owner_country=candidate.owner_country,
+        target_type=candidate.target_type,
+        target_id=candidate.target_id,
+        notice_type=candidate.notice_type,
+        query_fingerprint=fingerprint,
+        query=query,
+        algorithm=candidate.algorithm,
+        score=candidate.score,
+        threshold=candidate.threshold,
+        features=candidate.features,
+        explanation=candidate.explanation,
+        status=HitStatus.OPEN.value,
+        created_at=now,
+        deadline_at=now + deadline_for(candidate.notice_type),
+    )
     session.add(hit)
     session.flush()
     _emit(session, actor, AuditAction.HIT_RAISED, hit, score=round(candidate.score, 4))

@@ -28,14 +28,22 @@ def hit_out(hit: Hit) -> HitOut:
 
 @router.get("", response_model=PageOut[HitOut])
 def list_hits(
-    session: DbSession, actor: CurrentActor, paging: PageParams,
-    side: Literal["owner", "querying", "any"] = "owner", status: HitStatus | None = None,
-) -> PageOut[HitOut]:  # fmt: skip
+    session: DbSession,
+    actor: CurrentActor,
+    paging: PageParams,
+    side: Literal["owner", "querying", "any"] = "owner",
+    status: HitStatus | None = None,
+) -> PageOut[HitOut]:
     """List hits: on your country's records (``side=owner``, your inbox) or raised by your searches."""
-    page = hit_service.list_hits(session, actor, side=side, status=status, page=paging.page,
-                                 page_size=paging.page_size)  # fmt: skip
-    record(session, actor, AuditAction.HIT_VIEWED, target_type="hit", target_ids=[h.id for h in page.items],
-           query={"side": side, "status": status})  # fmt: skip
+    page = hit_service.list_hits(session, actor, side=side, status=status, page=paging.page, page_size=paging.page_size)
+    record(
+        session,
+        actor,
+        AuditAction.HIT_VIEWED,
+        target_type="hit",
+        target_ids=[h.id for h in page.items],
+        query={"side": side, "status": status},
+    )
     return PageOut(items=[hit_out(h) for h in page.items], total=page.total, page=page.page, page_size=page.page_size)
 
 

@@ -17,9 +17,15 @@ Side = Literal["owner", "querying", "any"]
 
 
 def list_hits(
-    session: Session, actor: Actor, *, side: Side = "owner", status: str | None = None, open_only: bool = False,
-    page: int = 1, page_size: int = 50,
-) -> Page[Hit]:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    side: Side = "owner",
+    status: str | None = None,
+    open_only: bool = False,
+    page: int = 1,
+    page_size: int = 50,
+) -> Page[Hit]:
     """Return a page of hits the actor may see, nearest deadline first."""
     stmt = select(Hit).where(hit_visibility_filter(actor))
     if side == "owner":
@@ -35,7 +41,9 @@ def list_hits(
 
 def count_open_for_owner(session: Session, actor: Actor) -> int:
     """Return how many hits on the actor's country's records await an answer."""
-    stmt = select(func.count()).select_from(Hit).where(
-        hit_visibility_filter(actor), Hit.owner_country == actor.country, Hit.status.in_(OPEN_STATES)
+    stmt = (
+        select(func.count())
+        .select_from(Hit)
+        .where(hit_visibility_filter(actor), Hit.owner_country == actor.country, Hit.status.in_(OPEN_STATES))
     )
     return session.scalar(stmt) or 0

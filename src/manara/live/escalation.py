@@ -25,14 +25,24 @@ def escalate_overdue(session: Session, now: datetime, *, batch: int = 500) -> in
     for source in QUEUES.values():
         overdue = source.overdue(session, now, batch)
         for item in overdue:
-            session.add(QueueEscalation(kind=source.kind, item_id=item.item_id, deadline_at=item.deadline_at,
-                                        escalated_at=now))  # fmt: skip
+            session.add(
+                QueueEscalation(kind=source.kind, item_id=item.item_id, deadline_at=item.deadline_at, escalated_at=now)
+            )
             for country in item.recipients or (item.country,):
-                enqueue(session, f"{source.topic}.escalated", {**item.payload, "escalated_at": now.isoformat()},
-                        country=country)  # fmt: skip
+                enqueue(
+                    session,
+                    f"{source.topic}.escalated",
+                    {**item.payload, "escalated_at": now.isoformat()},
+                    country=country,
+                )
         if overdue:
-            record(session, SYSTEM, source.audit_action, target_type=source.kind,
-                   target_ids=[item.target_id or item.item_id for item in overdue])  # fmt: skip
+            record(
+                session,
+                SYSTEM,
+                source.audit_action,
+                target_type=source.kind,
+                target_ids=[item.target_id or item.item_id for item in overdue],
+            )
             session.flush()
         total += len(overdue)
     return total

@@ -56,8 +56,9 @@ class Subscription:
     start: int
 
 
-def read_events(session: Session, after: int, upto: int | None, topics: Iterable[str] | None,
-                limit: int) -> list[FeedEvent]:  # fmt: skip
+def read_events(
+    session: Session, after: int, upto: int | None, topics: Iterable[str] | None, limit: int
+) -> list[FeedEvent]:
     """Return outbox events with ``after < id <= upto`` (of ``topics`` when given), oldest first."""
     stmt = select(*FEED_COLUMNS).where(OutboxEvent.id > after)
     if upto is not None:

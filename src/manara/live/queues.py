@@ -116,28 +116,61 @@ class HitQueue:
 
     def page(self, session: Session, actor: Actor, limit: int) -> QueuePage:
         """Open hits of the actor's country."""
-        where = (hit_visibility_filter(actor), Hit.owner_country == actor.country,
-                 Hit.status.in_(hit_actions.OPEN_STATES))  # fmt: skip
-        stmt = (select(Hit, QueueEscalation.escalated_at, User.username).where(*where)
-                .outerjoin(QueueEscalation, _escalation(self.kind, Hit.id))
-                .outerjoin(User, User.id == Hit.acknowledged_by)
-                .order_by(QueueEscalation.escalated_at.is_(None), Hit.deadline_at, Hit.id).limit(limit))  # fmt: skip
-        items = [QueueItem(self.kind, hit.id, hit.notice_type, hit.querying_country, hit.notice_type,
-                           f"/console/hits#hit-{hit.id}", hit.deadline_at, escalated, hit.acknowledged_at, username)
-                 for hit, escalated, username in session.execute(stmt)]  # fmt: skip
+        where = (
+            hit_visibility_filter(actor),
+            Hit.owner_country == actor.country,
+            Hit.status.in_(hit_actions.OPEN_STATES),
+        )
+        stmt = (
+            select(Hit, QueueEscalation.escalated_at, User.username)
+            .where(*where)
+            .outerjoin(QueueEscalation, _escalation(self.kind, Hit.id))
+            .outerjoin(User, User.id == Hit.acknowledged_by)
+            .order_by(QueueEscalation.escalated_at.is_(None), Hit.deadline_at, Hit.id)
+            .limit(limit)
+        )
+        items = [
+            QueueItem(
+                self.kind,
+                hit.id,
+                hit.notice_type,
+                hit.querying_country,
+                hit.notice_type,
+                f"/console/hits#hit-{hit.id}",
+                hit.deadline_at,
+                escalated,
+                hit.acknowledged_at,
+                username,
+            )
+            for hit, escalated, username in session.execute(stmt)
+        ]
         total = session.scalar(select(func.count()).select_from(Hit).where(*where)) or 0
         return QueuePage(self.kind, items, total)
 
     def overdue(self, session: Session, now: datetime, limit: int) -> list[Overdue]:
         """Unanswered hits past their deadline."""
-        stmt = select(Hit).where(Hit.status.in_(hit_actions.OPEN_STATES), Hit.deadline_at <= now,
-                                 _not_escalated(self.kind, Hit.id))  # fmt: skip
+        stmt = select(Hit).where(
+            Hit.status.in_(hit_actions.OPEN_STATES), Hit.deadline_at <= now, _not_escalated(self.kind, Hit.id)
+        )
         stmt = stmt.order_by(Hit.deadline_at).limit(limit)
-        return [Overdue(h.id, h.deadline_at, h.owner_country,
-                        {"id": h.id, "owner": h.owner_country, "querying": h.querying_country, "status": h.status,
-                         "notice_type": h.notice_type, "target_type": h.target_type, "target_id": h.target_id,
-                         "deadline_at": h.deadline_at.isoformat()})
-                for h in session.scalars(stmt)]  # fmt: skip
+        return [
+            Overdue(
+                h.id,
+                h.deadline_at,
+                h.owner_country,
+                {
+                    "id": h.id,
+                    "owner": h.owner_country,
+                    "querying": h.querying_country,
+                    "status": h.status,
+                    "notice_type": h.notice_type,
+                    "target_type": h.target_type,
+                    "target_id": h.target_id,
+                    "deadline_at": h.deadline_at.isoformat(),
+                },
+            )
+            for h in session.scalars(stmt)
+        ]
 
     def acknowledge(self, session: Session, actor: Actor, item_id: str) -> None:
         """The owner acknowledges the hit (``do_acknowledge_hit``: recorded on the hit, audited)."""
@@ -162,34 +195,74 @@ class NoticeReviewQueue:
         """Notices of other members awaiting review."""
         # reviewers see every notice awaiting review (``can_view_notice``); ``applies`` checked the permission
         where = (review_queue_clause(), Notice.owner_country != actor.country)
-        ack = and_(QueueAcknowledgement.kind == self.kind, QueueAcknowledgement.item_id == Notice.id,
-                   QueueAcknowledgement.country == actor.country)  # fmt: skip
-        stmt = (select(Notice.id, Notice.type, Notice.owner_country, Notice.reference, Notice.submitted_at,
-                       Notice.created_at, QueueEscalation.escalated_at, QueueAcknowledgement.acknowledged_at,
-                       QueueAcknowledgement.username).where(*where)
-                .outerjoin(QueueEscalation, _escalation(self.kind, Notice.id)).outerjoin(QueueAcknowledgement, ack)
-                .order_by(QueueEscalation.escalated_at.is_(None), Notice.submitted_at, Notice.id)
-                .limit(limit))  # fmt: skip
+        ack = and_(
+            QueueAcknowledgement.kind == self.kind,
+            QueueAcknowledgement.item_id == Notice.id,
+            QueueAcknowledgement.country == actor.country,
+        )
+        stmt = (
+            select(
+                Notice.id,
+                Notice.type,
+                Notice.owner_country,
+                Notice.reference,
+                Notice.submitted_at,
+                Notice.created_at,
+                QueueEscalation.escalated_at,
+                QueueAcknowledgement.acknowledged_at,
+                QueueAcknowledgement.username,
+            )
+            .where(*where)
+            .outerjoin(QueueEscalation, _escalation(self.kind, Notice.id))
+            .outerjoin(QueueAcknowledgement, ack)
+            .order_by(QueueEscalation.escalated_at.is_(None), Notice.submitted_at, Notice.id)
+            .limit(limit)
+        )
         period = review_deadline()
-        items = [QueueItem(self.kind, r.id, r.type, r.owner_country, r.reference, f"/console/notices/{r.id}",
-                           (r.submitted_at or r.created_at) + period, r.escalated_at, r.acknowledged_at, r.username)
-                 for r in session.execute(stmt)]  # fmt: skip
+        items = [
+            QueueItem(
+                self.kind,
+                r.id,
+                r.type,
+                r.owner_country,
+                r.reference,
+                f"/console/notices/{r.id}",
+                (r.submitted_at or r.created_at) + period,
+                r.escalated_at,
+                r.acknowledged_at,
+                r.username,
+            )
+            for r in session.execute(stmt)
+        ]
         total = session.scalar(select(func.count()).select_from(Notice).where(*where)) or 0
         return QueuePage(self.kind, items, total)
 
     def overdue(self, session: Session, now: datetime, limit: int) -> list[Overdue]:
         """Notices awaiting review for longer than ``notice_review_hours``."""
         period = review_deadline()
-        stmt = select(Notice).where(review_queue_clause(), Notice.submitted_at <= now - period,
-                                    _not_escalated(self.kind, Notice.id))  # fmt: skip
+        stmt = select(Notice).where(
+            review_queue_clause(), Notice.submitted_at <= now - period, _not_escalated(self.kind, Notice.id)
+        )
         stmt = stmt.order_by(Notice.submitted_at).limit(limit)
         found = []
         for n in session.scalars(stmt):
             deadline = (n.submitted_at or now) + period
-            found.append(Overdue(n.id, deadline, n.owner_country,
-                                 {"id": n.id, "owner": n.owner_country, "type": n.type, "status": n.status,
-                                  "under_review": n.under_review, "reference": n.reference,
-                                  "deadline_at": deadline.isoformat()}))  # fmt: skip
+            found.append(
+                Overdue(
+                    n.id,
+                    deadline,
+                    n.owner_country,
+                    {
+                        "id": n.id,
+                        "owner": n.owner_country,
+                        "type": n.type,
+                        "status": n.status,
+                        "under_review": n.under_review,
+                        "reference": n.reference,
+                        "deadline_at": deadline.isoformat(),
+                    },
+                )
+            )
         return found
 
     def acknowledge(self, session: Session, actor: Actor, item_id: str) -> None:
@@ -197,8 +270,9 @@ class NoticeReviewQueue:
         notice = access_notice_for_review(session, actor, item_id)
         if not (notice.status == "submitted" or notice.under_review):
             raise_not_found(self.kind, item_id)
-        do_acknowledge_item(session, actor, self.kind, notice.id, reference=notice.reference,
-                            href=f"/console/notices/{notice.id}")  # fmt: skip
+        do_acknowledge_item(
+            session, actor, self.kind, notice.id, reference=notice.reference, href=f"/console/notices/{notice.id}"
+        )
 
 
 def raise_not_found(kind: str, item_id: str) -> NoReturn:

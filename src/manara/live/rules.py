@@ -42,8 +42,9 @@ def notice_published_scope(actor: Actor, payload: Payload) -> bool:
     if not isinstance(visibility, str) or not isinstance(shared, list):
         return False  # an event written before the payload carried its distribution: owner only
     owner = payload.get("owner")
-    return isinstance(owner, str) and may_see(owner=owner, visibility=visibility, shared_with=shared,
-                                              country=actor.country)  # fmt: skip
+    return isinstance(owner, str) and may_see(
+        owner=owner, visibility=visibility, shared_with=shared, country=actor.country
+    )
 
 
 def case_reader(actor: Actor, payload: Payload) -> bool:

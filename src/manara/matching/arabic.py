@@ -5,28 +5,166 @@ import re
 # Article and its sun-letter assimilations as separate tokens (al-, el-, ad-, ash-, ...).
 ARTICLES = frozenset({"al", "el", "ul", "il", "ol"})
 # Sun-letter assimilations count as an article only before the letter they copy (ad-Din).
-SUN_ARTICLES = frozenset({"ad", "ed", "ud", "as", "es", "us", "ash", "esh", "ush", "at", "et", "ut",
-                          "az", "ez", "uz", "an", "en", "un", "ar", "er", "ur", "ath", "adh", "ats"})
-# Nasab connectors: "son/daughter of".
-CONNECTORS = frozenset({"bin", "ben", "ibn", "ibnu", "bint", "binti", "ould", "uld", "walad", "wald",
-                        "b", "bn", "bnt", "ibnat", "oglu", "ogly", "kyzy", "uulu", "va", "wa", "de", "da",
-                        "do", "dos", "das", "del", "della", "di", "du", "la", "le", "van", "von", "der",
-                        "den", "ter"})
-# Titles and honorifics: kept, but worth little as evidence.
-TITLES = frozenset({
-    "sheikh", "shaykh", "shaikh", "sheik", "cheikh", "shiekh", "haji", "hajji", "hadji", "hajj", "alhaj",
-    "alhaji", "mullah", "mulla", "molla", "maulana", "mawlana", "moulana", "maulvi", "mawlawi", "moulavi",
-    "mawlavi", "sayyid", "sayid", "seyed", "sayed", "dr", "doctor", "mr", "mrs", "ms", "miss", "prof",
-    "professor", "imam", "qari", "mufti", "emir", "eng", "engineer", "general", "gen", "colonel", "col",
-    "captain", "capt", "lt", "major", "maj", "sir", "lord", "rev", "sr", "jr", "hon", "ustadh", "ustaz",
-})
-# First elements of theophoric compounds: Abd al-Rahman, Abdul Rahman, Abderrahmane.
-ABD_FORMS = frozenset({"abd", "abdel", "abdul", "abdal", "abdol", "abdu", "abdou", "abdoul", "abdil",
-                       "abdelal", "abdur", "abdar", "abder", "abdus", "abdes", "abdas",
-                       "abdun", "abden", "abdet", "abdat", "abdut", "abdaz", "abdez"})
-_ABD_GLUED = re.compile(
-    r"^abd(?:[aeiou]?l|ou?l|[aeiou]?([rstdzn])(?=\1)|[aeiou]?(?=[rstdzn]{2})|[aeiou])?(.+)$"
+SUN_ARTICLES = frozenset(
+    {
+        "ad",
+        "ed",
+        "ud",
+        "as",
+        "es",
+        "us",
+        "ash",
+        "esh",
+        "ush",
+        "at",
+        "et",
+        "ut",
+        "az",
+        "ez",
+        "uz",
+        "an",
+        "en",
+        "un",
+        "ar",
+        "er",
+        "ur",
+        "ath",
+        "adh",
+        "ats",
+    }
 )
+# Nasab connectors: "son/daughter of".
+CONNECTORS = frozenset(
+    {
+        "bin",
+        "ben",
+        "ibn",
+        "ibnu",
+        "bint",
+        "binti",
+        "ould",
+        "uld",
+        "walad",
+        "wald",
+        "b",
+        "bn",
+        "bnt",
+        "ibnat",
+        "oglu",
+        "ogly",
+        "kyzy",
+        "uulu",
+        "va",
+        "wa",
+        "de",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "del",
+        "della",
+        "di",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "der",
+        "den",
+        "ter",
+    }
+)
+# Titles and honorifics: kept, but worth little as evidence.
+TITLES = frozenset(
+    {
+        "sheikh",
+        "shaykh",
+        "shaikh",
+        "sheik",
+        "cheikh",
+        "shiekh",
+        "haji",
+        "hajji",
+        "hadji",
+        "hajj",
+        "alhaj",
+        "alhaji",
+        "mullah",
+        "mulla",
+        "molla",
+        "maulana",
+        "mawlana",
+        "moulana",
+        "maulvi",
+        "mawlawi",
+        "moulavi",
+        "mawlavi",
+        "sayyid",
+        "sayid",
+        "seyed",
+        "sayed",
+        "dr",
+        "doctor",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "prof",
+        "professor",
+        "imam",
+        "qari",
+        "mufti",
+        "emir",
+        "eng",
+        "engineer",
+        "general",
+        "gen",
+        "colonel",
+        "col",
+        "captain",
+        "capt",
+        "lt",
+        "major",
+        "maj",
+        "sir",
+        "lord",
+        "rev",
+        "sr",
+        "jr",
+        "hon",
+        "ustadh",
+        "ustaz",
+    }
+)
+# First elements of theophoric compounds: Abd al-Rahman, Abdul Rahman, Abderrahmane.
+ABD_FORMS = frozenset(
+    {
+        "abd",
+        "abdel",
+        "abdul",
+        "abdal",
+        "abdol",
+        "abdu",
+        "abdou",
+        "abdoul",
+        "abdil",
+        "abdelal",
+        "abdur",
+        "abdar",
+        "abder",
+        "abdus",
+        "abdes",
+        "abdas",
+        "abdun",
+        "abden",
+        "abdet",
+        "abdat",
+        "abdut",
+        "abdaz",
+        "abdez",
+    }
+)
+_ABD_GLUED = re.compile(r"^abd(?:[aeiou]?l|ou?l|[aeiou]?([rstdzn])(?=\1)|[aeiou]?(?=[rstdzn]{2})|[aeiou])?(.+)$")
 _KUNYA = frozenset({"abu", "abou", "abo", "bou", "abi", "umm", "um", "oum", "omm", "ab", "bu"})
 _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[^aeiouy])(.{4,})$")
 
@@ -35,7 +173,7 @@ def strip_article(token: str) -> str:
     """Drop a leading glued article from the second part of a compound (al-Rahman -> rahman)."""
     for prefix in ("al", "el", "ul", "ol", "il", "l"):
         if token.startswith(prefix) and len(token) - len(prefix) >= 2:
-            return token[len(prefix):]
+            return token[len(prefix) :]
     return token
 
 
@@ -88,7 +226,7 @@ def merge_compounds(tokens: list[str]) -> list[str]:
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        rest = tokens[i + 1:]
+        rest = tokens[i + 1 :]
         if tok in ABD_FORMS and rest:
             j = i + 1
             if j + 1 < len(tokens) and (tokens[j] in ARTICLES or _is_sun_article(tokens[j], tokens[j + 1])):

@@ -248,8 +248,9 @@ class Matcher:
         first, second = self._best_weights(a), self._best_weights(b)
         return {slot: first[slot] + second[slot] for slot in first.keys() & second.keys()}
 
-    def search(self, query: PersonRecord, limit: int = 10,
-               allowed: Callable[[str], bool] | None = None) -> list[MatchResult]:
+    def search(
+        self, query: PersonRecord, limit: int = 10, allowed: Callable[[str], bool] | None = None
+    ) -> list[MatchResult]:
         """Return up to limit best-scoring records the caller may see, best first.
 
         ``allowed`` is asked about every candidate that was not added as public; a record it refuses can
@@ -270,8 +271,10 @@ class Matcher:
                 features, explanation = extract(prepared, record, weight)
                 scored.append((probability(features), record.id, features, explanation))
         scored.sort(key=lambda item: (-item[0], item[1]))  # ties by id: the same answer after a reload
-        return [result(rid, value, features, explanation, self.threshold)
-                for value, rid, features, explanation in scored[:limit]]
+        return [
+            result(rid, value, features, explanation, self.threshold)
+            for value, rid, features, explanation in scored[:limit]
+        ]
 
     def near_idf(self, key: str) -> float:
         """Return the rarity weight of a key's fuzzy neighbourhood: records carrying the key or a key one

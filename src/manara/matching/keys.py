@@ -29,9 +29,10 @@ def token_keys(form: NameForm) -> set[str]:
 
 def pair_keys(form: NameForm) -> set[str]:
     """Return order-free keys of every pair of major tokens (rare pairs block common names)."""
-    toks = sorted({token_key(f, s) for f, s, m in zip(form.tokens, form.skels, form.minor, strict=True)
-                   if not m and len(f) > 1})[:MAX_PAIR_TOKENS]
-    return {f"{a}{PAIR_SEP}{b}" for i, a in enumerate(toks) for b in toks[i + 1:]}
+    toks = sorted(
+        {token_key(f, s) for f, s, m in zip(form.tokens, form.skels, form.minor, strict=True) if not m and len(f) > 1}
+    )[:MAX_PAIR_TOKENS]
+    return {f"{a}{PAIR_SEP}{b}" for i, a in enumerate(toks) for b in toks[i + 1 :]}
 
 
 def joined_keys(form: NameForm) -> set[str]:
@@ -83,4 +84,4 @@ def record_keys(record: Prepared) -> set[str]:
 
 def deletions(key: str) -> set[str]:
     """Return the strings one deletion away from a key (SymSpell neighbourhood)."""
-    return {key[:i] + key[i + 1:] for i in range(len(key))}
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}

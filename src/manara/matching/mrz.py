@@ -40,9 +40,11 @@ class PassportMRZ:
         name = f"{self.given_names} {self.surname}".strip()
         nationality = normalize_country(self.nationality) if self.nationality else None
         return PersonRecord(
-            id=record_id, names=(name,) if name else (),
+            id=record_id,
+            names=(name,) if name else (),
             birth_dates=(self.birth_date,) if self.birth_date else (),
-            nationalities=(nationality,) if nationality else (), gender=self.sex,
+            nationalities=(nationality,) if nationality else (),
+            gender=self.sex,
             documents=(self.number,) if self.number else (),
         )
 
@@ -105,8 +107,15 @@ def parse_td3(text: str, current_year: int = 2026) -> PassportMRZ:
     }
     sex = {"M": "male", "F": "female"}.get(two[20])
     return PassportMRZ(
-        document_type=one[0:2].strip("<"), issuer=one[2:5].strip("<"), surname=surname,
-        given_names=given, number=two[0:9].strip("<"), nationality=two[10:13].strip("<"),
-        birth_date=_birth_date(two[13:19], current_year), sex=sex,
-        expiry_date=_birth_date(two[21:27], 2099), personal_number=two[28:42].strip("<"), checks=checks,
+        document_type=one[0:2].strip("<"),
+        issuer=one[2:5].strip("<"),
+        surname=surname,
+        given_names=given,
+        number=two[0:9].strip("<"),
+        nationality=two[10:13].strip("<"),
+        birth_date=_birth_date(two[13:19], current_year),
+        sex=sex,
+        expiry_date=_birth_date(two[21:27], 2099),
+        personal_number=two[28:42].strip("<"),
+        checks=checks,
     )

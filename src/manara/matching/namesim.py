@@ -115,8 +115,10 @@ def _per_form(cache: dict[int, tuple[NameForm, list[float]]], form: NameForm, we
 
 
 def _compute_weights(form: NameForm, weight: Weight) -> list[float]:
-    return [weight(token_key(t, s)) * (MINOR_WEIGHT if m else 1.0)
-            for t, s, m in zip(form.tokens, form.skels, form.minor, strict=True)]
+    return [
+        weight(token_key(t, s)) * (MINOR_WEIGHT if m else 1.0)
+        for t, s, m in zip(form.tokens, form.skels, form.minor, strict=True)
+    ]
 
 
 def _weights(form: NameForm, weight: Weight) -> list[float]:
@@ -150,13 +152,13 @@ def compare_names(q: NameForm, r: NameForm, weight: Weight) -> NameMatch:
     qgot = rgot = near = 0.0
     pairs: list[tuple[str, str, float]] = []
     for sim, qu, ru in _candidates(q, r):
-        if any(qused[qu[0]:qu[1]]) or any(rused[ru[0]:ru[1]]):
+        if any(qused[qu[0] : qu[1]]) or any(rused[ru[0] : ru[1]]):
             continue
-        qused[qu[0]:qu[1]] = [True] * (qu[1] - qu[0])
-        rused[ru[0]:ru[1]] = [True] * (ru[1] - ru[0])
-        qgot += sim * sum(qw[qu[0]:qu[1]])
-        near += sim * sum((qw if sim >= 1.0 else qn)[qu[0]:qu[1]])
-        rgot += sim * sum(rw[ru[0]:ru[1]])
+        qused[qu[0] : qu[1]] = [True] * (qu[1] - qu[0])
+        rused[ru[0] : ru[1]] = [True] * (ru[1] - ru[0])
+        qgot += sim * sum(qw[qu[0] : qu[1]])
+        near += sim * sum((qw if sim >= 1.0 else qn)[qu[0] : qu[1]])
+        rgot += sim * sum(rw[ru[0] : ru[1]])
         pairs.append((qu[2], ru[2], round(sim, 3)))
     qtotal, rtotal = sum(qw), sum(rw)
     qcov = qgot / (qtotal or 1.0)

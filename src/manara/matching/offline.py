@@ -20,8 +20,9 @@ def _entities(path: Path) -> Iterator[dict[str, Any]]:
                     yield entity
 
 
-def run_match(gallery: Path, queries: Path, limit: int, out: TextIO,
-              progress: Callable[[int], None] | None = None) -> int:
+def run_match(
+    gallery: Path, queries: Path, limit: int, out: TextIO, progress: Callable[[int], None] | None = None
+) -> int:
     """Index the gallery, screen each query and write one JSON line per query; return the query count."""
     matcher = Matcher()
     for entity in _entities(gallery):
@@ -30,8 +31,10 @@ def run_match(gallery: Path, queries: Path, limit: int, out: TextIO,
     count = 0
     for entity in _entities(queries):
         results = matcher.search(record_from_ftm(entity), limit=limit)
-        row = {"query": entity.get("id"),
-               "results": [{"id": r.id, "score": r.score, "match": r.match} for r in results]}
+        row = {
+            "query": entity.get("id"),
+            "results": [{"id": r.id, "score": r.score, "match": r.match} for r in results],
+        }
         out.write(json.dumps(row) + "\n")
         count += 1
         if progress is not None:

@@ -26,18 +26,27 @@ MIN_SIZE = 15_000
 # own weight, manara-person/1) are still reported, for policies, but no longer weighted.
 BIAS = -11.973
 FITTED: dict[str, float] = {
-    "name": -3.175, "name_squared": 6.66, "name_cover_min": 5.373, "name_rare_near": 0.605,
-    "name_x_rare_near": 0.918, "name_loose": 3.145, "name_unmatched_query": 0.927,
-    "name_unmatched_record": 0.425, "dob_exact": 8.183, "dob_partial": 4.623, "dob_near": -3.949,
-    "dob_mismatch": -5.752, "nationality_match": 2.621, "nationality_mismatch": -4.419,
+    "name": -3.175,
+    "name_squared": 6.66,
+    "name_cover_min": 5.373,
+    "name_rare_near": 0.605,
+    "name_x_rare_near": 0.918,
+    "name_loose": 3.145,
+    "name_unmatched_query": 0.927,
+    "name_unmatched_record": 0.425,
+    "dob_exact": 8.183,
+    "dob_partial": 4.623,
+    "dob_near": -3.949,
+    "dob_mismatch": -5.752,
+    "nationality_match": 2.621,
+    "nationality_mismatch": -4.419,
 }
 # Set by hand, not fitted: gender, documents and swapped day/month are absent from the development
 # data. A swapped day/month is as unlikely by chance as the exact date but a clerical error is rare
 # (about 1 record in 90 where an exact date agrees), so it is worth the exact date's weight minus
 # log(90) ~ 4.5; a different gender is strong counter-evidence; a shared document number alerts on
 # its own (see DOCUMENT_FLOOR). log_gallery: the prior odds of a record scale as 1/size (weight -1).
-HAND_SET: dict[str, float] = {"dob_swapped": 4.0, "gender_mismatch": -3.0, "document_match": 6.0,
-                              "log_gallery": -1.0}
+HAND_SET: dict[str, float] = {"dob_swapped": 4.0, "gender_mismatch": -3.0, "document_match": 6.0, "log_gallery": -1.0}
 COEFFICIENTS: dict[str, float] = {**FITTED, **HAND_SET}
 
 
@@ -78,7 +87,7 @@ def name_features(name: NameMatch, loose: bool) -> dict[str, float]:
         "name_loose": name.score if loose else 0.0,
         "name_unmatched_query": min(name.query_weight * (1 - name.query_cover), 30.0) / 10.0,
         "name_unmatched_record": min(name.record_weight * (1 - name.record_cover), 30.0) / 10.0,
-        "name_squared": name.score ** 2,
+        "name_squared": name.score**2,
         "name_x_rare": name.score * min(name.matched_weight, 30.0) / 10.0,
         # The matched rarity with each fuzzy agreement weighted by the rarity of the query token's
         # fuzzy neighbourhood (records carrying a token within one edit), not of the token itself.
@@ -135,8 +144,9 @@ def extract(query: Prepared, record: Prepared, weight: Weight = _uniform) -> tup
     return features, explanation
 
 
-def probability(features: dict[str, float], coefficients: dict[str, float] | None = None,
-                bias: float | None = None) -> float:
+def probability(
+    features: dict[str, float], coefficients: dict[str, float] | None = None, bias: float | None = None
+) -> float:
     """Combine feature values into a match probability with the fitted logistic weights (or the given
     ones: scripts/fit_scorer.py evaluates candidate weights through this same function)."""
     weights = COEFFICIENTS if coefficients is None else coefficients
@@ -152,15 +162,17 @@ def probability(features: dict[str, float], coefficients: dict[str, float] | Non
     return chance
 
 
-def result(record_id: str, value: float, features: dict[str, float], explanation: str,
-           threshold: float = DEFAULT_THRESHOLD) -> MatchResult:
+def result(
+    record_id: str, value: float, features: dict[str, float], explanation: str, threshold: float = DEFAULT_THRESHOLD
+) -> MatchResult:
     """Build the public result: score rounded to 4 decimals, alert flag, features."""
     final = round(value, 4)
     return MatchResult(record_id, final, final >= threshold, features, explanation)
 
 
-def score(query: Prepared, record: Prepared, weight: Weight = _uniform,
-          threshold: float = DEFAULT_THRESHOLD) -> MatchResult:
+def score(
+    query: Prepared, record: Prepared, weight: Weight = _uniform, threshold: float = DEFAULT_THRESHOLD
+) -> MatchResult:
     """Score a record against a query; features and the matched name pair explain the score."""
     features, explanation = extract(query, record, weight)
     return result(record.id, probability(features), features, explanation, threshold)

@@ -22,9 +22,14 @@ class SnapshotError(ValueError):
 
 
 def _dump(p: Prepared) -> dict[str, Any]:
-    return {"id": p.id, "names": [[f.text, f.tokens, f.skels, f.loose, f.minor] for f in p.names],
-            "dates": p.birth_dates, "countries": sorted(p.countries), "gender": p.gender,
-            "documents": sorted(p.documents)}
+    return {
+        "id": p.id,
+        "names": [[f.text, f.tokens, f.skels, f.loose, f.minor] for f in p.names],
+        "dates": p.birth_dates,
+        "countries": sorted(p.countries),
+        "gender": p.gender,
+        "documents": sorted(p.documents),
+    }
 
 
 class _Shared:
@@ -47,10 +52,14 @@ class _Shared:
 
 def _load(d: dict[str, Any], share: _Shared) -> Prepared:
     gender = d["gender"]
-    return Prepared(id=str(d["id"]), names=share(tuple(share.form(n) for n in d["names"])),
-                    birth_dates=share.strings(d["dates"]), countries=share(frozenset(share.strings(d["countries"]))),
-                    gender=None if gender is None else sys.intern(str(gender)),
-                    documents=share(frozenset(d["documents"])))  # fmt: skip
+    return Prepared(
+        id=str(d["id"]),
+        names=share(tuple(share.form(n) for n in d["names"])),
+        birth_dates=share.strings(d["dates"]),
+        countries=share(frozenset(share.strings(d["countries"]))),
+        gender=None if gender is None else sys.intern(str(gender)),
+        documents=share(frozenset(d["documents"])),
+    )
 
 
 def write(path: Path, records: Iterable[Prepared]) -> None:
@@ -88,12 +97,19 @@ State = tuple[list[Any], dict[str, bytes], dict[str, list[str]]]
 def _record(p: Prepared | None) -> Any:
     if p is None:
         return None
-    return (p.id, [(f.text, f.tokens, f.skels, f.loose, f.minor) for f in p.names], p.birth_dates,
-            tuple(sorted(p.countries)), p.gender, tuple(sorted(p.documents)))  # fmt: skip
+    return (
+        p.id,
+        [(f.text, f.tokens, f.skels, f.loose, f.minor) for f in p.names],
+        p.birth_dates,
+        tuple(sorted(p.countries)),
+        p.gender,
+        tuple(sorted(p.documents)),
+    )
 
 
-def write_state(path: Path, records: list[Prepared | None], postings: dict[str, bytes],
-                neighbours: dict[str, list[str]]) -> None:  # fmt: skip
+def write_state(
+    path: Path, records: list[Prepared | None], postings: dict[str, bytes], neighbours: dict[str, list[str]]
+) -> None:
     """Write the whole index state (records by slot, postings, fuzzy neighbours) at once, atomically.
 
     ``marshal`` of built-in types only: about ten times faster to load than re-deriving the keys of a
@@ -118,8 +134,14 @@ def read_state(path: Path) -> tuple[list[Prepared | None], dict[str, bytes], dic
         if not (isinstance(raw, list) and isinstance(postings, dict) and isinstance(neighbours, dict)):
             raise TypeError("unexpected state types")
         share = _Shared()
-        records = [None if r is None else _load({"id": r[0], "names": r[1], "dates": r[2], "countries": r[3],
-                                                 "gender": r[4], "documents": r[5]}, share) for r in raw]  # fmt: skip
+        records = [
+            None
+            if r is None
+            else _load(
+                {"id": r[0], "names": r[1], "dates": r[2], "countries": r[3], "gender": r[4], "documents": r[5]}, share
+            )
+            for r in raw
+        ]
     except (json.JSONDecodeError, EOFError, ValueError, TypeError, IndexError) as exc:
         if isinstance(exc, SnapshotError):
             raise

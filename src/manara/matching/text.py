@@ -16,8 +16,9 @@ MAX_TOKENS = 16
 _DROP_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 _GERESH = "'׳`’"
 _SPLIT = re.compile(r"[^a-z0-9]+")
-_LATIN_EXTRA = str.maketrans({"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d",
-                              "ð": "d", "þ": "th", "ı": "i", "ŀ": "l", "ħ": "h"})
+_LATIN_EXTRA = str.maketrans(
+    {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ŀ": "l", "ħ": "h"}
+)
 
 
 class _CharMap(dict[int, str | None]):

@@ -60,9 +60,15 @@ def do_create_agency(
 
 
 def do_create_user(
-    session: Session, username: str, *, country: str, role: Role, acting: Actor,
-    full_name: str = "", agency_id: str | None = None,
-) -> User:  # fmt: skip
+    session: Session,
+    username: str,
+    *,
+    country: str,
+    role: Role,
+    acting: Actor,
+    full_name: str = "",
+    agency_id: str | None = None,
+) -> User:
     """Create a user of a member country in one role."""
     username = sanitize(username)
     if not username or len(username) > 100:
@@ -71,12 +77,23 @@ def do_create_user(
         raise NotFound("member", country)
     if get_user_by_username(session, username) is not None:
         raise Conflict(f"user {username} already exists", username=username)
-    user = User(username=username, full_name=sanitize(full_name)[:200], country=country.upper(),
-                role=Role(role).value, agency_id=agency_id)  # fmt: skip
+    user = User(
+        username=username,
+        full_name=sanitize(full_name)[:200],
+        country=country.upper(),
+        role=Role(role).value,
+        agency_id=agency_id,
+    )
     session.add(user)
     session.flush()
-    record(session, acting, AuditAction.USER_CREATED, target_type="user", target_ids=[user.id],
-           extra={"role": user.role, "country": user.country})  # fmt: skip
+    record(
+        session,
+        acting,
+        AuditAction.USER_CREATED,
+        target_type="user",
+        target_ids=[user.id],
+        extra={"role": user.role, "country": user.country},
+    )
     enqueue(session, "user.created", {"id": user.id, "role": user.role}, country=user.country)
     return user
 
@@ -86,9 +103,10 @@ def do_update_user(
 ) -> User:
     """Change a user's role or (de)activate them; a disabled user can neither sign in nor use a key."""
     if user.id == acting.user_id and (active is False or (role is not None and role != user.role)):
-        raise ValidationFailed("cannot demote or disable yourself",
-                               [{"field": "role" if active is not False else "active",
-                                 "message": "another administrator must do this"}])  # fmt: skip
+        raise ValidationFailed(
+            "cannot demote or disable yourself",
+            [{"field": "role" if active is not False else "active", "message": "another administrator must do this"}],
+        )
     changes: dict[str, dict[str, object]] = {}
     if role is not None and role != user.role:
         changes["role"] = {"old": user.role, "new": Role(role).value}
@@ -98,30 +116,52 @@ def do_update_user(
         user.active = active
     if changes:
         record(session, acting, AuditAction.USER_UPDATED, target_type="user", target_ids=[user.id], extra=changes)
-        enqueue(session, "user.updated", {"id": user.id, "role": user.role, "active": user.active},
-                country=user.country)  # fmt: skip
+        enqueue(
+            session, "user.updated", {"id": user.id, "role": user.role, "active": user.active}, country=user.country
+        )
         keys.CACHE.clear()  # a cached key must not keep the old role or outlive the account here; ≤ 1 s elsewhere
     return user
 
 
 def do_create_api_key(
-    session: Session, user: User, *, acting: Actor, name: str = "", days: int | None = None,
+    session: Session,
+    user: User,
+    *,
+    acting: Actor,
+    name: str = "",
+    days: int | None = None,
     scopes: list[str] | None = None,
-) -> tuple[ApiKey, str]:  # fmt: skip
+) -> tuple[ApiKey, str]:
     """Create an API key for ``user``; return the row and the token, which is never shown again."""
     wanted = sorted(set(scopes)) if scopes else sorted(ALL_SCOPES)
     days = days if days is not None else get_settings().api_key_default_days
     unknown = [s for s in wanted if s not in ALL_SCOPES]
     if unknown or days < 1 or days > 3650:
-        raise ValidationFailed("invalid key request", [{"field": "scopes", "message": f"unknown: {unknown}"}]
-                               if unknown else [{"field": "days", "message": "1 to 3650"}])  # fmt: skip
+        raise ValidationFailed(
+            "invalid key request",
+            [{"field": "scopes", "message": f"unknown: {unknown}"}]
+            if unknown
+            else [{"field": "days", "message": "1 to 3650"}],
+        )
     new = keys.generate()
-    key = ApiKey(prefix=new.prefix, digest=new.digest, user_id=user.id, name=sanitize(name)[:100],
-                 scopes=wanted, expires_at=utcnow() + timedelta(days=days))  # fmt: skip
+    key = ApiKey(
+        prefix=new.prefix,
+        digest=new.digest,
+        user_id=user.id,
+        name=sanitize(name)[:100],
+        scopes=wanted,
+        expires_at=utcnow() + timedelta(days=days),
+    )
     session.add(key)
     session.flush()
-    record(session, acting, AuditAction.API_KEY_CREATED, target_type="api_key", target_ids=[key.id],
-           extra={"user_id": user.id, "scopes": wanted, "expires_at": key.expires_at.isoformat()})  # fmt: skip
+    record(
+        session,
+        acting,
+        AuditAction.API_KEY_CREATED,
+        target_type="api_key",
+        target_ids=[key.id],
+        extra={"user_id": user.id, "scopes": wanted, "expires_at": key.expires_at.isoformat()},
+    )
     enqueue(session, "api_key.created", {"id": key.id, "user_id": user.id}, country=user.country)  # never the token
     return key, new.token
 

@@ -44,8 +44,9 @@ def user_actor(user: User) -> Actor:
 
 def _anonymous(username: str) -> Actor:
     """The actor recorded for a failed sign-in under a name that is not a user."""
-    return Actor(user_id="anonymous", username=username[:100], country="ZZ", role=Role.FRONTLINE_OFFICER,
-                 scopes=frozenset())  # fmt: skip
+    return Actor(
+        user_id="anonymous", username=username[:100], country="ZZ", role=Role.FRONTLINE_OFFICER, scopes=frozenset()
+    )
 
 
 def do_set_password(
@@ -53,8 +54,9 @@ def do_set_password(
 ) -> User:
     """Set a user's console password (argon2) and lift any lockout."""
     if len(password) < min_length or len(password) > 1024:
-        raise ValidationFailed("password too short or too long",
-                               [{"field": "password", "message": f"{min_length} to 1024 characters"}])  # fmt: skip
+        raise ValidationFailed(
+            "password too short or too long", [{"field": "password", "message": f"{min_length} to 1024 characters"}]
+        )
     user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
     record(session, acting, AuditAction.USER_PASSWORD_SET, target_type="user", target_ids=[user.id])
@@ -84,13 +86,24 @@ def count_failure(session: Session, user: User, username: str, *, factor: str = 
     locked = is_locked(user)
     if not locked:
         user.failed_logins += 1
-    record(session, user_actor(user), AuditAction.AUTH_SIGN_IN_FAILED, target_type="user", target_ids=[user.id],
-           extra={"username": username[:100], "locked": locked, "failures": user.failed_logins,
-                  "factor": factor})  # fmt: skip
+    record(
+        session,
+        user_actor(user),
+        AuditAction.AUTH_SIGN_IN_FAILED,
+        target_type="user",
+        target_ids=[user.id],
+        extra={"username": username[:100], "locked": locked, "failures": user.failed_logins, "factor": factor},
+    )
     if not locked and user.failed_logins >= MAX_FAILURES:
         user.locked_until, user.failed_logins = now + LOCKOUT, 0
-        record(session, user_actor(user), AuditAction.AUTH_LOCKED, target_type="user", target_ids=[user.id],
-               extra={"until": user.locked_until.isoformat()})  # fmt: skip
+        record(
+            session,
+            user_actor(user),
+            AuditAction.AUTH_LOCKED,
+            target_type="user",
+            target_ids=[user.id],
+            extra={"until": user.locked_until.isoformat()},
+        )
 
 
 def sign_in_succeeded(session: Session, user: User) -> None:

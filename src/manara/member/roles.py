@@ -41,14 +41,31 @@ class Perm(StrEnum):
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.FRONTLINE_OFFICER: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.MEMBER_READ, Perm.SCREEN}),
     Role.BUREAU_OFFICER: frozenset(
-        {Perm.NOTICE_READ, Perm.NOTICE_WRITE, Perm.ENTITY_READ, Perm.ENTITY_WRITE, Perm.MEMBER_READ, Perm.SCREEN,
-         Perm.HIT_ANSWER, Perm.DOCUMENT_WRITE, Perm.ANALYSIS_JUDGE}
-    ),  # fmt: skip
+        {
+            Perm.NOTICE_READ,
+            Perm.NOTICE_WRITE,
+            Perm.ENTITY_READ,
+            Perm.ENTITY_WRITE,
+            Perm.MEMBER_READ,
+            Perm.SCREEN,
+            Perm.HIT_ANSWER,
+            Perm.DOCUMENT_WRITE,
+            Perm.ANALYSIS_JUDGE,
+        }
+    ),
     Role.REVIEWER: frozenset({Perm.NOTICE_READ, Perm.NOTICE_REVIEW, Perm.ENTITY_READ, Perm.MEMBER_READ}),
-    Role.ANALYST: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.ENTITY_WRITE, Perm.MEMBER_READ, Perm.SCREEN,
-                           Perm.ANALYSIS_JUDGE, Perm.XREF_RUN}),  # fmt: skip
-    Role.DUTY_OFFICER: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.MEMBER_READ, Perm.SCREEN,
-                                  Perm.HIT_ANSWER}),  # fmt: skip
+    Role.ANALYST: frozenset(
+        {
+            Perm.NOTICE_READ,
+            Perm.ENTITY_READ,
+            Perm.ENTITY_WRITE,
+            Perm.MEMBER_READ,
+            Perm.SCREEN,
+            Perm.ANALYSIS_JUDGE,
+            Perm.XREF_RUN,
+        }
+    ),
+    Role.DUTY_OFFICER: frozenset({Perm.NOTICE_READ, Perm.ENTITY_READ, Perm.MEMBER_READ, Perm.SCREEN, Perm.HIT_ANSWER}),
     Role.ADMINISTRATOR: frozenset({Perm.MEMBER_READ, Perm.MEMBER_ADMIN, Perm.AUDIT_READ, Perm.XREF_RUN}),
 }
 

@@ -20,8 +20,13 @@ Admin = Annotated[Actor, Depends(require(Perm.MEMBER_ADMIN))]
 @router.get("/me", response_model=MeOut)
 def me(actor: CurrentActor) -> MeOut:
     """Return who you are and what you may do."""
-    return MeOut(user_id=actor.user_id, username=actor.username, country=actor.country, role=actor.role.value,
-                 permissions=sorted(p.value for p in actor.perms))  # fmt: skip
+    return MeOut(
+        user_id=actor.user_id,
+        username=actor.username,
+        country=actor.country,
+        role=actor.role.value,
+        permissions=sorted(p.value for p in actor.perms),
+    )
 
 
 @router.get("/members", response_model=PageOut[MemberOut])
@@ -41,8 +46,9 @@ def list_users(session: DbSession, actor: Admin) -> PageOut[UserOut]:
 @router.post("/users", response_model=UserOut, status_code=201)
 def create_user(body: UserIn, session: DbSession, actor: Admin) -> UserOut:
     """Create a user of your country."""
-    user = actions.do_create_user(session, body.username, country=actor.country, role=body.role, acting=actor,
-                                  full_name=body.full_name)  # fmt: skip
+    user = actions.do_create_user(
+        session, body.username, country=actor.country, role=body.role, acting=actor, full_name=body.full_name
+    )
     return UserOut.model_validate(user)
 
 
@@ -50,8 +56,9 @@ def create_user(body: UserIn, session: DbSession, actor: Admin) -> UserOut:
 def update_user(user_id: str, body: UserPatch, session: DbSession, actor: Admin) -> UserOut:
     """Change a user's role or disable (``active: false``) or re-enable them; disabling ends their sessions."""
     user = access_user_for_admin(session, actor, user_id)
-    return UserOut.model_validate(actions.do_update_user(session, user, acting=actor, role=body.role,
-                                                         active=body.active))  # fmt: skip
+    return UserOut.model_validate(
+        actions.do_update_user(session, user, acting=actor, role=body.role, active=body.active)
+    )
 
 
 @router.get("/users/{user_id}/api-keys", response_model=list[ApiKeyOut])
@@ -65,8 +72,9 @@ def list_keys(user_id: str, session: DbSession, actor: Admin) -> list[ApiKeyOut]
 def create_key(user_id: str, body: ApiKeyIn, session: DbSession, actor: Admin) -> NewApiKeyOut:
     """Create an API key for a user of your country; the token is shown only in this response."""
     user = access_user_for_admin(session, actor, user_id)
-    key, token = actions.do_create_api_key(session, user, acting=actor, name=body.name, days=body.days,
-                                           scopes=body.scopes)  # fmt: skip
+    key, token = actions.do_create_api_key(
+        session, user, acting=actor, name=body.name, days=body.days, scopes=body.scopes
+    )
     return NewApiKeyOut(**ApiKeyOut.model_validate(key).model_dump(), token=token)
 
 

@@ -56,8 +56,9 @@ def _key(secret_b32: str) -> bytes:
 
 def provisioning_uri(secret_b32: str, username: str) -> str:
     """Return the ``otpauth://`` URI an authenticator app imports (Key URI Format)."""
-    params = urlencode({"secret": secret_b32, "issuer": ISSUER, "algorithm": "SHA1", "digits": DIGITS,
-                        "period": STEP_SECONDS})  # fmt: skip
+    params = urlencode(
+        {"secret": secret_b32, "issuer": ISSUER, "algorithm": "SHA1", "digits": DIGITS, "period": STEP_SECONDS}
+    )
     return f"otpauth://totp/{quote(ISSUER)}:{quote(username)}?{params}"
 
 
@@ -134,4 +135,3 @@ def do_verify_second_factor(session: Session, user: User, code: str) -> bool:
     user.totp_last_step = step
     sign_in_succeeded(session, user)
     return True
-

@@ -13,9 +13,7 @@ from manara.visibility import Visibility, may_see
 
 def in_review_queue(notice: Notice) -> bool:
     """Tell whether a notice awaits a reviewer (submitted, or a diffusion published under review)."""
-    return notice.status == NoticeStatus.SUBMITTED or (
-        notice.status == NoticeStatus.PUBLISHED and notice.under_review
-    )
+    return notice.status == NoticeStatus.SUBMITTED or (notice.status == NoticeStatus.PUBLISHED and notice.under_review)
 
 
 def can_view_notice(actor: Actor, notice: Notice) -> bool:
@@ -27,9 +25,11 @@ def can_view_notice(actor: Actor, notice: Notice) -> bool:
     if actor.can(Perm.NOTICE_REVIEW) and in_review_queue(notice):
         return True
     return notice.status == NoticeStatus.PUBLISHED and may_see(
-        owner=notice.owner_country, visibility=notice.visibility,
-        shared_with=notice.shared_with, country=actor.country,
-    )  # fmt: skip
+        owner=notice.owner_country,
+        visibility=notice.visibility,
+        shared_with=notice.shared_with,
+        country=actor.country,
+    )
 
 
 def review_queue_clause() -> ColumnElement[bool]:

@@ -28,11 +28,19 @@ CANCELLABLE = {NoticeStatus.DRAFT, NoticeStatus.SUBMITTED, NoticeStatus.REFUSED,
 
 def _emit(session: Session, actor: Actor, action: AuditAction, notice: Notice, **extra: Any) -> None:
     """Audit the action and enqueue ``notice.<verb>`` for the live console and indexes."""
-    record(session, actor, action, target_type="notice", target_ids=[notice.id],
-           extra={"status": notice.status, **extra})  # fmt: skip
-    payload = {"id": notice.id, "owner": notice.owner_country, "type": notice.type, "status": notice.status,
-               "under_review": notice.under_review, "reference": notice.reference,
-               "visibility": notice.visibility, "shared_with": list(notice.shared_with)}  # fmt: skip
+    record(
+        session, actor, action, target_type="notice", target_ids=[notice.id], extra={"status": notice.status, **extra}
+    )
+    payload = {
+        "id": notice.id,
+        "owner": notice.owner_country,
+        "type": notice.type,
+        "status": notice.status,
+        "under_review": notice.under_review,
+        "reference": notice.reference,
+        "visibility": notice.visibility,
+        "shared_with": list(notice.shared_with),
+    }
     enqueue(session, str(action), payload, country=notice.owner_country)
 
 
@@ -54,12 +62,22 @@ def do_create_notice(session: Session, actor: Actor, data: NoticeIn) -> Notice:
         access_entity_for_write(session, actor, data.subject_id)
     place = make_placement(session, actor, data.visibility, list(data.shared_with), data.review_date)
     notice = Notice(
-        reference=new_reference(actor.country, data.type.value, utcnow().year), type=data.type.value,
-        status=NoticeStatus.DRAFT.value, owner_country=actor.country, subject_id=data.subject_id,
-        title=data.title, summary=data.summary, details=data.details.model_dump(mode="json", exclude_none=True),
-        visibility=place.visibility.value, shared_with=[], review_date=place.review_date,
-        checks={}, created_by=actor.user_id, shares=[], reviews=[],
-    )  # fmt: skip
+        reference=new_reference(actor.country, data.type.value, utcnow().year),
+        type=data.type.value,
+        status=NoticeStatus.DRAFT.value,
+        owner_country=actor.country,
+        subject_id=data.subject_id,
+        title=data.title,
+        summary=data.summary,
+        details=data.details.model_dump(mode="json", exclude_none=True),
+        visibility=place.visibility.value,
+        shared_with=[],
+        review_date=place.review_date,
+        checks={},
+        created_by=actor.user_id,
+        shares=[],
+        reviews=[],
+    )
     _place(notice, place)
     session.add(notice)
     session.flush()
@@ -103,7 +121,9 @@ def do_update_notice(session: Session, actor: Actor, notice: Notice, patch: Noti
         notice.details = patch.details.model_dump(mode="json", exclude_none=True)
     if fields & {"visibility", "shared_with", "review_date"}:
         place = make_placement(
-            session, actor, Visibility(patch.visibility or notice.visibility),
+            session,
+            actor,
+            Visibility(patch.visibility or notice.visibility),
             list(patch.shared_with if patch.shared_with is not None else notice.shared_with),
             patch.review_date if "review_date" in fields else notice.review_date,
         )
@@ -140,8 +160,15 @@ def do_review_notice(session: Session, actor: Actor, notice: Notice, decision: s
     if decision == "refuse" and not reasons:
         raise ValidationFailed("reasons required", [{"field": "reasons", "message": "give the reasons for refusal"}])
     now = utcnow()
-    notice.reviews.append(NoticeReview(reviewer_id=actor.user_id, reviewer_country=actor.country,
-                                       decision=decision, reasons=reasons, created_at=now))  # fmt: skip
+    notice.reviews.append(
+        NoticeReview(
+            reviewer_id=actor.user_id,
+            reviewer_country=actor.country,
+            decision=decision,
+            reasons=reasons,
+            created_at=now,
+        )
+    )
     notice.under_review, notice.version = False, notice.version + 1
     if decision == "refuse":
         notice.status = NoticeStatus.REFUSED.value

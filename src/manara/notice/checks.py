@@ -12,8 +12,15 @@ from manara.notice.models import Notice, NoticeType
 MIN_RED_PENALTY_YEARS = 2
 
 REQUIRED: dict[NoticeType, tuple[str, ...]] = {
-    NoticeType.RED: ("subject", "offence", "facts", "legal_provision", "warrant_reference",
-                     "issuing_authority", "extradition_countries"),
+    NoticeType.RED: (
+        "subject",
+        "offence",
+        "facts",
+        "legal_provision",
+        "warrant_reference",
+        "issuing_authority",
+        "extradition_countries",
+    ),
     NoticeType.YELLOW: ("subject", "disappearance_date", "disappearance_place"),
     NoticeType.BLUE: ("subject", "facts", "requested_action"),
     NoticeType.BLACK: ("found_date", "found_place"),
@@ -22,19 +29,62 @@ REQUIRED: dict[NoticeType, tuple[str, ...]] = {
     NoticeType.PURPLE: ("modus_operandi",),
     NoticeType.UN_SPECIAL: ("subject", "un_committee", "un_reference"),
     NoticeType.DIFFUSION: ("subject", "purpose"),
-}  # fmt: skip
+}
 
 # Article 3 wording, in the four working languages; a flag for the reviewer, never a silent block.
 NEUTRALITY_TERMS: dict[str, tuple[str, ...]] = {
-    "political": ("political", "politique", "politico", "opposition", "oposicion", "opposant", "dissident",
-                  "protest", "manifestation", "election", "regime", "coup d", "insult to the king",
-                  "lese-majeste", "سياسي", "معارض", "احتجاج", "مظاهرة", "انتخاب"),
-    "military": ("military", "militaire", "militar", "desertion", "desercion", "deserter", "deserteur",
-                 "conscription", "عسكري", "فرار من الخدمة", "تجنيد"),
-    "religious": ("religious", "religieux", "religioso", "blasphem", "blasfem", "apostas", "apostat",
-                  "heresy", "heresie", "proselyt", "ديني", "ردة", "تجديف", "ازدراء الأديان"),
+    "political": (
+        "political",
+        "politique",
+        "politico",
+        "opposition",
+        "oposicion",
+        "opposant",
+        "dissident",
+        "protest",
+        "manifestation",
+        "election",
+        "regime",
+        "coup d",
+        "insult to the king",
+        "lese-majeste",
+        "سياسي",
+        "معارض",
+        "احتجاج",
+        "مظاهرة",
+        "انتخاب",
+    ),
+    "military": (
+        "military",
+        "militaire",
+        "militar",
+        "desertion",
+        "desercion",
+        "deserter",
+        "deserteur",
+        "conscription",
+        "عسكري",
+        "فرار من الخدمة",
+        "تجنيد",
+    ),
+    "religious": (
+        "religious",
+        "religieux",
+        "religioso",
+        "blasphem",
+        "blasfem",
+        "apostas",
+        "apostat",
+        "heresy",
+        "heresie",
+        "proselyt",
+        "ديني",
+        "ردة",
+        "تجديف",
+        "ازدراء الأديان",
+    ),
     "racial": ("racial", "ethnic", "ethnique", "etnic", "race ", "tribal", "عرقي", "عنصري", "إثني"),
-}  # fmt: skip
+}
 TEXT_FIELDS = ("title", "summary", "offence", "facts", "criminal_activity", "threat", "modus_operandi")
 
 
@@ -73,9 +123,13 @@ def required_failures(notice: Notice) -> list[dict[str, Any]]:
         years = notice.details.get("max_penalty_years")
         life = bool(notice.details.get("max_penalty_life"))
         if not life and (years is None or float(years) < MIN_RED_PENALTY_YEARS):
-            failures.append({"rule": "penalty_threshold", "field": "max_penalty_years",
-                             "message": f"a red notice needs an offence punishable by at least "
-                                        f"{MIN_RED_PENALTY_YEARS} years"})  # fmt: skip
+            failures.append(
+                {
+                    "rule": "penalty_threshold",
+                    "field": "max_penalty_years",
+                    "message": f"a red notice needs an offence punishable by at least {MIN_RED_PENALTY_YEARS} years",
+                }
+            )
     return failures
 
 

@@ -44,24 +44,51 @@ def create_notice(
 
 @router.get("", response_model=PageOut[NoticeOut])
 def list_notices(
-    session: DbSession, actor: CurrentActor, paging: PageParams,
-    type: NoticeType | None = None, status: NoticeStatus | None = None,
+    session: DbSession,
+    actor: CurrentActor,
+    paging: PageParams,
+    type: NoticeType | None = None,
+    status: NoticeStatus | None = None,
     owner: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-    review_queue: bool = False, review_from: date | None = None, review_to: date | None = None,
-) -> PageOut[NoticeOut]:  # fmt: skip
+    review_queue: bool = False,
+    review_from: date | None = None,
+    review_to: date | None = None,
+) -> PageOut[NoticeOut]:
     """List notices you may see (``review_queue=true``: those awaiting your review).
 
     ``q`` searches titles, references and subjects' names in any script; ``review_from``/``review_to``
     bound the review date.
     """
-    page = service.list_notices(session, actor, type_=type, status=status, owner=owner, q=q,
-                                review_queue=review_queue, review_from=review_from, review_to=review_to,
-                                page=paging.page, page_size=paging.page_size)  # fmt: skip
-    record(session, actor, AuditAction.NOTICE_SEARCHED, target_type="notice", target_ids=[n.id for n in page.items],
-           query={"type": type, "status": status, "owner": owner, "q": q, "review_queue": review_queue,
-                  "review_from": review_from and review_from.isoformat(),
-                  "review_to": review_to and review_to.isoformat()})  # fmt: skip
+    page = service.list_notices(
+        session,
+        actor,
+        type_=type,
+        status=status,
+        owner=owner,
+        q=q,
+        review_queue=review_queue,
+        review_from=review_from,
+        review_to=review_to,
+        page=paging.page,
+        page_size=paging.page_size,
+    )
+    record(
+        session,
+        actor,
+        AuditAction.NOTICE_SEARCHED,
+        target_type="notice",
+        target_ids=[n.id for n in page.items],
+        query={
+            "type": type,
+            "status": status,
+            "owner": owner,
+            "q": q,
+            "review_queue": review_queue,
+            "review_from": review_from and review_from.isoformat(),
+            "review_to": review_to and review_to.isoformat(),
+        },
+    )
     items = [notice_out(n, with_subject=False) for n in page.items]
     return PageOut(items=items, total=page.total, page=page.page, page_size=page.page_size)
 
@@ -70,8 +97,13 @@ def list_notices(
 def get_notice(notice_id: str, session: DbSession, actor: CurrentActor) -> NoticeOut:
     """Return a notice you may see, with its subject; the read is audited."""
     notice = access_notice_by_id(session, actor, notice_id)
-    record(session, actor, AuditAction.NOTICE_VIEWED, target_type="notice",
-           target_ids=[notice.id, *([notice.subject_id] if notice.subject_id else [])])  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.NOTICE_VIEWED,
+        target_type="notice",
+        target_ids=[notice.id, *([notice.subject_id] if notice.subject_id else [])],
+    )
     return notice_out(notice)
 
 

@@ -17,8 +17,17 @@ from manara.notice.models import Notice, NoticeShare, NoticeStatus
 from manara.pagination import Page, paginate
 from manara.visibility import Visibility, replace_shares
 
-TYPE_CODES = {"red": "R", "yellow": "Y", "blue": "B", "black": "K", "green": "G", "orange": "O",
-              "purple": "P", "un_special": "U", "diffusion": "D"}  # fmt: skip
+TYPE_CODES = {
+    "red": "R",
+    "yellow": "Y",
+    "blue": "B",
+    "black": "K",
+    "green": "G",
+    "orange": "O",
+    "purple": "P",
+    "un_special": "U",
+    "diffusion": "D",
+}
 
 
 def new_reference(owner: str, ntype: str, year: int) -> str:
@@ -40,15 +49,21 @@ def count_notices(session: Session, actor: Actor) -> int:
     parts = [
         select(func.count()).select_from(Notice).where(Notice.owner_country == actor.country),
         select(func.count()).select_from(Notice).where(*others, Notice.visibility == Visibility.ALL),
-        select(func.count()).select_from(NoticeShare).join(Notice, Notice.id == NoticeShare.notice_id)
+        select(func.count())
+        .select_from(NoticeShare)
+        .join(Notice, Notice.id == NoticeShare.notice_id)
         .where(NoticeShare.country == actor.country, *others, Notice.visibility != Visibility.ALL),
-    ]  # fmt: skip
+    ]
     if actor.can(Perm.NOTICE_REVIEW):  # awaiting review and not otherwise visible
         shared = select(NoticeShare.notice_id).where(NoticeShare.country == actor.country)
-        published = and_(Notice.status == NoticeStatus.PUBLISHED,
-                         or_(Notice.visibility == Visibility.ALL, Notice.id.in_(shared)))  # fmt: skip
-        parts.append(select(func.count()).select_from(Notice).where(
-            Notice.owner_country != actor.country, review_queue_clause(), ~published))  # fmt: skip
+        published = and_(
+            Notice.status == NoticeStatus.PUBLISHED, or_(Notice.visibility == Visibility.ALL, Notice.id.in_(shared))
+        )
+        parts.append(
+            select(func.count())
+            .select_from(Notice)
+            .where(Notice.owner_country != actor.country, review_queue_clause(), ~published)
+        )
     return sum(session.scalar(part) or 0 for part in parts)
 
 
@@ -61,25 +76,41 @@ def count_review_queue(session: Session, actor: Actor) -> int:
 
 
 def list_notices(
-    session: Session, actor: Actor, *, type_: str | None = None, status: str | None = None,
-    owner: str | None = None, q: str | None = None, review_queue: bool = False,
-    review_from: date | None = None, review_to: date | None = None, page: int = 1, page_size: int = 50,
-) -> Page[Notice]:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    type_: str | None = None,
+    status: str | None = None,
+    owner: str | None = None,
+    q: str | None = None,
+    review_queue: bool = False,
+    review_from: date | None = None,
+    review_to: date | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> Page[Notice]:
     """Return a page of notices the actor may see, newest first.
 
     ``q`` looks in the title, the reference and the subject's name, in any script (case-folded where
     the script has case); ``review_from``/``review_to`` bound the review date (inclusive).
     """
-    filters = notice_filters(type_=type_, status=status, owner=owner, q=q, review_from=review_from,
-                             review_to=review_to)  # fmt: skip
+    filters = notice_filters(type_=type_, status=status, owner=owner, q=q, review_from=review_from, review_to=review_to)
     stmt = select(Notice).where(notice_visibility_filter(actor), *filters)
     if review_queue:
         stmt = stmt.where(review_queue_clause(), Notice.owner_country != actor.country)
     return paginate(session, stmt.order_by(Notice.updated_at.desc(), Notice.id), page=page, page_size=page_size)
 
 
-LIST_COLUMNS = (Notice.id, Notice.reference, Notice.type, Notice.title, Notice.owner_country, Notice.status,
-                Notice.under_review, Notice.updated_at)  # fmt: skip
+LIST_COLUMNS = (
+    Notice.id,
+    Notice.reference,
+    Notice.type,
+    Notice.title,
+    Notice.owner_country,
+    Notice.status,
+    Notice.under_review,
+    Notice.updated_at,
+)
 Cursor = tuple[datetime, str]  # (updated_at, id) of a row: where the next page starts
 
 
@@ -95,9 +126,14 @@ class NoticeSlice:
 
 
 def notice_filters(
-    *, type_: str | None = None, status: str | None = None, owner: str | None = None,
-    q: str | None = None, review_from: date | None = None, review_to: date | None = None,
-) -> list[ColumnElement[bool]]:  # fmt: skip
+    *,
+    type_: str | None = None,
+    status: str | None = None,
+    owner: str | None = None,
+    q: str | None = None,
+    review_from: date | None = None,
+    review_to: date | None = None,
+) -> list[ColumnElement[bool]]:
     """Return the WHERE clauses of the list's filters (the visibility rule is added by the list)."""
     clauses: list[ColumnElement[bool]] = []
     clauses += [Notice.type == type_] if type_ else []
@@ -106,9 +142,13 @@ def notice_filters(
     if q:
         needle = q.lower()
         subjects = select(Entity.id).where(func.lower(Entity.caption).contains(needle, autoescape=True))
-        clauses.append(or_(func.lower(Notice.title).contains(needle, autoescape=True),
-                           func.lower(Notice.reference).contains(needle, autoescape=True),
-                           Notice.subject_id.in_(subjects)))  # fmt: skip
+        clauses.append(
+            or_(
+                func.lower(Notice.title).contains(needle, autoescape=True),
+                func.lower(Notice.reference).contains(needle, autoescape=True),
+                Notice.subject_id.in_(subjects),
+            )
+        )
     clauses += [Notice.review_date >= review_from] if review_from else []
     clauses += [Notice.review_date <= review_to] if review_to else []
     return clauses
@@ -119,9 +159,15 @@ def _key_of(cursor: Cursor) -> Any:
 
 
 def slice_notices(
-    session: Session, actor: Actor, clauses: list[ColumnElement[bool]], *, after: Cursor | None = None,
-    before: Cursor | None = None, page_size: int = 25, count_cap: int = 10_000,
-) -> NoticeSlice:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    clauses: list[ColumnElement[bool]],
+    *,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    page_size: int = 25,
+    count_cap: int = 10_000,
+) -> NoticeSlice:
     """Return the page of the list newest first, after (or before) a cursor: keyset pagination.
 
     Only the list's columns are read, along ``ix_notice_updated (updated_at, id)``, which stops after
@@ -148,6 +194,10 @@ def slice_notices(
     older = last if (before is None and more) or before is not None else None
     limited = select(Notice.id).where(visible, *clauses).limit(count_cap + 1).subquery()
     total = session.scalar(select(func.count()).select_from(limited)) or 0
-    return NoticeSlice(rows=rows, newer=newer if rows else None, older=older if rows else None,
-                       total=min(total, count_cap), capped=total > count_cap)  # fmt: skip
-
+    return NoticeSlice(
+        rows=rows,
+        newer=newer if rows else None,
+        older=older if rows else None,
+        total=min(total, count_cap),
+        capped=total > count_cap,
+    )

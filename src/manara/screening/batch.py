@@ -59,10 +59,11 @@ def _csv_row(row: dict[str, str | None]) -> dict[str, Any]:
     doc = clean.get("document_number")
     return {
         "names": [n.strip() for n in clean.get("names", "").split("|") if n.strip()],
-        "birth_date": clean.get("birth_date") or None, "nationality": clean.get("nationality") or None,
+        "birth_date": clean.get("birth_date") or None,
+        "nationality": clean.get("nationality") or None,
         "gender": (clean.get("gender") or "").lower() or None,
         "documents": [{"number": doc, "country": clean.get("document_country") or None}] if doc else [],
-    }  # fmt: skip
+    }
 
 
 def csv_rows(lines: Iterable[str]) -> Iterator[Row]:
@@ -86,9 +87,13 @@ def jsonl_rows(lines: Iterable[bytes]) -> Iterator[Row]:
         except (orjson.JSONDecodeError, AttributeError, TypeError) as exc:
             yield number, str(number), f"malformed line: {exc}"
             continue
-        data = {"names": list(person.names), "birth_date": next(iter(person.birth_dates), None),
-                "nationality": next(iter(person.nationalities), None), "gender": person.gender,
-                "documents": [{"number": d} for d in person.documents]}  # fmt: skip
+        data = {
+            "names": list(person.names),
+            "birth_date": next(iter(person.birth_dates), None),
+            "nationality": next(iter(person.nationalities), None),
+            "gender": person.gender,
+            "documents": [{"number": d} for d in person.documents],
+        }
         yield number, person.id or str(number), _query(data)
 
 
@@ -110,14 +115,20 @@ class WorkerDied(RuntimeError):
 def _search_chunk(index: ScreeningIndex, task: tuple[Actor, list[Row]]) -> list[Found | None]:
     """The engine half of a chunk (no database): candidates of each valid row; runs in a worker."""
     actor, chunk = task
-    return [None if isinstance(query, str) else [(r, t) for r, t in search_person(actor, index, query) if r.score > 0]
-            for _, _, query in chunk]  # fmt: skip
+    return [
+        None if isinstance(query, str) else [(r, t) for r, t in search_person(actor, index, query) if r.score > 0]
+        for _, _, query in chunk
+    ]
 
 
 def _write_chunk(
-    session: Session, actor: Actor, chunk: list[Row], found: list[Found | None], lines: list[bytes],
+    session: Session,
+    actor: Actor,
+    chunk: list[Row],
+    found: list[Found | None],
+    lines: list[bytes],
     counts: BatchCounts,
-) -> None:  # fmt: skip
+) -> None:
     """The database half of a chunk, in the parent: raise hits, check documents, one audit event."""
     audited: list[dict[str, Any]] = []
     for (number, ident, query), candidates in zip(chunk, found, strict=True):
@@ -130,13 +141,30 @@ def _write_chunk(
         matches = [r for r in result.results if r.match]
         counts.matched += bool(matches)
         counts.hits += sum(1 for r in matches if r.hit_id)
-        line = {"row": number, "id": ident, "match": bool(matches), "results": [r.model_dump() for r in result.results],
-                "documents": [d.model_dump() for d in result.documents]}  # fmt: skip
+        line = {
+            "row": number,
+            "id": ident,
+            "match": bool(matches),
+            "results": [r.model_dump() for r in result.results],
+            "documents": [d.model_dump() for d in result.documents],
+        }
         lines.append(orjson.dumps(line) + b"\n")
-        audited.append({"row": number, "names": query.names, "birth_date": query.birth_date,
-                        "results": [r.notice_id for r in result.results]})  # fmt: skip
-    record(session, actor, AuditAction.SCREENING_BATCH, target_type="notice",
-           target_ids=sorted({n for a in audited for n in a["results"]}), query={"rows": audited})  # fmt: skip
+        audited.append(
+            {
+                "row": number,
+                "names": query.names,
+                "birth_date": query.birth_date,
+                "results": [r.notice_id for r in result.results],
+            }
+        )
+    record(
+        session,
+        actor,
+        AuditAction.SCREENING_BATCH,
+        target_type="notice",
+        target_ids=sorted({n for a in audited for n in a["results"]}),
+        query={"rows": audited},
+    )
 
 
 def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
@@ -153,8 +181,9 @@ def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
 class _Pipeline:
     """Chunks in flight: searched by the workers, written by this process in input order."""
 
-    def __init__(self, factory: SessionFactory, actor: Actor, out: IO[bytes],
-                 progress: Callable[[BatchCounts], None] | None) -> None:  # fmt: skip
+    def __init__(
+        self, factory: SessionFactory, actor: Actor, out: IO[bytes], progress: Callable[[BatchCounts], None] | None
+    ) -> None:
         self.factory, self.actor, self.out, self.progress = factory, actor, out, progress
         self.counts = BatchCounts()
         self.pending: deque[tuple[list[Row], Future[list[Found | None]]]] = deque()
@@ -166,8 +195,10 @@ class _Pipeline:
             try:
                 found = future.result()
             except BrokenProcessPool as exc:
-                raise WorkerDied(f"a screening worker process died after {self.counts.processed} passengers; "
-                                 "their results and hits are kept; screen the list again") from exc  # fmt: skip
+                raise WorkerDied(
+                    f"a screening worker process died after {self.counts.processed} passengers; "
+                    "their results and hits are kept; screen the list again"
+                ) from exc
             lines: list[bytes] = []
             with self.factory() as session:
                 _write_chunk(session, self.actor, chunk, found, lines, self.counts)
@@ -176,8 +207,13 @@ class _Pipeline:
             if self.progress:
                 self.progress(self.counts)
 
-    def feed(self, pool: Workers[ScreeningIndex], chunks: Iterator[list[Row]], index: ScreeningIndex,
-             catch_up: Callable[[], None]) -> bool:  # fmt: skip
+    def feed(
+        self,
+        pool: Workers[ScreeningIndex],
+        chunks: Iterator[list[Row]],
+        index: ScreeningIndex,
+        catch_up: Callable[[], None],
+    ) -> bool:
         """Search and write chunks; return False when the workers' copy of the index is out of date."""
         generation, forked_at = index.generation, time.monotonic()
         for chunk in chunks:
@@ -195,9 +231,16 @@ class _Pipeline:
 
 
 def run_batch(
-    factory: SessionFactory, actor: Actor, index: ScreeningIndex, rows: Iterable[Row], out: IO[bytes], *,
-    chunk_size: int = 500, progress: Callable[[BatchCounts], None] | None = None, workers: int = 1,
-) -> BatchCounts:  # fmt: skip
+    factory: SessionFactory,
+    actor: Actor,
+    index: ScreeningIndex,
+    rows: Iterable[Row],
+    out: IO[bytes],
+    *,
+    chunk_size: int = 500,
+    progress: Callable[[BatchCounts], None] | None = None,
+    workers: int = 1,
+) -> BatchCounts:
     """Screen every row, writing one JSON line of results per row, in input order.
 
     Each chunk's candidates are searched by one of ``workers`` forked processes sharing the index
@@ -227,7 +270,8 @@ def run_batch(
         catch_up()
         if not index.built:
             raise IndexWarmingUp("the screening index is still loading; the job is retried when it has loaded")
-        with forked_workers(index, workers if parallel else 1, consistent=index.lock,
-                            after_fork=ScreeningIndex.after_fork) as pool:  # fmt: skip
+        with forked_workers(
+            index, workers if parallel else 1, consistent=index.lock, after_fork=ScreeningIndex.after_fork
+        ) as pool:
             done = pipeline.feed(pool, remaining, index, catch_up)
     return pipeline.counts

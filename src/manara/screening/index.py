@@ -146,8 +146,10 @@ class ScreeningIndex:
         with self.lock:
             folder.mkdir(parents=True, exist_ok=True)
             self.matcher.save(folder / "matcher.jsonl")
-            meta = {"low_water": self.cursor.low_water, "targets": [
-                {**asdict(t), "shared_with": sorted(t.shared_with)} for t in self.targets.values()]}  # fmt: skip
+            meta = {
+                "low_water": self.cursor.low_water,
+                "targets": [{**asdict(t), "shared_with": sorted(t.shared_with)} for t in self.targets.values()],
+            }
             tmp = folder / "targets.json.tmp"
             tmp.write_bytes(orjson.dumps(meta))
             tmp.replace(folder / "targets.json")
@@ -195,7 +197,6 @@ class ScreeningIndex:
     def search(self, country: str, query: PersonRecord, limit: int) -> list[tuple[MatchResult, Target]]:
         """Return the best matches among notices members of ``country`` may see."""
         with self.lock:
-
             get = self.restricted.get
 
             def allowed(notice_id: str) -> bool:  # asked only about restricted notices (the others are public)
@@ -219,18 +220,30 @@ def _target(data: dict[str, Any]) -> Target:
     """Return a Target read from a snapshot; the few distinct owners, scopes, types and titles are shared
     (a million notices would otherwise hold a million copies of "red")."""
     shared = frozenset(intern(c) for c in data["shared_with"])
-    return Target(notice_id=data["notice_id"], owner=intern(data["owner"]), visibility=intern(data["visibility"]),
-                  shared_with=shared, notice_type=intern(data["notice_type"]), reference=data["reference"],
-                  title=intern(data["title"]), subject_pk=data["subject_pk"])  # fmt: skip
+    return Target(
+        notice_id=data["notice_id"],
+        owner=intern(data["owner"]),
+        visibility=intern(data["visibility"]),
+        shared_with=shared,
+        notice_type=intern(data["notice_type"]),
+        reference=data["reference"],
+        title=intern(data["title"]),
+        subject_pk=data["subject_pk"],
+    )
 
 
 def _entry(notice: Notice, entity: Entity) -> tuple[Target, PersonRecord]:
     """Return what the index keeps of a published notice and its subject."""
     target = Target(
-        notice_id=notice.id, owner=notice.owner_country, visibility=notice.visibility,
-        shared_with=frozenset(notice.shared_with), notice_type=notice.type, reference=notice.reference,
-        title=notice.title, subject_pk=entity.id,
-    )  # fmt: skip
+        notice_id=notice.id,
+        owner=notice.owner_country,
+        visibility=notice.visibility,
+        shared_with=frozenset(notice.shared_with),
+        notice_type=notice.type,
+        reference=notice.reference,
+        title=notice.title,
+        subject_pk=entity.id,
+    )
     return target, record_from_ftm({"id": notice.id, "properties": entity.properties})
 
 

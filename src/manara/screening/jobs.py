@@ -41,8 +41,11 @@ def access_job(session: Session, actor: Actor, job_id: str) -> ScreeningJob:
 
 def _progress(factory: SessionFactory, job_id: str, counts: BatchCounts) -> None:
     with factory() as session:
-        session.execute(update(ScreeningJob).where(ScreeningJob.id == job_id).values(
-            processed=counts.processed, matched=counts.matched, hits=counts.hits, errors=counts.errors))  # fmt: skip
+        session.execute(
+            update(ScreeningJob)
+            .where(ScreeningJob.id == job_id)
+            .values(processed=counts.processed, matched=counts.matched, hits=counts.hits, errors=counts.errors)
+        )
 
 
 RUNNABLE = ("queued", "failed")  # claimed atomically: two runners never run one job
@@ -64,8 +67,15 @@ def run_job(
     source, target = job_paths(data_dir, job_id)
     try:
         with source.open("rb") as handle, target.open("wb") as out:
-            counts = run_batch(factory, actor, index, open_rows(handle, fmt), out, workers=workers or default_workers(),
-                               progress=lambda c: _progress(factory, job_id, c))  # fmt: skip
+            counts = run_batch(
+                factory,
+                actor,
+                index,
+                open_rows(handle, fmt),
+                out,
+                workers=workers or default_workers(),
+                progress=lambda c: _progress(factory, job_id, c),
+            )
         status, error = "done", None
     except Exception as exc:  # noqa: BLE001 - recorded on the job for the user
         log.exception("screening job %s failed", job_id)
@@ -84,8 +94,15 @@ class JobRunner:
     their review date every ``expiry_every`` seconds and escalates overdue queue items every
     ``escalate_every`` seconds."""
 
-    def __init__(self, factory: SessionFactory, index: ScreeningIndex, data_dir: Path, interval: float = 1.0,
-                 expiry_every: float = 3600.0, escalate_every: float = 30.0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        factory: SessionFactory,
+        index: ScreeningIndex,
+        data_dir: Path,
+        interval: float = 1.0,
+        expiry_every: float = 3600.0,
+        escalate_every: float = 30.0,
+    ) -> None:
         self.factory, self.index, self.data_dir, self.interval = factory, index, data_dir, interval
         self.expiry_every, self.next_expiry = expiry_every, 0.0
         self.escalate_every, self.next_escalation = escalate_every, 0.0
@@ -136,8 +153,12 @@ class JobRunner:
                 self._expire()
                 self._escalate()
                 with self.factory() as session:
-                    job_id = session.scalar(select(ScreeningJob.id).where(ScreeningJob.status == "queued")
-                                            .order_by(ScreeningJob.created_at).limit(1))  # fmt: skip
+                    job_id = session.scalar(
+                        select(ScreeningJob.id)
+                        .where(ScreeningJob.status == "queued")
+                        .order_by(ScreeningJob.created_at)
+                        .limit(1)
+                    )
                 if job_id is None:
                     self.stop.wait(self.interval)
                     continue

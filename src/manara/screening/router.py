@@ -84,10 +84,11 @@ def _face_search(reads: SessionFactory, actor: Actor, index: BiometricIndex, ima
 
 @router.get("/documents/check", response_model=DocumentCheck)
 def document_check(
-    session: DbSession, actor: CurrentActor,
+    session: DbSession,
+    actor: CurrentActor,
     number: Annotated[str, Query(min_length=1, max_length=64)],
     country: Annotated[str, Query(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$")],
-) -> DocumentCheck:  # fmt: skip
+) -> DocumentCheck:
     """Check a travel document (number + issuing country) against documents reported stolen, lost or revoked."""
     return DocumentCheck.model_validate(check_document(session, actor, number, country))
 
@@ -102,8 +103,15 @@ async def submit_batch(request: Request, factory: DbSessionFactory, actor: Curre
     if fmt is None:
         raise UnsupportedMedia("send the passenger list as text/csv or application/x-ndjson")
     data_dir = get_settings().data_dir
-    job = ScreeningJob(id=new_id(), country=actor.country, user_id=actor.user_id, username=actor.username,
-                       role=actor.role.value, input_format=fmt, status="uploading")  # fmt: skip
+    job = ScreeningJob(
+        id=new_id(),
+        country=actor.country,
+        user_id=actor.user_id,
+        username=actor.username,
+        role=actor.role.value,
+        input_format=fmt,
+        status="uploading",
+    )
     source, _ = job_paths(data_dir, job.id)
     with source.open("wb") as out:
         async for chunk in request.stream():
@@ -112,8 +120,14 @@ async def submit_batch(request: Request, factory: DbSessionFactory, actor: Curre
         job.status = "queued"
         session.add(job)
         session.flush()
-        record(session, actor, AuditAction.SCREENING_BATCH, target_type="screening_job", target_ids=[job.id],
-               extra={"format": fmt, "bytes": source.stat().st_size})  # fmt: skip
+        record(
+            session,
+            actor,
+            AuditAction.SCREENING_BATCH,
+            target_type="screening_job",
+            target_ids=[job.id],
+            extra={"format": fmt, "bytes": source.stat().st_size},
+        )
         return JobOut.model_validate(job)
 
 
@@ -129,7 +143,13 @@ def batch_results(job_id: str, session: DbSession, actor: CurrentActor) -> Strea
     job = access_job(session, actor, job_id)
     if job.status != "done":
         raise Conflict(f"job is {job.status}", status=job.status)
-    record(session, actor, AuditAction.SCREENING_BATCH, target_type="screening_job", target_ids=[job.id],
-           extra={"download": True})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.SCREENING_BATCH,
+        target_type="screening_job",
+        target_ids=[job.id],
+        extra={"download": True},
+    )
     _, results = job_paths(get_settings().data_dir, job.id)
     return StreamingResponse(results.open("rb"), media_type="application/x-ndjson")

@@ -33,9 +33,11 @@ class ScreenIn(BaseModel):
     documents: list[DocumentIn] = Field(default_factory=list, max_length=10)
     limit: int = Field(10, ge=1, le=50)
     face_image: str | None = Field(
-        None, exclude=True, max_length=12_000_000,
+        None,
+        exclude=True,
+        max_length=12_000_000,
         description="Optional face photo (JPEG/PNG/…), base64; fused with the name evidence, never stored or logged",
-    )  # fmt: skip
+    )
 
 
 class ScreenResult(BaseModel):

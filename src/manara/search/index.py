@@ -54,8 +54,9 @@ class Source:
     def rows(self) -> Select[*tuple[Any, ...]]:
         """Return ``(id, clock, *text parts)`` of every record of this kind."""
         if self.kind == "notice":
-            return select(Notice.id, Notice.updated_at, Notice.reference, Notice.title, Notice.summary,
-                          Entity.caption).outerjoin(Entity, Entity.id == Notice.subject_id)  # fmt: skip
+            return select(
+                Notice.id, Notice.updated_at, Notice.reference, Notice.title, Notice.summary, Entity.caption
+            ).outerjoin(Entity, Entity.id == Notice.subject_id)
         if self.kind == "entity":
             return select(Entity.id, Entity.updated_at, Entity.caption, Entity.properties)
         if self.kind == "case":
@@ -86,7 +87,7 @@ def terms(text: str) -> set[str]:
 
 def _insert(session: Session, table: Any) -> Any:
     dialect = session.get_bind().dialect.name
-    return (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
 
 
 def _write(session: Session, kind: str, docs: list[tuple[str, datetime, set[str]]]) -> None:
@@ -96,17 +97,19 @@ def _write(session: Session, kind: str, docs: list[tuple[str, datetime, set[str]
     if rows:
         session.execute(_insert(session, SearchTerm).on_conflict_do_nothing(), rows)
     stmt = _insert(session, SearchDoc)
-    session.execute(stmt.on_conflict_do_update(index_elements=["kind", "record_id"],
-                                               set_={"version": stmt.excluded.version}),
-                    [{"kind": kind, "record_id": pk, "version": at} for pk, at, _ in docs])  # fmt: skip
+    session.execute(
+        stmt.on_conflict_do_update(index_elements=["kind", "record_id"], set_={"version": stmt.excluded.version}),
+        [{"kind": kind, "record_id": pk, "version": at} for pk, at, _ in docs],
+    )
 
 
 def _in_step(session: Session, source: Source, since: datetime) -> bool:
     """Tell whether the records changed since ``since`` and their indexed versions agree in number and newest
     clock: two range counts over the clock indexes, instead of comparing every recent record."""
     records = select(func.count(), func.max(source.clock)).where(source.clock >= since)
-    indexed = select(func.count(), func.max(SearchDoc.version)).where(SearchDoc.kind == source.kind,
-                                                                     SearchDoc.version >= since)  # fmt: skip
+    indexed = select(func.count(), func.max(SearchDoc.version)).where(
+        SearchDoc.kind == source.kind, SearchDoc.version >= since
+    )
     return tuple(session.execute(records).one()) == tuple(session.execute(indexed).one())
 
 

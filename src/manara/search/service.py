@@ -82,13 +82,16 @@ def _visible(kind: str, actor: Actor, ids: Any) -> Select[*tuple[Any, ...]]:
     """Return ``(id, country, date)`` of the records among ``ids`` the actor may see."""
     if kind == "notice":
         return select(Notice.id, Notice.owner_country, Notice.updated_at).where(
-            Notice.id.in_(ids), notice_visibility_filter(actor))
+            Notice.id.in_(ids), notice_visibility_filter(actor)
+        )
     if kind == "entity":
         return select(Entity.id, Entity.owner_country, Entity.updated_at).where(
-            Entity.id.in_(ids), entity_visibility_filter(actor))
+            Entity.id.in_(ids), entity_visibility_filter(actor)
+        )
     if kind == "case":
         return select(Case.id, Case.owner_country, Case.updated_at).where(
-            Case.id.in_(ids), case_visibility_filter(actor))
+            Case.id.in_(ids), case_visibility_filter(actor)
+        )
     stmt = select(CaseMessage.id, CaseMessage.country, CaseMessage.created_at)
     return stmt.join(Case, Case.id == CaseMessage.case_id).where(CaseMessage.id.in_(ids), case_visibility_filter(actor))
 
@@ -112,8 +115,10 @@ def _score(query: Sequence[tuple[set[str], set[str]]], found: set[str]) -> float
 
 def _hits(session: Session, actor: Actor, kind: str, query: list[tuple[set[str], set[str]]]) -> list[Hit]:
     """Return the visible records of ``kind`` that meet every query word, scored."""
-    per_word = [select(SearchTerm.record_id).where(SearchTerm.kind == kind, SearchTerm.term.in_(sorted(f | k)))
-                for f, k in query]  # fmt: skip
+    per_word = [
+        select(SearchTerm.record_id).where(SearchTerm.kind == kind, SearchTerm.term.in_(sorted(f | k)))
+        for f, k in query
+    ]
     candidates: Any = per_word[0] if len(per_word) == 1 else intersect(*per_word)
     visible = {pk: (country, at) for pk, country, at in session.execute(_visible(kind, actor, candidates))}
     if not visible:
@@ -121,7 +126,8 @@ def _hits(session: Session, actor: Actor, kind: str, query: list[tuple[set[str],
     every: set[str] = set().union(*(f | k for f, k in query))
     found: dict[str, set[str]] = defaultdict(set)
     stmt = select(SearchTerm.record_id, SearchTerm.term).where(
-        SearchTerm.kind == kind, SearchTerm.term.in_(sorted(every)), SearchTerm.record_id.in_(candidates))
+        SearchTerm.kind == kind, SearchTerm.term.in_(sorted(every)), SearchTerm.record_id.in_(candidates)
+    )
     for pk, term in session.execute(stmt):
         if pk in visible:
             found[pk].add(term)
@@ -150,8 +156,11 @@ def _facets(matched: list[Hit], f: Filters) -> dict[str, dict[str, int]]:
     kinds = Counter(h.kind for h in matched if _keep(h, f, skip="kind"))
     countries = Counter(h.country for h in matched if _keep(h, f, skip="country"))
     months = Counter(h.at.strftime("%Y-%m") for h in matched if _keep(h, f, skip="date"))
-    return {"type": dict(sorted(kinds.items())), "country": dict(sorted(countries.items())),
-            "date": dict(sorted(months.items(), reverse=True))}  # fmt: skip
+    return {
+        "type": dict(sorted(kinds.items())),
+        "country": dict(sorted(countries.items())),
+        "date": dict(sorted(months.items(), reverse=True)),
+    }
 
 
 def _docs(session: Session, kind: str, ids: list[str]) -> dict[str, Doc]:
@@ -159,25 +168,68 @@ def _docs(session: Session, kind: str, ids: list[str]) -> dict[str, Doc]:
     if not ids:
         return {}
     if kind == "notice":
-        cols = (Notice.id, Notice.reference, Notice.title, Notice.summary, Notice.owner_country, Notice.type,
-                Notice.updated_at, Entity.caption)  # fmt: skip
-        stmt: Select[*tuple[Any, ...]] = (select(*cols).outerjoin(Entity, Entity.id == Notice.subject_id)
-                                           .where(Notice.id.in_(ids)))  # fmt: skip
-        return {pk: Doc("notice", pk, f"{ref} {title}", summary[:SNIPPET], owner, ntype, at,
-                        f"{ref} {title} {summary} {caption or ''}")
-                for pk, ref, title, summary, owner, ntype, at, caption in session.execute(stmt)}  # fmt: skip
+        cols = (
+            Notice.id,
+            Notice.reference,
+            Notice.title,
+            Notice.summary,
+            Notice.owner_country,
+            Notice.type,
+            Notice.updated_at,
+            Entity.caption,
+        )
+        stmt: Select[*tuple[Any, ...]] = (
+            select(*cols).outerjoin(Entity, Entity.id == Notice.subject_id).where(Notice.id.in_(ids))
+        )
+        return {
+            pk: Doc(
+                "notice",
+                pk,
+                f"{ref} {title}",
+                summary[:SNIPPET],
+                owner,
+                ntype,
+                at,
+                f"{ref} {title} {summary} {caption or ''}",
+            )
+            for pk, ref, title, summary, owner, ntype, at, caption in session.execute(stmt)
+        }
     if kind == "entity":
-        stmt = select(Entity.id, Entity.caption, Entity.entity_id, Entity.owner_country, Entity.schema,
-                      Entity.updated_at, Entity.properties).where(Entity.id.in_(ids))  # fmt: skip
-        return {pk: Doc("entity", pk, caption, entity_id, owner, schema, at, entity_text(caption, props))
-                for pk, caption, entity_id, owner, schema, at, props in session.execute(stmt)}  # fmt: skip
+        stmt = select(
+            Entity.id,
+            Entity.caption,
+            Entity.entity_id,
+            Entity.owner_country,
+            Entity.schema,
+            Entity.updated_at,
+            Entity.properties,
+        ).where(Entity.id.in_(ids))
+        return {
+            pk: Doc("entity", pk, caption, entity_id, owner, schema, at, entity_text(caption, props))
+            for pk, caption, entity_id, owner, schema, at, props in session.execute(stmt)
+        }
     if kind == "case":
-        return {c.id: Doc("case", c.id, c.title, c.summary[:SNIPPET], c.owner_country, c.priority, c.updated_at,
-                          f"{c.title} {c.summary}", case_id=c.id)
-                for c in session.scalars(select(Case).where(Case.id.in_(ids)))}  # fmt: skip
+        return {
+            c.id: Doc(
+                "case",
+                c.id,
+                c.title,
+                c.summary[:SNIPPET],
+                c.owner_country,
+                c.priority,
+                c.updated_at,
+                f"{c.title} {c.summary}",
+                case_id=c.id,
+            )
+            for c in session.scalars(select(Case).where(Case.id.in_(ids)))
+        }
     stmt = select(CaseMessage, Case.title).join(Case, Case.id == CaseMessage.case_id).where(CaseMessage.id.in_(ids))
-    return {m.id: Doc("message", m.id, title, m.body[:SNIPPET], m.country, "message", m.created_at, m.body,
-                      case_id=m.case_id) for m, title in session.execute(stmt)}  # fmt: skip
+    return {
+        m.id: Doc(
+            "message", m.id, title, m.body[:SNIPPET], m.country, "message", m.created_at, m.body, case_id=m.case_id
+        )
+        for m, title in session.execute(stmt)
+    }
 
 
 def search(session: Session, actor: Actor, q: str, filters: Filters, *, offset: int, limit: int) -> Result:

@@ -63,7 +63,7 @@ def text_tokens(text: str) -> tuple[frozenset[str], frozenset[str]]:
 
 def query_tokens(q: str) -> list[Token]:
     """Return the tokens of a query (articles dropped, compounds joined as in names), at most MAX_QUERY_TOKENS."""
-    words = clean(q).split()[:MAX_QUERY_TOKENS * 2]
+    words = clean(q).split()[: MAX_QUERY_TOKENS * 2]
     out: list[Token] = []
     for token in _tokens(analyze_name(" ".join(words))):
         if token not in out:

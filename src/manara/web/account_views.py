@@ -32,13 +32,23 @@ def _user(session: DbSession, actor: Actor) -> User:
     return user
 
 
-def _page(request: Request, user: User, *, status: int = 200, secret: str | None = None,
-          error: str | None = None) -> Response:  # fmt: skip
+def _page(
+    request: Request, user: User, *, status: int = 200, secret: str | None = None, error: str | None = None
+) -> Response:
     uri = provisioning_uri(secret, user.username) if secret else None
     qr = qr_svg(uri, gettext(request, QR_LABEL)) if uri else None
-    response = page(request, "account.html", status=status, user=user, enabled=enabled(user),
-                    pending=user.totp_secret is not None and not enabled(user), secret=secret, uri=uri, qr=qr,
-                    error=error)  # fmt: skip
+    response = page(
+        request,
+        "account.html",
+        status=status,
+        user=user,
+        enabled=enabled(user),
+        pending=user.totp_secret is not None and not enabled(user),
+        secret=secret,
+        uri=uri,
+        qr=qr,
+        error=error,
+    )
     return once.forget(response)
 
 

@@ -44,30 +44,62 @@ def require_admin(actor: Actor) -> None:
         raise NotFound("page", "admin")
 
 
-def _users_page(request: Request, session: DbSession, actor: Actor, *, form: dict[str, str] | None = None,
-                errors: dict[str, str] | None = None, status: int = 200) -> Response:  # fmt: skip
+def _users_page(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    *,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
     users = member_service.list_users(session, country=actor.country)
-    return page(request, "admin_users.html", status=status, users=users, roles=ROLES,
-                form=form or {"username": "", "full_name": "", "role": Role.FRONTLINE_OFFICER.value},
-                errors=errors or {})  # fmt: skip
+    return page(
+        request,
+        "admin_users.html",
+        status=status,
+        users=users,
+        roles=ROLES,
+        form=form or {"username": "", "full_name": "", "role": Role.FRONTLINE_OFFICER.value},
+        errors=errors or {},
+    )
 
 
-def _user_page(request: Request, session: DbSession, actor: Actor, user: User, *, status: int = 200,
-               errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> Response:  # fmt: skip
+def _user_page(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    user: User,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
     keys = member_service.list_api_keys(session, user.id)
     carried = once.take(request, user_id=actor.user_id)
     secret_kind, secret = carried if carried else (None, None)
-    response = page(request, "admin_user.html", status=status, user=user, keys=keys, roles=ROLES,
-                    scopes=sorted(ALL_SCOPES), errors=errors or {}, secret=secret, secret_kind=secret_kind,
-                    form=form or {})  # fmt: skip
+    response = page(
+        request,
+        "admin_user.html",
+        status=status,
+        user=user,
+        keys=keys,
+        roles=ROLES,
+        scopes=sorted(ALL_SCOPES),
+        errors=errors or {},
+        secret=secret,
+        secret_kind=secret_kind,
+        form=form or {},
+    )
     return once.forget(response)
 
 
 def _show_once(actor: Actor, user: User, kind: str, secret: str) -> Response:
     """Redirect to the user's page, which shows ``secret`` once (post/redirect/get)."""
     target = f"/console/admin/users/{user.id}"
-    return once.carry(RedirectResponse(target, status_code=303), user_id=actor.user_id, page=target, kind=kind,
-                      value=secret)  # fmt: skip
+    return once.carry(
+        RedirectResponse(target, status_code=303), user_id=actor.user_id, page=target, kind=kind, value=secret
+    )
 
 
 @router.get("/users")
@@ -79,21 +111,27 @@ def users(request: Request, session: DbSession, actor: ConsoleActor) -> Response
 
 @router.post("/users", dependencies=[CsrfChecked])
 def create_user(
-    request: Request, session: DbSession, actor: ConsoleActor, username: Short = "", full_name: Short = "",
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
+    username: Short = "",
+    full_name: Short = "",
     role: Annotated[str, Form(max_length=40)] = "",
-) -> Response:  # fmt: skip
+) -> Response:
     """Create a user of the administrator's country (as ``POST /api/v1/users``)."""
     require_admin(actor)
     form = {"username": username, "full_name": full_name, "role": role}
     try:
         body = UserIn.model_validate(form)
         with session.begin_nested():
-            user = member_actions.do_create_user(session, body.username, country=actor.country, role=body.role,
-                                                 acting=actor, full_name=body.full_name)  # fmt: skip
+            user = member_actions.do_create_user(
+                session, body.username, country=actor.country, role=body.role, acting=actor, full_name=body.full_name
+            )
     except ValidationError as exc:
         fields = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
-        errors = {f: gettext(request, REQUIRED if f == "username" and not username.strip() else INVALID)
-                  for f in fields}  # fmt: skip
+        errors = {
+            f: gettext(request, REQUIRED if f == "username" and not username.strip() else INVALID) for f in fields
+        }
         return _users_page(request, session, actor, form=form, errors=errors, status=422)
     except Conflict:
         errors = {"username": gettext(request, USERNAME_TAKEN)}
@@ -111,8 +149,16 @@ def user_detail(user_id: str, request: Request, session: DbSession, actor: Conso
     return _user_page(request, session, actor, access_user_for_admin(session, actor, user_id))
 
 
-def _update(request: Request, session: DbSession, actor: Actor, user_id: str, field: str, *,
-            role: Role | None = None, active: bool | None = None) -> Response:  # fmt: skip
+def _update(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    user_id: str,
+    field: str,
+    *,
+    role: Role | None = None,
+    active: bool | None = None,
+) -> Response:
     require_admin(actor)
     user = access_user_for_admin(session, actor, user_id)
     try:
@@ -158,20 +204,33 @@ def reset_totp(user_id: str, session: DbSession, actor: ConsoleActor) -> Respons
 
 @router.post("/users/{user_id}/api-keys", dependencies=[CsrfChecked])
 def create_key(
-    user_id: str, request: Request, session: DbSession, actor: ConsoleActor, name: Short = "",
-    days: Annotated[str, Form(max_length=10)] = "", scopes: Annotated[list[str] | None, Form()] = None,
-) -> Response:  # fmt: skip
+    user_id: str,
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
+    name: Short = "",
+    days: Annotated[str, Form(max_length=10)] = "",
+    scopes: Annotated[list[str] | None, Form()] = None,
+) -> Response:
     """Create an API key for the user (as ``POST /api/v1/users/{id}/api-keys``); its token is shown once."""
     require_admin(actor)
     user = access_user_for_admin(session, actor, user_id)
     try:
         body = ApiKeyIn.model_validate({"name": name, "days": days.strip() or None, "scopes": scopes or None})
         with session.begin_nested():
-            _, token = member_actions.do_create_api_key(session, user, acting=actor, name=body.name, days=body.days,
-                                                        scopes=body.scopes)  # fmt: skip
+            _, token = member_actions.do_create_api_key(
+                session, user, acting=actor, name=body.name, days=body.days, scopes=body.scopes
+            )
     except (ValidationError, ManaraError):
-        return _user_page(request, session, actor, user, status=422, errors={"days": gettext(request, DAYS)},
-                          form={"name": name, "days": days, "scopes": " ".join(scopes or [])})  # fmt: skip
+        return _user_page(
+            request,
+            session,
+            actor,
+            user,
+            status=422,
+            errors={"days": gettext(request, DAYS)},
+            form={"name": name, "days": days, "scopes": " ".join(scopes or [])},
+        )
     return _show_once(actor, user, "api_key", token)
 
 
@@ -198,5 +257,10 @@ def members(request: Request, session: DbSession, actor: ConsoleActor) -> Respon
 def roles(request: Request, actor: ConsoleActor) -> Response:
     """Show what each role may do (the permissions API key scopes are drawn from)."""
     require_admin(actor)
-    return page(request, "admin_roles.html", roles=ROLES, perms=[p.value for p in Perm],
-                grants={r.value: {p.value for p in ROLE_PERMS[r]} for r in Role})  # fmt: skip
+    return page(
+        request,
+        "admin_roles.html",
+        roles=ROLES,
+        perms=[p.value for p in Perm],
+        grants={r.value: {p.value for p in ROLE_PERMS[r]} for r in Role},
+    )

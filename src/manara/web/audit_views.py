@@ -33,30 +33,39 @@ def require_auditor(actor: Actor) -> None:
         raise NotFound("page", "audit")
 
 
-
 @router.get("/audit")
 def audit_log(
-    request: Request, session: DbSession, actor: ConsoleActor,
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
     username: Annotated[str | None, Query(max_length=100)] = None,
     action: Annotated[str | None, Query(max_length=60)] = None,
     date_from: Annotated[str | None, Query(alias="from", max_length=10)] = None,
     date_to: Annotated[str | None, Query(alias="to", max_length=10)] = None,
     target: Annotated[str | None, Query(max_length=100)] = None,
     page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
-) -> Response:  # fmt: skip
+) -> Response:
     """List the country's audit events, newest first; the dates are whole UTC days, both included."""
     require_auditor(actor)
     start, end = optional_date(date_from), optional_date(date_to)
-    filters: dict[str, Any] = {"username": (username or "").strip() or None,
-                               "action": action if action in ACTIONS else None,
-                               "from": start.isoformat() if start else None, "to": end.isoformat() if end else None,
-                               "target": (target or "").strip() or None}  # fmt: skip
+    filters: dict[str, Any] = {
+        "username": (username or "").strip() or None,
+        "action": action if action in ACTIONS else None,
+        "from": start.isoformat() if start else None,
+        "to": end.isoformat() if end else None,
+        "target": (target or "").strip() or None,
+    }
     result = audit_service.list_events(
-        session, actor, action=filters["action"], username=filters["username"], target=filters["target"],
+        session,
+        actor,
+        action=filters["action"],
+        username=filters["username"],
+        target=filters["target"],
         since=datetime.combine(start, time(), UTC) if start else None,
         until=datetime.combine(end + timedelta(days=1), time(), UTC) if end else None,
-        page=page_no, page_size=PAGE_SIZE,
-    )  # fmt: skip
+        page=page_no,
+        page_size=PAGE_SIZE,
+    )
     record(session, actor, AuditAction.AUDIT_VIEWED, target_type="audit", query={**filters, "console": True})
     pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     links = {k: v for k, v in filters.items() if v}

@@ -37,9 +37,12 @@ def login_form(request: Request, next: str | None = None) -> Response:
 
 @router.post("/login", dependencies=[CsrfChecked])
 def login(
-    request: Request, session: DbSession, username: Annotated[str, Form(max_length=100)] = "",
-    password: Annotated[str, Form(max_length=1024)] = "", next: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    session: DbSession,
+    username: Annotated[str, Form(max_length=100)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
     """Sign in; every failure shows the same message, whatever its cause."""
     user = do_sign_in(session, username, password)
     if user is None:  # the failure is committed with the request: counters and audit events persist
@@ -63,9 +66,11 @@ def code_form(request: Request, next: str | None = None) -> Response:
 
 @router.post("/login/code", dependencies=[CsrfChecked])
 def code(
-    request: Request, session: DbSession, code: Annotated[str, Form(max_length=20)] = "",
+    request: Request,
+    session: DbSession,
+    code: Annotated[str, Form(max_length=20)] = "",
     next: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:  # fmt: skip
+) -> Response:
     """Finish the sign-in with the code; wrong or replayed codes count towards the lockout."""
     pending = web_session.read_pending(request)
     user = session.get(User, pending[0]) if pending else None

@@ -31,13 +31,24 @@ MESSAGES = {"country": COUNTRIES, "countries": COUNTRIES, "assignee": ASSIGNEE}
 
 # Model field (first part of a pydantic ``loc`` or a ValidationFailed ``field``) → form control id, per form.
 FIELDS: dict[str, dict[str, str]] = {
-    "open": {"title": "c-title", "summary": "c-summary", "tlp": "c-tlp", "priority": "c-priority",
-             "invite": "c-invite", "countries": "c-invite"},
+    "open": {
+        "title": "c-title",
+        "summary": "c-summary",
+        "tlp": "c-tlp",
+        "priority": "c-priority",
+        "invite": "c-invite",
+        "countries": "c-invite",
+    },
     "invite": {"countries": "inv"},
     "message": {"body": "msg-body", "parent_id": "msg-parent", "file": "msg-file"},
-    "task": {"title": "t-title", "assignee_country": "t-country", "assignee_user_id": "t-country",
-             "due_at": "t-due", "description": "t-title"},
-}  # fmt: skip
+    "task": {
+        "title": "t-title",
+        "assignee_country": "t-country",
+        "assignee_user_id": "t-country",
+        "due_at": "t-due",
+        "description": "t-title",
+    },
+}
 
 
 def _pydantic(request: Request, form: str, exc: ValidationError) -> dict[str, str]:
@@ -60,8 +71,15 @@ def _pydantic(request: Request, form: str, exc: ValidationError) -> dict[str, st
 
 def _unknown_countries(detail: Iterable[Mapping[str, Any]]) -> str:
     text = " ".join(str(d.get("message", "")) for d in detail)
-    return ", ".join(sorted({c for c in text.replace("'", " ").replace("[", " ").replace("]", " ").replace(",", " ")
-                             .split() if len(c) == 2 and c.isupper()}))  # fmt: skip
+    return ", ".join(
+        sorted(
+            {
+                c
+                for c in text.replace("'", " ").replace("[", " ").replace("]", " ").replace(",", " ").split()
+                if len(c) == 2 and c.isupper()
+            }
+        )
+    )
 
 
 def form_errors(request: Request, form: str, exc: Exception) -> dict[str, str]:

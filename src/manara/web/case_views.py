@@ -60,36 +60,68 @@ def _to(case_id: str, anchor: str = "") -> Response:
 
 @router.get("/cases")
 def cases(
-    request: Request, session: DbSession, actor: ConsoleActor,
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
     page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
-) -> Response:  # fmt: skip
+) -> Response:
     """List the user's country's cases, with the invitations awaiting its first response."""
     return _cases_page(request, session, actor, page_no)
 
 
-def _cases_page(request: Request, session: DbSession, actor: Actor, page_no: int = 1, *, status: int = 200,
-                errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> Response:  # fmt: skip
+def _cases_page(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    page_no: int = 1,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
     result = case_service.list_cases(session, actor, status=None, priority=None, page=page_no, page_size=PAGE_SIZE)
     awaiting = case_service.awaiting_first_response(session, actor)
-    record(session, actor, AuditAction.CASE_LISTED, target_type="case",
-           target_ids=sorted({c.id for c in result.items} | {a.case_id for a in awaiting}),
-           query={"console": True})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.CASE_LISTED,
+        target_type="case",
+        target_ids=sorted({c.id for c in result.items} | {a.case_id for a in awaiting}),
+        query={"console": True},
+    )
     pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    return page(request, "cases.html", status=status, result=result, awaiting=awaiting, pages=pages, now=utcnow(),
-                tlps=[t.value for t in Tlp], priorities=[p.value for p in Priority], errors=errors or {},
-                form=form or {})  # fmt: skip
+    return page(
+        request,
+        "cases.html",
+        status=status,
+        result=result,
+        awaiting=awaiting,
+        pages=pages,
+        now=utcnow(),
+        tlps=[t.value for t in Tlp],
+        priorities=[p.value for p in Priority],
+        errors=errors or {},
+        form=form or {},
+    )
 
 
 @router.post("/cases", dependencies=[CsrfChecked])
 def open_case(
-    request: Request, session: DbSession, actor: ConsoleActor, title: Line = "", summary: Text = "",
-    tlp: Line = "amber", priority: Line = "normal", invite: Line = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
+    title: Line = "",
+    summary: Text = "",
+    tlp: Line = "amber",
+    priority: Line = "normal",
+    invite: Line = "",
+) -> Response:
     """Open a case from the form and go to it; a refused form comes back with its messages beside the fields."""
     form = {"c-title": title, "c-summary": summary, "c-tlp": tlp, "c-priority": priority, "c-invite": invite}
     try:
-        body = CaseIn.model_validate({"title": title, "summary": summary, "tlp": tlp, "priority": priority,
-                                      "invite": _split(invite)})  # fmt: skip
+        body = CaseIn.model_validate(
+            {"title": title, "summary": summary, "tlp": tlp, "priority": priority, "invite": _split(invite)}
+        )
         with session.begin_nested():
             case = case_actions.do_open_case(session, actor, body)
     except case_forms.REFUSED as exc:
@@ -102,15 +134,25 @@ def open_case(
 def from_link_form(link_id: str, request: Request, session: DbSession, actor: ConsoleActor) -> Response:
     """Offer to open a case on a suggested link involving the user's country's data."""
     link = case_actions.access_link_for_case(session, actor, link_id)
-    return page(request, "case_from_link.html", link_id=link.id, tlps=[t.value for t in Tlp],
-                priorities=[p.value for p in Priority])  # fmt: skip
+    return page(
+        request,
+        "case_from_link.html",
+        link_id=link.id,
+        tlps=[t.value for t in Tlp],
+        priorities=[p.value for p in Priority],
+    )
 
 
 @router.post("/cases/from-link/{link_id}", dependencies=[CsrfChecked])
 def from_link(
-    link_id: str, session: DbSession, actor: ConsoleActor, title: Line, summary: Text = "", tlp: Line = "amber",
+    link_id: str,
+    session: DbSession,
+    actor: ConsoleActor,
+    title: Line,
+    summary: Text = "",
+    tlp: Line = "amber",
     priority: Line = "normal",
-) -> Response:  # fmt: skip
+) -> Response:
     """Open a case on a suggested link, inviting its other side."""
     link = case_actions.access_link_for_case(session, actor, link_id)
     body = _parse(CaseFromLinkIn, {"title": title, "summary": summary, "tlp": tlp, "priority": priority})
@@ -123,17 +165,34 @@ def case_detail(case_id: str, request: Request, session: DbSession, actor: Conso
     return _case_page(request, session, actor, access_case_by_id(session, actor, case_id))
 
 
-def _case_page(request: Request, session: DbSession, actor: Actor, case: Case, *, status: int = 200,
-               errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> Response:  # fmt: skip
-    record(session, actor, AuditAction.CASE_VIEWED, target_type="case", target_ids=[case.id],
-           extra={"part": "console"})  # fmt: skip
+def _case_page(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    case: Case,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    record(session, actor, AuditAction.CASE_VIEWED, target_type="case", target_ids=[case.id], extra={"part": "console"})
     out = case_service.case_out(session, actor, case)
-    return page(request, "case.html", status=status, errors=errors or {}, form=form or {}, case=out,
-                messages=case_service.messages(session, case), tasks=case_service.tasks(session, case),
-                timeline=case_service.timeline(session, actor, case),
-                pending=case_service.is_pending_invitee(case, actor.country), now=utcnow(),
-                members=sorted(case_service.visible_member_countries(case, actor.country)),
-                statuses=[s.value for s in TaskStatus], max_bytes=get_settings().case_attachment_max_bytes)  # fmt: skip
+    return page(
+        request,
+        "case.html",
+        status=status,
+        errors=errors or {},
+        form=form or {},
+        case=out,
+        messages=case_service.messages(session, case),
+        tasks=case_service.tasks(session, case),
+        timeline=case_service.timeline(session, actor, case),
+        pending=case_service.is_pending_invitee(case, actor.country),
+        now=utcnow(),
+        members=sorted(case_service.visible_member_countries(case, actor.country)),
+        statuses=[s.value for s in TaskStatus],
+        max_bytes=get_settings().case_attachment_max_bytes,
+    )
 
 
 @router.post("/cases/{case_id}/accept", dependencies=[CsrfChecked])
@@ -143,8 +202,9 @@ def accept(case_id: str, session: DbSession, actor: ConsoleActor) -> Response:
     return _to(case_id)
 
 
-def _refused(request: Request, session: DbSession, actor: Actor, case: Case, name: str, exc: Exception,
-             form: dict[str, str]) -> Response:  # fmt: skip
+def _refused(
+    request: Request, session: DbSession, actor: Actor, case: Case, name: str, exc: Exception, form: dict[str, str]
+) -> Response:
     """Show the case again with a refused form's messages beside its fields and what was typed."""
     errors = case_forms.form_errors(request, name, exc)
     return _case_page(request, session, actor, case, status=422, errors=errors, form=form)
@@ -175,9 +235,14 @@ def close(case_id: str, session: DbSession, actor: ConsoleActor) -> Response:
 
 @router.post("/cases/{case_id}/messages", dependencies=[CsrfChecked])
 def post_message(
-    case_id: str, request: Request, session: DbSession, actor: ConsoleActor, body: Text = "", parent_id: Line = "",
+    case_id: str,
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
+    body: Text = "",
+    parent_id: Line = "",
     file: Annotated[UploadFile | None, File()] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     """Post a message, with an optional attachment, in one step: both or neither."""
     case = access_case_for_write(session, actor, case_id)
     try:
@@ -186,8 +251,9 @@ def post_message(
         with session.begin_nested():
             message = thread.do_post_message(session, actor, case, parsed)
             if file is not None and file.filename and data is not None:
-                thread.do_attach(session, actor, case, message, file.filename, data,
-                                 attachment_store(get_settings().data_dir))  # fmt: skip
+                thread.do_attach(
+                    session, actor, case, message, file.filename, data, attachment_store(get_settings().data_dir)
+                )
     except case_forms.REFUSED as exc:
         return _refused(request, session, actor, case, "message", exc, {"msg-body": body, "msg-parent": parent_id})
     return _to(case_id, f"#m-{message.id}")
@@ -198,22 +264,40 @@ def download(case_id: str, attachment_id: str, session: DbSession, actor: Consol
     """Download an attachment (audited)."""
     case = access_case_by_id(session, actor, case_id)
     att = access_attachment(session, actor, case, attachment_id)
-    record(session, actor, AuditAction.CASE_ATTACHMENT_DOWNLOADED, target_type="case_attachment",
-           target_ids=[att.id], extra={"case_id": case.id, "sha256": att.sha256, "console": True})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.CASE_ATTACHMENT_DOWNLOADED,
+        target_type="case_attachment",
+        target_ids=[att.id],
+        extra={"case_id": case.id, "sha256": att.sha256, "console": True},
+    )
     return attachment_response(attachment_store(get_settings().data_dir).get(att.id), att.filename, att.content_type)
 
 
 @router.post("/cases/{case_id}/tasks", dependencies=[CsrfChecked])
 def create_task(
-    case_id: str, request: Request, session: DbSession, actor: ConsoleActor, title: Line = "",
-    assignee_country: Line = "", due_date: Line = "", description: Text = "",
-) -> Response:  # fmt: skip
+    case_id: str,
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
+    title: Line = "",
+    assignee_country: Line = "",
+    due_date: Line = "",
+    description: Text = "",
+) -> Response:
     """Create a task for a member country of the case, due at the end of the given day (UTC)."""
     case = access_case_for_write(session, actor, case_id)
     due = f"{due_date}T23:59:59Z" if due_date else None
     try:
-        body = TaskIn.model_validate({"title": title, "description": description, "due_at": due,
-                                      "assignee_country": assignee_country.strip().upper() or None})  # fmt: skip
+        body = TaskIn.model_validate(
+            {
+                "title": title,
+                "description": description,
+                "due_at": due,
+                "assignee_country": assignee_country.strip().upper() or None,
+            }
+        )
         with session.begin_nested():
             thread.do_create_task(session, actor, case, body)
     except case_forms.REFUSED as exc:
@@ -237,11 +321,16 @@ def handover(request: Request, session: DbSession, actor: ConsoleActor) -> Respo
     notes = sorted(case_service.handover_notes(session, actor), key=lambda n: n.acknowledged_at is not None)
     if not actor.can(Perm.CASE_HANDOVER):
         raise NotFound("page", "handover")
-    record(session, actor, AuditAction.HANDOVER_VIEWED, target_type="handover_note",
-           target_ids=[n.id for n in notes])  # fmt: skip
+    record(session, actor, AuditAction.HANDOVER_VIEWED, target_type="handover_note", target_ids=[n.id for n in notes])
     open_cases = case_service.list_cases(session, actor, status="open", priority=None, page=1, page_size=100)
-    return page(request, "handover.html", notes=notes, open_cases=open_cases.items,
-                awaiting=case_service.awaiting_first_response(session, actor), now=utcnow())  # fmt: skip
+    return page(
+        request,
+        "handover.html",
+        notes=notes,
+        open_cases=open_cases.items,
+        awaiting=case_service.awaiting_first_response(session, actor),
+        now=utcnow(),
+    )
 
 
 @router.post("/handover", dependencies=[CsrfChecked])
@@ -256,4 +345,3 @@ def acknowledge(note_id: str, session: DbSession, actor: ConsoleActor) -> Respon
     """Acknowledge a handover note as the next shift."""
     thread.do_acknowledge_handover(session, actor, access_handover(session, actor, note_id))
     return RedirectResponse("/console/handover", status_code=303)
-

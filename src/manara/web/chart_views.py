@@ -31,8 +31,12 @@ from manara.web.render import N_, page
 router = APIRouter()
 Pk = Annotated[str, Query(max_length=64)]
 # Labels of edge kinds, translated in the template and passed to the script.
-EDGE_KINDS = {"relationship": N_("Relationship"), "reference": N_("Reference"), "same": N_("Same person (judged)"),
-              "suggested": N_("Suggested link")}  # fmt: skip
+EDGE_KINDS = {
+    "relationship": N_("Relationship"),
+    "reference": N_("Reference"),
+    "same": N_("Same person (judged)"),
+    "suggested": N_("Suggested link"),
+}
 JUDGEMENTS = {"same": N_("Same"), "not_same": N_("Not the same"), "unsure": N_("Unsure")}
 
 
@@ -42,28 +46,55 @@ def _require_read(actor: Actor) -> None:
 
 
 def _node(entity: Entity) -> dict[str, Any]:
-    return {"id": entity.id, "entity_id": entity.entity_id, "schema": entity.schema, "caption": entity.caption,
-            "owner": entity.owner_country}  # fmt: skip
+    return {
+        "id": entity.id,
+        "entity_id": entity.entity_id,
+        "schema": entity.schema,
+        "caption": entity.caption,
+        "owner": entity.owner_country,
+    }
 
 
 def _link_edge(link: SuggestedLink) -> dict[str, Any]:
-    return {"id": f"link:{link.id}", "source": link.left_pk, "target": link.right_pk, "kind": "suggested",
-            "label": link.kind, "link": link.id, "score": round(link.score, 3), "status": link.status,
-            "explanation": link.explanation}  # fmt: skip
+    return {
+        "id": f"link:{link.id}",
+        "source": link.left_pk,
+        "target": link.right_pk,
+        "kind": "suggested",
+        "label": link.kind,
+        "link": link.id,
+        "score": round(link.score, 3),
+        "status": link.status,
+        "explanation": link.explanation,
+    }
 
 
 def chart_data(session: Session, actor: Actor, root: Entity) -> dict[str, Any]:
     """Return the root's neighbours and the open suggested links touching them, as the viewer may see them."""
     hood = graph.expand(session, actor, root, 1)
     # An edge's id does not depend on the side it was reached from: expanding either end finds the same edge.
-    edges = [{"id": f"{d['kind']}:{min(u, v)}:{max(u, v)}:{d['via']}", "source": u, "target": v, "kind": d["kind"],
-              "label": d["label"]} for u, v, d in hood.graph.edges(data=True)]  # fmt: skip
+    edges = [
+        {
+            "id": f"{d['kind']}:{min(u, v)}:{max(u, v)}:{d['via']}",
+            "source": u,
+            "target": v,
+            "kind": d["kind"],
+            "label": d["label"],
+        }
+        for u, v, d in hood.graph.edges(data=True)
+    ]
     links = analysis_service.open_links(session, actor, set(hood.entities))
     others = analysis_service.refs(session, actor, {pk for x in links for pk in (x.left_pk, x.right_pk)})
     entities = {**others, **hood.entities}
     edges += [_link_edge(x) for x in links if x.left_pk in entities and x.right_pk in entities]
-    record(session, actor, AuditAction.ANALYSIS_VIEWED, target_type="entity", target_ids=sorted(entities),
-           query={"console": "chart", "root": root.id})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.ANALYSIS_VIEWED,
+        target_type="entity",
+        target_ids=sorted(entities),
+        query={"console": "chart", "root": root.id},
+    )
     return {"root": root.id, "nodes": [_node(e) for e in entities.values()], "edges": edges}
 
 
@@ -72,8 +103,15 @@ def chart_page(request: Request, session: DbSession, actor: ConsoleActor, entity
     """Show the link chart, started from ``entity`` (a primary key) when one is given."""
     _require_read(actor)
     data = chart_data(session, actor, access_entity_by_id(session, actor, entity.strip())) if entity else None
-    return page(request, "chart.html", entity=entity, data=data, kinds=EDGE_KINDS, judgements=JUDGEMENTS,
-                may_judge=actor.can(Perm.ANALYSIS_JUDGE))  # fmt: skip
+    return page(
+        request,
+        "chart.html",
+        entity=entity,
+        data=data,
+        kinds=EDGE_KINDS,
+        judgements=JUDGEMENTS,
+        may_judge=actor.can(Perm.ANALYSIS_JUDGE),
+    )
 
 
 @router.get("/chart/entities/{entity_pk}/neighbours")
@@ -88,16 +126,24 @@ def details(entity_pk: str, session: DbSession, actor: ConsoleActor) -> dict[str
     """Return an entity's details (its FtM properties) as JSON; the read is audited."""
     _require_read(actor)
     entity = access_entity_by_id(session, actor, entity_pk)
-    record(session, actor, AuditAction.ENTITY_VIEWED, target_type="entity", target_ids=[entity.id],
-           extra={"console": "chart"})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.ENTITY_VIEWED,
+        target_type="entity",
+        target_ids=[entity.id],
+        extra={"console": "chart"},
+    )
     return {**_node(entity), "properties": entity.properties, "visibility": entity.visibility}
 
 
 @router.post("/chart/links/{link_id}/judge", dependencies=[CsrfChecked])
 def judge(
-    link_id: str, session: DbSession, actor: ConsoleActor,
+    link_id: str,
+    session: DbSession,
+    actor: ConsoleActor,
     judgement: Annotated[Literal["same", "not_same", "unsure"], Form()],
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     """Judge a suggested pair from the chart (as the analysis API does); answer with its new status."""
     if not actor.can(Perm.ANALYSIS_JUDGE):
         raise Forbidden("this role may not judge suggested links")

@@ -18,12 +18,24 @@ from manara.web.render import N_
 
 Gettext = Callable[[str], str]
 URGENT_TYPES = frozenset({"red", "yellow", "orange", "diffusion"})
-TYPE_LABELS = {"red": N_("Red notice"), "yellow": N_("Yellow notice"), "blue": N_("Blue notice"),
-               "black": N_("Black notice"), "green": N_("Green notice"), "orange": N_("Orange notice"),
-               "purple": N_("Purple notice"), "un_special": N_("UN special notice"), "diffusion": N_("Diffusion"),
-               "document": N_("Travel document")}  # fmt: skip
-PRIORITY_LABELS = {"low": N_("Low priority"), "normal": N_("Normal priority"), "high": N_("High priority"),
-                   "urgent": N_("Urgent")}  # fmt: skip
+TYPE_LABELS = {
+    "red": N_("Red notice"),
+    "yellow": N_("Yellow notice"),
+    "blue": N_("Blue notice"),
+    "black": N_("Black notice"),
+    "green": N_("Green notice"),
+    "orange": N_("Orange notice"),
+    "purple": N_("Purple notice"),
+    "un_special": N_("UN special notice"),
+    "diffusion": N_("Diffusion"),
+    "document": N_("Travel document"),
+}
+PRIORITY_LABELS = {
+    "low": N_("Low priority"),
+    "normal": N_("Normal priority"),
+    "high": N_("High priority"),
+    "urgent": N_("Urgent"),
+}
 
 
 @dataclass(frozen=True)
@@ -54,8 +66,12 @@ def _kind(payload: dict[str, Any], _: Gettext, key: str = "notice_type") -> str:
 
 
 def _args(payload: dict[str, Any], _: Gettext, key: str = "notice_type") -> dict[str, str]:
-    return {"type": _kind(payload, _, key), "owner": str(payload.get("owner", "")),
-            "querying": str(payload.get("querying", "")), "reference": str(payload.get("reference", ""))}  # fmt: skip
+    return {
+        "type": _kind(payload, _, key),
+        "owner": str(payload.get("owner", "")),
+        "querying": str(payload.get("querying", "")),
+        "reference": str(payload.get("reference", "")),
+    }
 
 
 def _hit_line(msgid: str, level: str) -> Callable[[dict[str, Any], Gettext], FeedLine]:
@@ -75,9 +91,11 @@ def _notice_line(msgid: str, level: str) -> Callable[[dict[str, Any], Gettext], 
 def _case_args(payload: dict[str, Any], _: Gettext) -> dict[str, str]:
     priority = str(payload.get("priority", ""))
     due = str(payload.get("due_at") or "")
-    return {"priority": _(PRIORITY_LABELS[priority]) if priority in PRIORITY_LABELS else priority,
-            "country": str(payload.get("author_country") or payload.get("country") or ""),
-            "due": f"{due[:10]} {due[11:16]} UTC" if len(due) >= 16 else due}  # fmt: skip
+    return {
+        "priority": _(PRIORITY_LABELS[priority]) if priority in PRIORITY_LABELS else priority,
+        "country": str(payload.get("author_country") or payload.get("country") or ""),
+        "due": f"{due[:10]} {due[11:16]} UTC" if len(due) >= 16 else due,
+    }
 
 
 def _case_line(msgid: str, level: str) -> Callable[[dict[str, Any], Gettext], FeedLine]:
@@ -102,41 +120,60 @@ def _acknowledged(payload: dict[str, Any], _: Gettext) -> FeedLine:
 
 
 RULES: dict[str, FeedRule] = {
-    "hit.raised": FeedRule(rules.hit_parties, _hit_line(N_("New hit on a %(type)s of %(owner)s, raised by "
-                                                           "%(querying)s"), "urgent")),
-    "hit.acknowledged": FeedRule(rules.hit_parties, _hit_line(N_("%(owner)s acknowledged a hit on a %(type)s "
-                                                                 "raised by %(querying)s"), "info")),
-    "hit.judged": FeedRule(rules.hit_parties, _hit_line(N_("%(owner)s answered a hit on a %(type)s raised by "
-                                                           "%(querying)s"), "info")),
-    "hit.escalated": FeedRule(rules.hit_parties, _hit_line(N_("Overdue: hit on a %(type)s of %(owner)s raised by "
-                                                              "%(querying)s is unanswered"), "escalated")),
-    "notice.approved": FeedRule(_urgent_published, _notice_line(N_("%(type)s %(reference)s published by "
-                                                                   "%(owner)s"), "urgent")),
-    "notice.submitted": FeedRule(_submitted, _notice_line(N_("%(type)s %(reference)s of "
-                                                                              "%(owner)s awaits review"), "info")),
-    "notice.refused": FeedRule(rules.notice_owner, _notice_line(N_("%(type)s %(reference)s was refused by "
-                                                                   "review"), "info")),
-    "notice.escalated": FeedRule(rules.notice_review_parties, _notice_line(N_("Overdue: review of %(type)s "
-                                                                              "%(reference)s of %(owner)s"),
-                                                                           "escalated")),
-    "case.invited": FeedRule(rules.case_reader, _case_line(N_("Invitation to a case (%(priority)s): first "
-                                                              "response due %(due)s"), "urgent"), addressed=True),
-    "case.accepted": FeedRule(rules.case_reader, _case_line(N_("%(country)s accepted a case invitation"), "info"),
-                              addressed=True),
-    "case.message_posted": FeedRule(rules.case_reader, _case_line(N_("%(country)s posted a message in a case"),
-                                                                  "info"), addressed=True),
-    "case.task_assigned": FeedRule(rules.case_task_assignee, _case_line(N_("A case task was assigned to you"),
-                                                                        "info"), addressed=True),
+    "hit.raised": FeedRule(
+        rules.hit_parties, _hit_line(N_("New hit on a %(type)s of %(owner)s, raised by %(querying)s"), "urgent")
+    ),
+    "hit.acknowledged": FeedRule(
+        rules.hit_parties, _hit_line(N_("%(owner)s acknowledged a hit on a %(type)s raised by %(querying)s"), "info")
+    ),
+    "hit.judged": FeedRule(
+        rules.hit_parties, _hit_line(N_("%(owner)s answered a hit on a %(type)s raised by %(querying)s"), "info")
+    ),
+    "hit.escalated": FeedRule(
+        rules.hit_parties,
+        _hit_line(N_("Overdue: hit on a %(type)s of %(owner)s raised by %(querying)s is unanswered"), "escalated"),
+    ),
+    "notice.approved": FeedRule(
+        _urgent_published, _notice_line(N_("%(type)s %(reference)s published by %(owner)s"), "urgent")
+    ),
+    "notice.submitted": FeedRule(
+        _submitted, _notice_line(N_("%(type)s %(reference)s of %(owner)s awaits review"), "info")
+    ),
+    "notice.refused": FeedRule(
+        rules.notice_owner, _notice_line(N_("%(type)s %(reference)s was refused by review"), "info")
+    ),
+    "notice.escalated": FeedRule(
+        rules.notice_review_parties,
+        _notice_line(N_("Overdue: review of %(type)s %(reference)s of %(owner)s"), "escalated"),
+    ),
+    "case.invited": FeedRule(
+        rules.case_reader,
+        _case_line(N_("Invitation to a case (%(priority)s): first response due %(due)s"), "urgent"),
+        addressed=True,
+    ),
+    "case.accepted": FeedRule(
+        rules.case_reader, _case_line(N_("%(country)s accepted a case invitation"), "info"), addressed=True
+    ),
+    "case.message_posted": FeedRule(
+        rules.case_reader, _case_line(N_("%(country)s posted a message in a case"), "info"), addressed=True
+    ),
+    "case.task_assigned": FeedRule(
+        rules.case_task_assignee, _case_line(N_("A case task was assigned to you"), "info"), addressed=True
+    ),
     "case.closed": FeedRule(rules.case_reader, _case_line(N_("A case was closed"), "info"), addressed=True),
-    "case.escalated": FeedRule(rules.case_reader, _case_line(N_("Overdue: a case (%(priority)s) awaits a first "
-                                                                "response"), "escalated"), addressed=True),
+    "case.escalated": FeedRule(
+        rules.case_reader,
+        _case_line(N_("Overdue: a case (%(priority)s) awaits a first response"), "escalated"),
+        addressed=True,
+    ),
     "queue.acknowledged": FeedRule(rules.same_country, _acknowledged),
-}  # fmt: skip
+}
 TOPICS = tuple(RULES)
 
 
-def render_for(actor: Actor, topic: str, payload: dict[str, Any], _: Gettext, *,
-               address: str | None = None) -> FeedLine | None:  # fmt: skip
+def render_for(
+    actor: Actor, topic: str, payload: dict[str, Any], _: Gettext, *, address: str | None = None
+) -> FeedLine | None:
     """Return the line of an event for ``actor``, or None when the actor may not see it (or it is not fed).
 
     ``address`` is the event's ``outbox_event.country``; an addressed rule's event without one reaches nobody.

@@ -39,16 +39,25 @@ def _after(request: Request, hit: Hit) -> Response:
 
 @router.get("/hits")
 def inbox(
-    request: Request, session: DbSession, actor: ConsoleActor,
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
     show: Annotated[Literal["open", "all"], Query()] = "open",
     page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
-) -> Response:  # fmt: skip
+) -> Response:
     """List hits on the user's country's records, nearest deadline first."""
     _require_answer(actor)
-    result = hit_service.list_hits(session, actor, side="owner", open_only=show == "open", page=page_no,
-                                   page_size=PAGE_SIZE)  # fmt: skip
-    record(session, actor, AuditAction.HIT_VIEWED, target_type="hit", target_ids=[h.id for h in result.items],
-           query={"side": "owner", "show": show, "console": True})  # fmt: skip
+    result = hit_service.list_hits(
+        session, actor, side="owner", open_only=show == "open", page=page_no, page_size=PAGE_SIZE
+    )
+    record(
+        session,
+        actor,
+        AuditAction.HIT_VIEWED,
+        target_type="hit",
+        target_ids=[h.id for h in result.items],
+        query={"side": "owner", "show": show, "console": True},
+    )
     return page(request, "hits.html", result=result, show=show, now=utcnow())
 
 
@@ -61,10 +70,13 @@ def acknowledge(hit_id: str, request: Request, session: DbSession, actor: Consol
 
 @router.post("/hits/{hit_id}/judge", dependencies=[CsrfChecked])
 def judge(
-    hit_id: str, request: Request, session: DbSession, actor: ConsoleActor,
+    hit_id: str,
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
     judgement: Annotated[Literal["confirmed", "rejected", "inconclusive"], Form()],
     note: Annotated[str, Form(max_length=500)] = "",
-) -> Response:  # fmt: skip
+) -> Response:
     """Confirm, reject or mark inconclusive a hit."""
     hit = access_hit_for_owner(session, actor, hit_id)
     try:

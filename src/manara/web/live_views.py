@@ -54,8 +54,14 @@ def feed_item(actor: Actor, event: FeedEvent, gettext: Callable[[str], str]) -> 
     line = render_for(actor, event.topic, event.payload, gettext, address=event.country)
     if line is None:
         return None
-    return {"id": event.id, "topic": event.topic, "text": line.text, "href": line.href, "level": line.level,
-            "at": event.created_at.isoformat()}  # fmt: skip
+    return {
+        "id": event.id,
+        "topic": event.topic,
+        "text": line.text,
+        "href": line.href,
+        "level": line.level,
+        "at": event.created_at.isoformat(),
+    }
 
 
 def sse_frame(item: dict[str, Any]) -> str:
@@ -70,8 +76,9 @@ def last_seen(last_event_id: str | None, after: int | None) -> int | None:
     return after
 
 
-async def event_stream(hub: FeedHub, actor: Actor, gettext: Callable[[str], str],
-                       after: int | None) -> AsyncIterator[str]:  # fmt: skip
+async def event_stream(
+    hub: FeedHub, actor: Actor, gettext: Callable[[str], str], after: int | None
+) -> AsyncIterator[str]:
     """Yield the actor's feed: missed events first (bounded), then live ones, with heartbeats."""
     settings = get_settings()
     sub = await hub.subscribe()
@@ -109,15 +116,18 @@ async def event_stream(hub: FeedHub, actor: Actor, gettext: Callable[[str], str]
 
 @router.get("/feed")
 async def feed(
-    request: Request, actor: ConsoleActor, factory: ReadSessionFactory,
+    request: Request,
+    actor: ConsoleActor,
+    factory: ReadSessionFactory,
     after: Annotated[int | None, Query(ge=0, le=2**62)] = None,
     last_event_id: Annotated[str | None, Header(max_length=20)] = None,
-) -> StreamingResponse:  # fmt: skip
+) -> StreamingResponse:
     """Stream the signed-in user's live feed (Server-Sent Events)."""
     gettext = i18n.translations(i18n.choose_language(request)).gettext
     stream = event_stream(hub_of(request, factory), actor, gettext, last_seen(last_event_id, after))
-    return StreamingResponse(stream, media_type="text/event-stream",
-                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})  # fmt: skip
+    return StreamingResponse(
+        stream, media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    )
 
 
 def recent_items(session: Session, actor: Actor, gettext: Callable[[str], str], upto: int) -> list[dict[str, Any]]:
@@ -125,9 +135,11 @@ def recent_items(session: Session, actor: Actor, gettext: Callable[[str], str], 
 
     The id range bounds the work whichever index the database picks (the feed without JavaScript).
     """
-    stmt = (select(*FEED_COLUMNS)
-            .where(OutboxEvent.id > upto - RECENT_SCAN, OutboxEvent.id <= upto, OutboxEvent.topic.in_(TOPICS))
-            .order_by(OutboxEvent.id.desc()))  # fmt: skip
+    stmt = (
+        select(*FEED_COLUMNS)
+        .where(OutboxEvent.id > upto - RECENT_SCAN, OutboxEvent.id <= upto, OutboxEvent.topic.in_(TOPICS))
+        .order_by(OutboxEvent.id.desc())
+    )
     items = []
     for row in session.execute(stmt):
         item = feed_item(actor, FeedEvent(row.id, row.topic, row.payload, row.created_at, row.country), gettext)
@@ -142,8 +154,11 @@ def live_context(request: Request, session: Session, actor: Actor) -> dict[str, 
     """Return what the dashboard needs for its feed and queues."""
     gettext = i18n.translations(i18n.choose_language(request)).gettext
     upto = latest_id(session)
-    return {"feed_after": upto, "recent": recent_items(session, actor, gettext, upto),
-            "queues": queues.queues_for(session, actor)}  # fmt: skip
+    return {
+        "feed_after": upto,
+        "recent": recent_items(session, actor, gettext, upto),
+        "queues": queues.queues_for(session, actor),
+    }
 
 
 @router.get("/dashboard/queues")

@@ -29,9 +29,11 @@ from manara.web.render import N_, page
 router = APIRouter()
 Layer = Literal["notices", "hits", "cases"]
 # (layer, label msgid, what the country of a record is). Labels are translated in the template.
-LAYERS: tuple[tuple[Layer, str], ...] = (("notices", N_("Notices, by owner country")),
-                                         ("hits", N_("Hits, by country that screened")),
-                                         ("cases", N_("Open cases, by member country")))  # fmt: skip
+LAYERS: tuple[tuple[Layer, str], ...] = (
+    ("notices", N_("Notices, by owner country")),
+    ("hits", N_("Hits, by country that screened")),
+    ("cases", N_("Open cases, by member country")),
+)
 BINS = (1, 10, 100, 1000)  # shade classes: 1-9, 10-99, 100-999, 1000 and more (logarithmic)
 
 
@@ -41,11 +43,16 @@ def country_counts(session: Session, actor: Actor) -> dict[Layer, dict[str, int]
     hits = select(Hit.querying_country, func.count()).where(hit_visibility_filter(actor))
     # a sealed invitee that has not answered stays unknown to the other members (case.service.hidden_countries)
     hidden = and_(CaseMember.sealed, CaseMember.responded_at.is_(None), CaseMember.country != actor.country)
-    cases = (select(CaseMember.country, func.count()).join(Case, Case.id == CaseMember.case_id)
-             .where(case_visibility_filter(actor), Case.status == "open", not_(hidden)))  # fmt: skip
-    return {"notices": {row[0]: row[1] for row in session.execute(notices.group_by(Notice.owner_country))},
-            "hits": {row[0]: row[1] for row in session.execute(hits.group_by(Hit.querying_country))},
-            "cases": {row[0]: row[1] for row in session.execute(cases.group_by(CaseMember.country))}}
+    cases = (
+        select(CaseMember.country, func.count())
+        .join(Case, Case.id == CaseMember.case_id)
+        .where(case_visibility_filter(actor), Case.status == "open", not_(hidden))
+    )
+    return {
+        "notices": {row[0]: row[1] for row in session.execute(notices.group_by(Notice.owner_country))},
+        "hits": {row[0]: row[1] for row in session.execute(hits.group_by(Hit.querying_country))},
+        "cases": {row[0]: row[1] for row in session.execute(cases.group_by(CaseMember.country))},
+    }
 
 
 def shade(count: int) -> int:
@@ -57,16 +64,17 @@ def _rows(counts: dict[Layer, dict[str, int]], lang: str) -> list[dict[str, Any]
     """Return the table rows: every country with a count, most first, with its name in ``lang``."""
     names = Locale.parse(lang).territories
     codes = set().union(*(layer.keys() for layer in counts.values()))
-    rows = [{"code": c, "name": names.get(c, c), **{layer: counts[layer].get(c, 0) for layer in counts}}
-            for c in codes]  # fmt: skip
+    rows = [{"code": c, "name": names.get(c, c), **{layer: counts[layer].get(c, 0) for layer in counts}} for c in codes]
     return sorted(rows, key=lambda r: (-sum(r[layer] for layer in counts), r["name"]))
 
 
 @router.get("/map")
 def world_map(
-    request: Request, session: DbSession, actor: ConsoleActor,
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
     layer: Annotated[Layer, Query()] = "notices",
-) -> Response:  # fmt: skip
+) -> Response:
     """Show the map of one layer, and the table of every layer (the map's text alternative)."""
     lang = i18n.choose_language(request)
     counts = country_counts(session, actor)
@@ -77,7 +85,26 @@ def world_map(
     for c in worldmap.countries():
         count = shown.get(c.code, 0) if c.code else 0
         radius = 3 + 12 * (count / largest) ** 0.5 if count else 0  # marker area grows with the count
-        shapes.append({"code": c.code, "name": names.get(c.code, c.name) if c.code else c.name, "path": c.path,
-                       "count": count, "centre": c.centre, "radius": radius, "shade": shade(count)})  # fmt: skip
-    return page(request, "map.html", layer=layer, layers=LAYERS, shapes=shapes, rows=_rows(counts, lang),
-                outline=worldmap.outline(), width=worldmap.WIDTH, height=worldmap.HEIGHT, bins=BINS)  # fmt: skip
+        shapes.append(
+            {
+                "code": c.code,
+                "name": names.get(c.code, c.name) if c.code else c.name,
+                "path": c.path,
+                "count": count,
+                "centre": c.centre,
+                "radius": radius,
+                "shade": shade(count),
+            }
+        )
+    return page(
+        request,
+        "map.html",
+        layer=layer,
+        layers=LAYERS,
+        shapes=shapes,
+        rows=_rows(counts, lang),
+        outline=worldmap.outline(),
+        width=worldmap.WIDTH,
+        height=worldmap.HEIGHT,
+        bins=BINS,
+    )

@@ -45,10 +45,12 @@ def _stale(notice: Notice, version: str) -> Response | None:
     return None
 
 
-def _field_error(request: Request, session: DbSession, actor: Actor, notice: Notice, field: str, message: str,
-                 form: dict[str, str]) -> Response:  # fmt: skip
-    return detail_page(request, session, actor, notice, status=422, errors={field: gettext(request, message)},
-                       form=form)  # fmt: skip
+def _field_error(
+    request: Request, session: DbSession, actor: Actor, notice: Notice, field: str, message: str, form: dict[str, str]
+) -> Response:
+    return detail_page(
+        request, session, actor, notice, status=422, errors={field: gettext(request, message)}, form=form
+    )
 
 
 @router.post("/notices/{notice_id}/submit", dependencies=[CsrfChecked])
@@ -67,17 +69,20 @@ def submit(
         errors = nf.FormErrors()
         nf.from_domain(exc, errors)
         form = nf.form_of(notice, subject_of(session, notice))
-        return render_form(request, form=form, errors=errors, notice=notice, status=422, checks_failed=True,
-                           token="")  # fmt: skip
+        return render_form(request, form=form, errors=errors, notice=notice, status=422, checks_failed=True, token="")
     return _done(notice)
 
 
 @router.post("/notices/{notice_id}/review", dependencies=[CsrfChecked])
 def review(
-    notice_id: str, request: Request, session: DbSession, actor: ConsoleActor,
-    decision: Annotated[Literal["approve", "refuse"], Form()], reasons: Annotated[str, Form(max_length=10_000)] = "",
+    notice_id: str,
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
+    decision: Annotated[Literal["approve", "refuse"], Form()],
+    reasons: Annotated[str, Form(max_length=10_000)] = "",
     version: Version = "",
-) -> Response:  # fmt: skip
+) -> Response:
     """Approve (publish) or refuse, with reasons, another member's notice awaiting review."""
     notice = access_notice_for_review(session, actor, notice_id)
     stale = _stale(notice, version)
@@ -95,29 +100,61 @@ def review(
 
 @router.post("/notices/{notice_id}/cancel", dependencies=[CsrfChecked])
 def cancel(
-    notice_id: str, request: Request, session: DbSession, actor: ConsoleActor,
-    reason: Annotated[str, Form(max_length=1000)] = "", version: Version = "",
-) -> Response:  # fmt: skip
+    notice_id: str,
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
+    reason: Annotated[str, Form(max_length=1000)] = "",
+    version: Version = "",
+) -> Response:
     """Cancel one of your notices, with the reason."""
-    return _owner_step(notice_id, request, session, actor, version, "reason", reason, CANCEL_REASON,
-                       lambda n: notice_actions.do_cancel_notice(session, actor, n, CancelIn(reason=reason).reason))
+    return _owner_step(
+        notice_id,
+        request,
+        session,
+        actor,
+        version,
+        "reason",
+        reason,
+        CANCEL_REASON,
+        lambda n: notice_actions.do_cancel_notice(session, actor, n, CancelIn(reason=reason).reason),
+    )
 
 
 @router.post("/notices/{notice_id}/revalidate", dependencies=[CsrfChecked])
 def revalidate(
-    notice_id: str, request: Request, session: DbSession, actor: ConsoleActor,
-    review_date: Annotated[str, Form(max_length=10)] = "", version: Version = "",
-) -> Response:  # fmt: skip
+    notice_id: str,
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
+    review_date: Annotated[str, Form(max_length=10)] = "",
+    version: Version = "",
+) -> Response:
     """Confirm one of your published or expired notices is valid until a new review date."""
-    return _owner_step(notice_id, request, session, actor, version, "review_date", review_date, FUTURE,
-                       lambda n: notice_actions.do_revalidate_notice(session, actor, n,
-                                                                     date.fromisoformat(review_date)))
+    return _owner_step(
+        notice_id,
+        request,
+        session,
+        actor,
+        version,
+        "review_date",
+        review_date,
+        FUTURE,
+        lambda n: notice_actions.do_revalidate_notice(session, actor, n, date.fromisoformat(review_date)),
+    )
 
 
 def _owner_step(
-    notice_id: str, request: Request, session: DbSession, actor: Actor, version: str, field: str, value: str,
-    message: str, step: Callable[[Notice], Notice],
-) -> Response:  # fmt: skip
+    notice_id: str,
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    version: str,
+    field: str,
+    value: str,
+    message: str,
+    step: Callable[[Notice], Notice],
+) -> Response:
     """Run an owner's step; an invalid value comes back beside its field, with nothing changed."""
     notice = access_notice_for_owner(session, actor, notice_id)
     stale = _stale(notice, version)

@@ -60,14 +60,29 @@ def subject_of(session: Session, notice: Notice | None) -> Entity | None:
 
 
 def render_form(
-    request: Request, *, form: dict[str, str], errors: nf.FormErrors, notice: Notice | None, token: str,
-    status: int = 200, checks_failed: bool = False,
-) -> Response:  # fmt: skip
+    request: Request,
+    *,
+    form: dict[str, str],
+    errors: nf.FormErrors,
+    notice: Notice | None,
+    token: str,
+    status: int = 200,
+    checks_failed: bool = False,
+) -> Response:
     """Render the notice form with the translated messages beside their fields."""
     messages = {name: gettext(request, msg) % errors.args.get(name, {}) for name, msg in errors.fields.items()}
-    return page(request, "notice_form.html", status=status, form=form, errors=messages, notice=notice, token=token,
-                types=[t.value for t in NoticeType], required=nf.required_types(),
-                checks_failed=checks_failed)  # fmt: skip
+    return page(
+        request,
+        "notice_form.html",
+        status=status,
+        form=form,
+        errors=messages,
+        notice=notice,
+        token=token,
+        types=[t.value for t in NoticeType],
+        required=nf.required_types(),
+        checks_failed=checks_failed,
+    )
 
 
 def _writer(actor: Actor) -> None:
@@ -75,8 +90,9 @@ def _writer(actor: Actor) -> None:
         raise NotFound("page", "notice form")
 
 
-def _save_subject(session: Session, actor: Actor, props: dict[str, list[str]], existing: Entity | None,
-                  token: str) -> str:  # fmt: skip
+def _save_subject(
+    session: Session, actor: Actor, props: dict[str, list[str]], existing: Entity | None, token: str
+) -> str:
     """Create or update the subject Person through the entity action; return its record id."""
     if existing is not None:
         managed = {*nf.SUBJECT.values(), "name"}
@@ -87,8 +103,9 @@ def _save_subject(session: Session, actor: Actor, props: dict[str, list[str]], e
     else:
         place = make_placement(session, actor, Visibility.OWNER, [], None)
         entity_id = f"console-{token}"
-    do_upsert_entities(session, actor, [validate_entity({"id": entity_id, "schema": PERSON, "properties": props})],
-                       place)  # fmt: skip
+    do_upsert_entities(
+        session, actor, [validate_entity({"id": entity_id, "schema": PERSON, "properties": props})], place
+    )
     saved = entity_service.get_by_natural_key(session, actor.country, entity_id)
     assert saved is not None  # just written in this transaction
     return saved.id
@@ -140,14 +157,13 @@ def save_notice(
 def new_notice(request: Request, actor: ConsoleActor) -> Response:
     """Show the form of a new notice (bureau officers)."""
     _writer(actor)
-    return render_form(request, form=nf.empty_form(), errors=nf.FormErrors(), notice=None,
-                       token=secrets.token_urlsafe(24))  # fmt: skip
+    return render_form(
+        request, form=nf.empty_form(), errors=nf.FormErrors(), notice=None, token=secrets.token_urlsafe(24)
+    )
 
 
 @router.post("/notices/new", dependencies=[CsrfChecked])
-def create_notice(
-    request: Request, session: DbSession, actor: ConsoleActor, fields: FormFields
-) -> Response:
+def create_notice(request: Request, session: DbSession, actor: ConsoleActor, fields: FormFields) -> Response:
     """Create a draft notice from the form; a resubmitted form returns the notice it created."""
     _writer(actor)
     form, token = _posted(fields), nf.form_token(fields.get("form_token")) or secrets.token_urlsafe(24)
@@ -169,9 +185,12 @@ def edit_notice(notice_id: str, request: Request, session: DbSession, actor: Con
 
 @router.post("/notices/{notice_id}/edit", dependencies=[CsrfChecked])
 def update_notice(
-    notice_id: str, request: Request, session: DbSession, actor: ConsoleActor,
+    notice_id: str,
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
     fields: FormFields,
-) -> Response:  # fmt: skip
+) -> Response:
     """Save the edited notice (a refused notice returns to draft)."""
     notice = access_notice_for_owner(session, actor, notice_id)
     if notice.status not in notice_actions.EDITABLE or fields.get("version") != str(notice.version):

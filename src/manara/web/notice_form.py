@@ -20,9 +20,16 @@ from manara.notice.schemas import NoticeDetails
 from manara.web.render import N_
 
 # Subject: form field -> FtM Person property (the subject is the notice owner's Person record).
-SUBJECT = {"last_name": "lastName", "first_name": "firstName", "aliases": "alias", "gender": "gender",
-           "birth_date": "birthDate", "birth_place": "birthPlace", "nationality": "nationality",
-           "passport_number": "passportNumber"}  # fmt: skip
+SUBJECT = {
+    "last_name": "lastName",
+    "first_name": "firstName",
+    "aliases": "alias",
+    "gender": "gender",
+    "birth_date": "birthDate",
+    "birth_place": "birthPlace",
+    "nationality": "nationality",
+    "passport_number": "passportNumber",
+}
 LIST_FIELDS = {"aliases", "nationality", "extradition_countries", "shared_with"}  # several values
 LINES = {"aliases"}  # one value per line; the other lists are comma-separated country codes
 DETAILS = tuple(NoticeDetails.model_fields)
@@ -46,7 +53,7 @@ MESSAGES = {
     "choice": N_("Choose one of the options."),
     "invalid": N_("This value is not valid."),
     "name": N_("Give the subject's family name."),
-}  # fmt: skip
+}
 
 
 @dataclass
@@ -121,8 +128,11 @@ def _split(name: str, raw: str) -> list[str]:
 
 def subject_properties(form: dict[str, str]) -> dict[str, list[str]]:
     """Return the FtM Person properties the form gives (empty when no subject field is filled)."""
-    props = {prop: _split(name, form[name]) if name in LIST_FIELDS else [form[name].strip()]
-             for name, prop in SUBJECT.items() if form[name].strip()}  # fmt: skip
+    props = {
+        prop: _split(name, form[name]) if name in LIST_FIELDS else [form[name].strip()]
+        for name, prop in SUBJECT.items()
+        if form[name].strip()
+    }
     if props:
         given, family = form["first_name"].strip(), form["last_name"].strip()
         props["name"] = [f"{given} {family}".strip()] if family else []
@@ -138,11 +148,15 @@ def notice_body(form: dict[str, str]) -> dict[str, Any]:
             details[name] = True if raw else None
         elif raw:
             details[name] = _split(name, raw) if name in LIST_FIELDS else raw
-    body: dict[str, Any] = {"type": form["type"], "title": form["title"].strip(), "summary": form["summary"].strip(),
-                            "details": {k: v for k, v in details.items() if v is not None},
-                            "visibility": form["visibility"] or "all",
-                            "shared_with": _split("shared_with", form["shared_with"]),
-                            "review_date": form["review_date"].strip() or None}  # fmt: skip
+    body: dict[str, Any] = {
+        "type": form["type"],
+        "title": form["title"].strip(),
+        "summary": form["summary"].strip(),
+        "details": {k: v for k, v in details.items() if v is not None},
+        "visibility": form["visibility"] or "all",
+        "shared_with": _split("shared_with", form["shared_with"]),
+        "review_date": form["review_date"].strip() or None,
+    }
     return body
 
 

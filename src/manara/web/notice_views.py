@@ -33,10 +33,11 @@ def _choice(value: str | None, allowed: list[str]) -> str | None:
     return value if value in allowed else None
 
 
-
 @router.get("/notices")
 def notices(
-    request: Request, session: DbSession, actor: ConsoleActor,
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
     type: Annotated[str | None, Query(max_length=20)] = None,
     status: Annotated[str | None, Query(max_length=20)] = None,
     owner: Annotated[str | None, Query(max_length=2)] = None,
@@ -45,26 +46,49 @@ def notices(
     review_to: Annotated[str | None, Query(max_length=10)] = None,
     after: Annotated[str | None, Query(max_length=80)] = None,
     before: Annotated[str | None, Query(max_length=80)] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     """List the notices the user may see, newest first, with filters; pages by cursor (keyset)."""
     filters: dict[str, Any] = {
-        "type": _choice(type, TYPES), "status": _choice(status, STATUSES),
+        "type": _choice(type, TYPES),
+        "status": _choice(status, STATUSES),
         "owner": owner.upper() if owner and len(owner) == 2 and owner.isalpha() else None,
-        "q": (q or "").strip() or None, "review_from": optional_date(review_from),
+        "q": (q or "").strip() or None,
+        "review_from": optional_date(review_from),
         "review_to": optional_date(review_to),
-    }  # fmt: skip
-    clauses = notice_service.notice_filters(type_=filters["type"], status=filters["status"], owner=filters["owner"],
-                                            q=filters["q"], review_from=filters["review_from"],
-                                            review_to=filters["review_to"])  # fmt: skip
-    result = notice_service.slice_notices(session, actor, clauses, after=parse_cursor(after),
-                                          before=parse_cursor(before), page_size=PAGE_SIZE)  # fmt: skip
+    }
+    clauses = notice_service.notice_filters(
+        type_=filters["type"],
+        status=filters["status"],
+        owner=filters["owner"],
+        q=filters["q"],
+        review_from=filters["review_from"],
+        review_to=filters["review_to"],
+    )
+    result = notice_service.slice_notices(
+        session, actor, clauses, after=parse_cursor(after), before=parse_cursor(before), page_size=PAGE_SIZE
+    )
     query = {k: v.isoformat() if isinstance(v, date) else v for k, v in filters.items()}
-    record(session, actor, AuditAction.NOTICE_SEARCHED, target_type="notice",
-           target_ids=[n.id for n in result.rows], query={**query, "console": True})  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.NOTICE_SEARCHED,
+        target_type="notice",
+        target_ids=[n.id for n in result.rows],
+        query={**query, "console": True},
+    )
     links = {k: v for k, v in query.items() if v}
-    return page(request, "notices.html", result=result, filters=query, links=links, types=TYPES,
-                statuses=STATUSES, may_create=actor.can(Perm.NOTICE_WRITE), cursor=format_cursor,
-                first_page=not (after or before))  # fmt: skip
+    return page(
+        request,
+        "notices.html",
+        result=result,
+        filters=query,
+        links=links,
+        types=TYPES,
+        statuses=STATUSES,
+        may_create=actor.can(Perm.NOTICE_WRITE),
+        cursor=format_cursor,
+        first_page=not (after or before),
+    )
 
 
 def format_cursor(cursor: notice_service.Cursor) -> str:
@@ -106,15 +130,33 @@ def _allowed(session: Session, actor: Actor, notice: Notice) -> set[str]:
 
 
 def detail_page(
-    request: Request, session: DbSession, actor: Actor, notice: Notice, *, status: int = 200,
-    errors: dict[str, str] | None = None, form: dict[str, str] | None = None,
-) -> Response:  # fmt: skip
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    notice: Notice,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
     """Render a notice the actor may see, with the buttons of the steps they may take (the read is audited)."""
-    record(session, actor, AuditAction.NOTICE_VIEWED, target_type="notice",
-           target_ids=[notice.id, *([notice.subject_id] if notice.subject_id else [])])  # fmt: skip
-    return page(request, "notice.html", status=status, notice=notice_out(notice),
-                allowed=_allowed(session, actor, notice), errors=errors or {}, form=form or {},
-                stale=request.query_params.get("stale") == "1")  # fmt: skip
+    record(
+        session,
+        actor,
+        AuditAction.NOTICE_VIEWED,
+        target_type="notice",
+        target_ids=[notice.id, *([notice.subject_id] if notice.subject_id else [])],
+    )
+    return page(
+        request,
+        "notice.html",
+        status=status,
+        notice=notice_out(notice),
+        allowed=_allowed(session, actor, notice),
+        errors=errors or {},
+        form=form or {},
+        stale=request.query_params.get("stale") == "1",
+    )
 
 
 @router.get("/notices/{notice_id}")

@@ -23,28 +23,47 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "ma
 # (path, label msgid, permission needed; None: every signed-in user). Labels are translated in the template.
 NavEntry = tuple[str, str, Perm | None]
 NAV: tuple[NavEntry, ...]
-NAV = (("/console/", N_("Dashboard"), None), ("/console/notices", N_("Notices"), Perm.NOTICE_READ),
-       ("/console/screen", N_("Screening"), Perm.SCREEN),
-       ("/console/hits", N_("Hits inbox"), Perm.HIT_ANSWER), ("/console/map", N_("Map"), Perm.NOTICE_READ))  # fmt: skip
-NAV += (("/console/cases", N_("Cases"), Perm.CASE_READ), ("/console/handover", N_("Handover"), Perm.CASE_HANDOVER),
-        ("/console/search", N_("Search"), None), ("/console/chart", N_("Link chart"), Perm.ENTITY_READ))  # fmt: skip
-NAV += (("/console/admin/users", N_("Administration"), Perm.MEMBER_ADMIN),
-        ("/console/admin/audit", N_("Audit log"), Perm.AUDIT_READ),
-        ("/console/account", N_("Account"), None))  # fmt: skip
+NAV = (
+    ("/console/", N_("Dashboard"), None),
+    ("/console/notices", N_("Notices"), Perm.NOTICE_READ),
+    ("/console/screen", N_("Screening"), Perm.SCREEN),
+    ("/console/hits", N_("Hits inbox"), Perm.HIT_ANSWER),
+    ("/console/map", N_("Map"), Perm.NOTICE_READ),
+)
+NAV += (
+    ("/console/cases", N_("Cases"), Perm.CASE_READ),
+    ("/console/handover", N_("Handover"), Perm.CASE_HANDOVER),
+    ("/console/search", N_("Search"), None),
+    ("/console/chart", N_("Link chart"), Perm.ENTITY_READ),
+)
+NAV += (
+    ("/console/admin/users", N_("Administration"), Perm.MEMBER_ADMIN),
+    ("/console/admin/audit", N_("Audit log"), Perm.AUDIT_READ),
+    ("/console/account", N_("Account"), None),
+)
 
 
 @lru_cache
 def environment(lang: str) -> Environment:
     """Return the environment of ``lang``: autoescaping, gettext catalog, locale filters."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
-                      extensions=["jinja2.ext.i18n"], auto_reload=False)  # fmt: skip
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        auto_reload=False,
+    )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(datetime=partial(i18n.fmt_datetime, lang=lang), date=partial(i18n.fmt_date, lang=lang),
-                       number=partial(i18n.fmt_number, lang=lang), percent=partial(i18n.fmt_percent, lang=lang))
+    env.filters.update(
+        datetime=partial(i18n.fmt_datetime, lang=lang),
+        date=partial(i18n.fmt_date, lang=lang),
+        number=partial(i18n.fmt_number, lang=lang),
+        percent=partial(i18n.fmt_percent, lang=lang),
+    )
     from manara.web import subject  # imports N_ from here
 
-    env.filters.update(partial_date=partial(subject.format_partial_date, lang=lang),
-                       country=partial(subject.country_name, lang=lang))  # fmt: skip
+    env.filters.update(
+        partial_date=partial(subject.format_partial_date, lang=lang), country=partial(subject.country_name, lang=lang)
+    )
     env.globals["subject_facts"] = partial(subject.subject_facts, lang=lang)
     return env
 
@@ -69,15 +88,27 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     new_anon = False
     if nonce is None:
         nonce, new_anon = session.anon_nonce(request)
-    html = environment(lang).get_template(f"console/{template}").render(
-        request=request, lang=lang, dir=i18n.text_direction(lang), languages=i18n.NAMES, actor=actor,
-        nav=nav_for(actor), csrf_token=session.csrf_token(nonce), version=__version__, path=request.url.path,
-        **context,
-    )  # fmt: skip
+    html = (
+        environment(lang)
+        .get_template(f"console/{template}")
+        .render(
+            request=request,
+            lang=lang,
+            dir=i18n.text_direction(lang),
+            languages=i18n.NAMES,
+            actor=actor,
+            nav=nav_for(actor),
+            csrf_token=session.csrf_token(nonce),
+            version=__version__,
+            path=request.url.path,
+            **context,
+        )
+    )
     response = HTMLResponse(html, status_code=status)
     if new_anon:
         session.set_anon_nonce(response, nonce)
     if request.query_params.get("lang") in i18n.LOCALES:
-        response.set_cookie(i18n.LANG_COOKIE, request.query_params["lang"], max_age=365 * 86400, samesite="lax",
-                            httponly=True, path="/")  # fmt: skip
+        response.set_cookie(
+            i18n.LANG_COOKIE, request.query_params["lang"], max_age=365 * 86400, samesite="lax", httponly=True, path="/"
+        )
     return response

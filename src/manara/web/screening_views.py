@@ -18,20 +18,27 @@ from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.render import N_, gettext, page
 
 router = APIRouter()
-FIELD_ERRORS = {"names": N_("Enter at least one name."), "birth_date": N_("Use YYYY, YYYY-MM or YYYY-MM-DD."),
-                "nationality": N_("Use a two-letter country code."),
-                "documents": N_("Enter the document number (and a two-letter issuing country).")}  # fmt: skip
+FIELD_ERRORS = {
+    "names": N_("Enter at least one name."),
+    "birth_date": N_("Use YYYY, YYYY-MM or YYYY-MM-DD."),
+    "nationality": N_("Use a two-letter country code."),
+    "documents": N_("Enter the document number (and a two-letter issuing country)."),
+}
 Text = Annotated[str, Form(max_length=4000)]
 
 
 def _query(form: dict[str, str]) -> dict[str, Any]:
     """Turn the form into the API's screening request (one name per line)."""
     names = [line.strip() for line in form["names"].splitlines() if line.strip()]
-    body: dict[str, Any] = {"names": names, "birth_date": form["birth_date"].strip() or None,
-                            "nationality": form["nationality"].strip() or None}  # fmt: skip
+    body: dict[str, Any] = {
+        "names": names,
+        "birth_date": form["birth_date"].strip() or None,
+        "nationality": form["nationality"].strip() or None,
+    }
     if form["document_number"].strip():
-        body["documents"] = [{"number": form["document_number"].strip(),
-                              "country": form["document_country"].strip() or None}]  # fmt: skip
+        body["documents"] = [
+            {"number": form["document_number"].strip(), "country": form["document_country"].strip() or None}
+        ]
     return body
 
 
@@ -52,12 +59,23 @@ def screen_form(request: Request, actor: ConsoleActor) -> Response:
 
 @router.post("/screen", dependencies=[CsrfChecked])
 def screen(
-    request: Request, session: DbSession, actor: ConsoleActor, names: Text = "", birth_date: Text = "",
-    nationality: Text = "", document_number: Text = "", document_country: Text = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
+    names: Text = "",
+    birth_date: Text = "",
+    nationality: Text = "",
+    document_number: Text = "",
+    document_country: Text = "",
+) -> Response:
     """Screen a person as the API does (hits are raised to the owners) and show the results."""
-    form = {"names": names, "birth_date": birth_date, "nationality": nationality,
-            "document_number": document_number, "document_country": document_country}  # fmt: skip
+    form = {
+        "names": names,
+        "birth_date": birth_date,
+        "nationality": nationality,
+        "document_number": document_number,
+        "document_country": document_country,
+    }
     try:
         query = ScreenIn.model_validate(_query(form))
     except ValidationError as exc:

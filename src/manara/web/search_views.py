@@ -20,18 +20,29 @@ PAGE_SIZE = 25
 
 @router.get("/search")
 def search_page(
-    request: Request, session: DbSession, actor: ConsoleActor,
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
     q: Annotated[str, Query(max_length=200)] = "",
     type: Annotated[list[str] | None, Query()] = None,  # noqa: A002
     country: Annotated[list[str] | None, Query()] = None,
     date_from: Annotated[str | None, Query(max_length=10)] = None,
     date_to: Annotated[str | None, Query(max_length=10)] = None,
     page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
-) -> Response:  # fmt: skip
+) -> Response:
     """Search notices, entities, cases and messages the user may see."""
     filters = make_filters(type, country, optional_date(date_from), optional_date(date_to))  # the form sends ""
     result = run_search(session, actor, q, filters, page_no, PAGE_SIZE) if q.strip() else None
     pages = max(((result.total if result else 0) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "lang")])
-    return page(request, "search.html", q=q, result=result, filters=filters, kinds=KINDS, pages=pages,
-                page_no=page_no, base=f"/console/search?{kept}")  # fmt: skip
+    return page(
+        request,
+        "search.html",
+        q=q,
+        result=result,
+        filters=filters,
+        kinds=KINDS,
+        pages=pages,
+        page_no=page_no,
+        base=f"/console/search?{kept}",
+    )

@@ -10,16 +10,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009'
-down_revision = '0011'
+revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column('biometric_template', sa.Column('finger_position', sa.SmallInteger(), nullable=True))
+    op.add_column("biometric_template", sa.Column("finger_position", sa.SmallInteger(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('biometric_template') as batch_op:
-        batch_op.drop_column('finger_position')
+    with op.batch_alter_table("biometric_template") as batch_op:
+        batch_op.drop_column("finger_position")

@@ -12,21 +12,21 @@ from alembic import op
 import manara.db.base
 
 
-revision = '0010'
-down_revision = '0008'
+revision = "0010"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('totp_secret', sa.String(length=500), nullable=True))
-        batch_op.add_column(sa.Column('totp_confirmed_at', manara.db.base.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("totp_secret", sa.String(length=500), nullable=True))
+        batch_op.add_column(sa.Column("totp_confirmed_at", manara.db.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.drop_column('totp_last_step')
-        batch_op.drop_column('totp_confirmed_at')
-        batch_op.drop_column('totp_secret')
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.drop_column("totp_last_step")
+        batch_op.drop_column("totp_confirmed_at")
+        batch_op.drop_column("totp_secret")

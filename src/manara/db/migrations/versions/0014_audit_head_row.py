@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0014'
-down_revision = '0012'
+revision = "0014"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
@@ -24,10 +24,12 @@ GENESIS = "0" * 64
 
 def upgrade() -> None:
     # A database that already has events has its head row (it was written with the first event).
-    op.execute(sa.text(
-        "INSERT INTO audit_head (id, seq, hash) SELECT 1, 0, :genesis "
-        "WHERE NOT EXISTS (SELECT 1 FROM audit_head WHERE id = 1)"
-    ).bindparams(genesis=GENESIS))
+    op.execute(
+        sa.text(
+            "INSERT INTO audit_head (id, seq, hash) SELECT 1, 0, :genesis "
+            "WHERE NOT EXISTS (SELECT 1 FROM audit_head WHERE id = 1)"
+        ).bindparams(genesis=GENESIS)
+    )
 
 
 def downgrade() -> None:
