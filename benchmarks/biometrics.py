@@ -37,8 +37,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from manara.biometric.engines import Modality, default_engine, vector_engine
-from manara.biometric.imaging import ImageRejected
 from manara.biometric.service import candidate_threshold
+from manara.errors import ImageRejected
 from manara.settings import get_settings
 
 LFW = Path(__file__).resolve().parents[2] / "shared" / "data" / "faces" / "lfw"

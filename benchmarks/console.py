@@ -40,9 +40,9 @@ from manara.db.migrate import upgrade
 from manara.db.session import make_engine
 from manara.demo.notices import plan_notices
 from manara.hit.actions import HitCandidate, do_raise_hit
+from manara.identity import SYSTEM, Actor, Role
 from manara.member import actions as member_actions
 from manara.member.passwords import do_set_password
-from manara.member.roles import SYSTEM, Actor, Role
 from manara.notice.models import Notice, NoticeShare
 from manara.notice.service import TYPE_CODES
 from manara.outbox.models import OutboxEvent
@@ -200,7 +200,7 @@ def render_times(url: str, renders: int) -> None:
     """Render each page ``renders`` times in-process and print p50/p99."""
     from fastapi.testclient import TestClient
 
-    from manara.api.app import create_app
+    from manara.app import create_app
 
     pages = [
         ("dashboard, duty officer MA", "ma.duty_officer", "/console/"),

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from manara.biometric.engines import Modality, default_engine, pairwise_engine
-from manara.biometric.imaging import ImageRejected
+from manara.errors import ImageRejected
 
 FVC = Path(__file__).resolve().parents[2] / "shared" / "data" / "fingerprints" / "fvc2000"
 DATABASES = ("DB1_B", "DB2_B")

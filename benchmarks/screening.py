@@ -46,10 +46,10 @@ from manara.db.migrate import upgrade
 from manara.db.session import make_engine
 from manara.demo.persons import generate_persons, name_variants
 from manara.forked import default_workers
+from manara.identity import Actor, Role
 from manara.matching import PersonRecord, record_from_ftm
 from manara.member import actions as member_actions
 from manara.member.models import User
-from manara.member.roles import Actor, Role
 from manara.screening.batch import csv_rows, run_batch
 from manara.screening.index import ScreeningIndex, Target, settle
 

@@ -27,9 +27,9 @@ from manara.demo.persons import generate_persons
 from manara.entity.actions import do_upsert_entities, make_placement
 from manara.entity.ftm import validate_entity
 from manara.entity.models import Entity
+from manara.identity import SYSTEM, Actor, Role
 from manara.member import actions as member_actions
 from manara.member.models import User
-from manara.member.roles import SYSTEM, Actor, Role
 from manara.search.index import catch_up
 from manara.search.models import SearchDoc, SearchTerm
 from manara.search.service import Filters, search

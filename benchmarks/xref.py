@@ -49,8 +49,8 @@ from manara.demo.persons import generate_persons, name_variants
 from manara.entity.actions import Placement
 from manara.entity.importer import import_lines
 from manara.entity.models import Entity
+from manara.identity import Actor, Role
 from manara.member import actions as member_actions
-from manara.member.roles import Actor, Role
 from manara.visibility import Visibility
 
 MEMBERS = ("MA", "DZ", "TN", "EG", "JO", "FR", "ES", "DE", "RU", "IQ")

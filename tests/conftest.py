@@ -31,11 +31,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from manara.api import deps
-from manara.api.app import create_app
+from manara.app import create_app
 from manara.db.migrate import upgrade
 from manara.db.session import make_engine
+from manara.identity import Actor, Role
 from manara.member import actions as member_actions
-from manara.member.roles import Actor, Role
 from manara.settings import get_settings
 
 COUNTRIES = ("MA", "FR", "EG")

@@ -13,7 +13,7 @@ from manara.entity.actions import do_upsert_entities, make_placement
 from manara.entity.ftm import validate_entity
 from manara.entity.models import Entity
 from manara.entity.service import get_by_natural_key
-from manara.member.roles import Actor
+from manara.identity import Actor
 from manara.notice import actions as notice_actions
 from manara.notice.models import Notice
 from manara.notice.schemas import NoticeIn

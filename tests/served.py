@@ -25,9 +25,9 @@ from manara.db.session import make_engine
 from manara.entity.actions import do_upsert_entities, make_placement
 from manara.entity.ftm import validate_entity
 from manara.entity.service import get_by_natural_key
+from manara.identity import Actor, Role
 from manara.member import actions as member_actions
 from manara.member import passwords
-from manara.member.roles import Actor, Role
 from manara.notice import actions as notice_actions
 from manara.notice.schemas import NoticeIn
 from manara.visibility import Visibility

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from conftest import Net, person
 from factories import make_entity, make_notice
 from manara.db.base import utcnow
-from manara.member.roles import ROLE_PERMS, Perm, Role
+from manara.identity import ROLE_PERMS, Perm, Role
 
 OWNER, INCLUDED, EXCLUDED = "MA", "FR", "EG"
 COUNTRIES = (OWNER, INCLUDED, EXCLUDED)

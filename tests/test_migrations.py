@@ -6,7 +6,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from manara.db.migrate import alembic_config
-from manara.db.models import Base
+from manara.models import Base
 
 
 def test_single_head() -> None:

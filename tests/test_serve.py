@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manara.db.session import make_engine
+from manara.identity import Actor, Role
 from manara.member import actions as member_actions
 from manara.member.models import User
-from manara.member.roles import Actor, Role
 from served import database, publish_red, running, seed_network
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers need fork()")

@@ -115,3 +115,13 @@ class UnsupportedMedia(ManaraError):
     """The request body has a content type the endpoint does not accept."""
 
     code, http_status = ErrorCode.UNSUPPORTED_MEDIA, 415
+
+
+class ImageRejected(ManaraError):
+    """The upload is not a usable image, or no usable template can be made from it."""
+
+    code, http_status = ErrorCode.VALIDATION, 422
+
+    def __init__(self, message: str, reasons: list[str]) -> None:
+        super().__init__(message, reasons=reasons)
+        self.reasons = reasons

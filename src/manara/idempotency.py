@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from manara.db.base import Base, utcnow
 from manara.errors import Conflict
-from manara.member.roles import Actor
+from manara.identity import Actor
 
 
 class IdempotencyRecord(Base):

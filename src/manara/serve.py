@@ -38,7 +38,7 @@ from manara.settings import get_settings
 
 log = logging.getLogger("manara.serve")
 
-APP = "manara.api.app:create_app"
+APP = "manara.app:create_app"
 PR_SET_CHILD_SUBREAPER = 36  # prctl option, linux/prctl.h
 RESTART_PAUSE = 1.0  # seconds before replacing a worker; doubled for each loader failure in a row, up to:
 MAX_RESTART_PAUSE = 60.0

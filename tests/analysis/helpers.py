@@ -13,7 +13,7 @@ from manara.entity.actions import do_upsert_entities, make_placement
 from manara.entity.ftm import validate_entity
 from manara.entity.models import Entity
 from manara.entity.service import get_by_natural_key
-from manara.member.roles import SYSTEM, Actor
+from manara.identity import SYSTEM, Actor
 from manara.visibility import Visibility
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from analysis.helpers import ftm, put
 from conftest import Net, person
 from manara.entity.models import Entity
-from manara.member.roles import Role
+from manara.identity import Role
 
 API = "/api/v1/analysis"
 

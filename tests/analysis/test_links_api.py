@@ -10,7 +10,7 @@ from analysis.helpers import put, xref
 from conftest import Net, person
 from manara.analysis.models import SuggestedLink
 from manara.audit.models import AuditEvent
-from manara.member.roles import ROLE_PERMS, Perm, Role
+from manara.identity import ROLE_PERMS, Perm, Role
 
 KARIM = {"birthDate": "1985-04-12", "nationality": "ma"}
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from analysis.helpers import ftm, put
 from analysis.test_graph import network
 from conftest import Net, person
-from manara.member.roles import Role
+from manara.identity import Role
 
 URL = "/api/v1/analysis/network"
 

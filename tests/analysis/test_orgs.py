@@ -10,7 +10,7 @@ from analysis.helpers import ftm, put, xref
 from conftest import Net
 from manara.analysis.models import SuggestedLink
 from manara.analysis.orgs import org_name_key, org_name_keys
-from manara.member.roles import Role
+from manara.identity import Role
 
 
 @pytest.mark.parametrize(

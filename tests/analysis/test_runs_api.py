@@ -15,7 +15,7 @@ from conftest import Net, person
 from manara.analysis import jobs
 from manara.analysis.models import SuggestedLink, XrefRun
 from manara.audit.models import AuditEvent
-from manara.member.roles import ROLE_PERMS, Perm, Role
+from manara.identity import ROLE_PERMS, Perm, Role
 
 KARIM = {"birthDate": "1985-04-12", "nationality": "ma"}
 RUNS = "/api/v1/xref/runs"

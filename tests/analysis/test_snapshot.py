@@ -11,7 +11,7 @@ from conftest import Net, person
 from manara.analysis.run import build_index
 from manara.analysis.snapshot import FORMAT
 from manara.analysis.xref import XrefIndex
-from manara.member.roles import Role
+from manara.identity import Role
 
 
 def summary(index: XrefIndex) -> tuple[object, ...]:

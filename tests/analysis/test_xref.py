@@ -10,8 +10,8 @@ from conftest import Net, person
 from manara.analysis.models import SuggestedLink
 from manara.analysis.run import build_index
 from manara.analysis.xref import EntityRow
+from manara.identity import Role
 from manara.matching import DEFAULT_THRESHOLD
-from manara.member.roles import Role
 from manara.outbox.models import OutboxEvent
 
 KARIM = {"birthDate": "1985-04-12", "nationality": "ma"}

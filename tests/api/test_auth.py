@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from conftest import Net
 from manara.api import deps
 from manara.db.base import utcnow
+from manara.identity import Actor, Role
 from manara.member import actions as member_actions
 from manara.member import keys
 from manara.member.models import ApiKey, User
-from manara.member.roles import Actor, Role
 
 MISSING_ID = "00000000-0000-4000-8000-000000000000"
 

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from conftest import Net
-from manara.api.app import create_app
+from manara.app import create_app
 from manara.entity.models import Entity
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.settings import get_settings
 
 

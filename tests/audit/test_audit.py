@@ -10,7 +10,7 @@ from conftest import Net
 from factories import make_entity, make_notice
 from manara.audit.chain import verify_chain
 from manara.audit.models import AuditEvent
-from manara.member.roles import Role
+from manara.identity import Role
 
 
 def _last(session: Session) -> AuditEvent:

@@ -24,7 +24,7 @@ from manara.audit.group import GroupCommit
 from manara.audit.models import AuditEvent
 from manara.db.migrate import upgrade
 from manara.db.session import make_engine
-from manara.member.roles import Actor, Role
+from manara.identity import Actor, Role
 
 GOLDEN = "ce68844400925e4da2ce760cf35b2b6264011f721a80d8e3c1298b87646adcbb"
 ACTOR = Actor(user_id="u1", username="fr.fo", country="FR", role=Role.FRONTLINE_OFFICER)
@@ -164,7 +164,7 @@ from sqlalchemy.orm import sessionmaker
 from manara.audit.actions import AuditAction, record
 from manara.audit.group import GroupCommit
 from manara.db.session import make_engine
-from manara.member.roles import Actor, Role
+from manara.identity import Actor, Role
 actor = Actor(user_id="u", username="u", country="FR", role=Role.FRONTLINE_OFFICER)
 factory = sessionmaker(bind=make_engine(sys.argv[1]), expire_on_commit=False).begin
 group = GroupCommit()
@@ -245,7 +245,7 @@ from manara.audit.actions import AuditAction, record
 from manara.audit.group import GroupCommit
 from manara.db.session import make_engine
 actor_args = dict(user_id="u", username="u", country="FR")
-from manara.member.roles import Actor, Role
+from manara.identity import Actor, Role
 actor = Actor(**actor_args, role=Role.FRONTLINE_OFFICER)
 factory = sessionmaker(bind=make_engine(sys.argv[1]), expire_on_commit=False).begin
 group, lock = GroupCommit(), threading.Lock()

@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 
 from conftest import Net, person
 from manara.biometric.engines import Modality, Template, register_engine, unregister_engine
-from manara.biometric.imaging import ImageRejected, decode_rgb
-from manara.db.models import Base
-from manara.member.roles import Role
+from manara.biometric.imaging import decode_rgb
+from manara.errors import ImageRejected
+from manara.identity import Role
+from manara.models import Base
 from manara.settings import get_settings
 
 

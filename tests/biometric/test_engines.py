@@ -22,7 +22,7 @@ from manara.biometric.engines import (
     vector_engine,
 )
 from manara.biometric.face_dlib import laplacian_variance, yaw_ratio
-from manara.biometric.imaging import ImageRejected
+from manara.errors import ImageRejected
 
 FACES = Path(__file__).parent / "faces"  # public-domain / CC0 photos: provenance in tests/biometric/README.md
 

@@ -16,7 +16,7 @@ from biometric.helpers import ColourEngine, colour_engine, enrol, image_bytes, s
 from conftest import Net
 from manara.biometric.engines import vector_from_bytes
 from manara.biometric.models import BiometricTemplate
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.settings import get_settings
 
 __all__ = ["colour_engine"]

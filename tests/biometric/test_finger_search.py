@@ -22,7 +22,7 @@ from manara.biometric.engines import Modality, Template, register_engine, unregi
 from manara.biometric.imaging import decode_gray
 from manara.biometric.index import BiometricIndex
 from manara.biometric.models import BiometricTemplate
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.settings import get_settings
 
 

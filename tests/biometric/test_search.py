@@ -24,7 +24,7 @@ from conftest import Net
 from manara.audit.models import AuditEvent
 from manara.biometric.service import candidate_threshold
 from manara.hit.models import Hit
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.settings import get_settings
 
 __all__ = ["colour_engine"]

@@ -30,8 +30,8 @@ from manara.analysis.actions import do_judge_link
 from manara.analysis.models import SuggestedLink
 from manara.analysis.run import run_xref
 from manara.db.session import make_engine
+from manara.identity import SYSTEM, Actor
 from manara.member.models import User
-from manara.member.roles import SYSTEM, Actor
 
 pytestmark = BROWSER
 

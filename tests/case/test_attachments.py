@@ -15,7 +15,7 @@ from conftest import Net
 from manara.audit.models import AuditEvent
 from manara.case.storage import safe_filename
 from manara.errors import UnsupportedMedia
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.settings import get_settings
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

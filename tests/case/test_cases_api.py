@@ -15,7 +15,7 @@ from conftest import Net
 from factories import counts, make_entity
 from manara.audit.models import AuditEvent
 from manara.case import service as case_service
-from manara.member.roles import Perm, Role
+from manara.identity import Perm, Role
 from manara.outbox.models import OutboxEvent
 
 READERS = (Role.BUREAU_OFFICER, Role.ANALYST, Role.DUTY_OFFICER)

@@ -12,7 +12,7 @@ from case.helpers import API
 from conftest import Net, person
 from manara.analysis.models import SuggestedLink
 from manara.case import service as case_service
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.outbox.models import OutboxEvent
 
 KARIM = {"birthDate": "1985-04-12", "nationality": "ma"}

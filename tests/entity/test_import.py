@@ -15,7 +15,7 @@ from conftest import Net, _uow, person
 from manara.entity.actions import make_placement
 from manara.entity.importer import import_lines
 from manara.entity.models import Entity
-from manara.member.roles import Actor, Role
+from manara.identity import Actor, Role
 from manara.visibility import Visibility
 
 NAMES = ["Karim Benali", "Sara Idrissi", "Youssef El Amrani", "Nadia Filali", "Hamid Saidi", "Laila Tazi"]

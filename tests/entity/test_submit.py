@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from conftest import Net, person
 from factories import counts, make_entity, make_notice
 from manara.entity.models import Entity
-from manara.member.roles import Role
+from manara.identity import Role
 
 API = "/api/v1/entities"
 

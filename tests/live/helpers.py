@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from manara.db.base import new_id, utcnow
 from manara.hit.actions import HitCandidate, do_raise_hit
 from manara.hit.models import Hit
-from manara.member.roles import Actor
+from manara.identity import Actor
 from manara.outbox.models import OutboxEvent
 
 

@@ -19,11 +19,11 @@ from manara.case import service as case_service
 from manara.case.models import Case, CaseMember
 from manara.db.base import utcnow
 from manara.errors import Conflict, NotFound
+from manara.identity import Role
 from manara.live import queues
 from manara.live.escalation import escalate_overdue
 from manara.live.hub import latest_id, read_events
 from manara.live.models import QueueAcknowledgement, QueueEscalation
-from manara.member.roles import Role
 from manara.outbox.models import OutboxEvent
 from manara.web.feed import TOPICS
 from manara.web.i18n import translations

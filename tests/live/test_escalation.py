@@ -13,9 +13,9 @@ from factories import counts, make_notice
 from live.helpers import make_hit, outbox_ids
 from manara.audit.models import AuditEvent
 from manara.db.base import utcnow
+from manara.identity import Role
 from manara.live.escalation import escalate_overdue
 from manara.live.models import QueueEscalation
-from manara.member.roles import Role
 from manara.outbox.models import OutboxEvent
 from manara.screening.index import ScreeningIndex
 from manara.screening.jobs import JobRunner

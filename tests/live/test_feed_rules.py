@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from conftest import Net
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.web.feed import RULES, render_for
 from manara.web.i18n import translations
 

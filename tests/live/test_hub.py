@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from conftest import Net
 from live.helpers import make_hit
+from manara.identity import Role
 from manara.live import hub as hub_module
 from manara.live.hub import LAGGED, FeedEvent, FeedHub, Tail
-from manara.member.roles import Role
 from manara.web.i18n import translations
 from manara.web.live_views import event_stream
 

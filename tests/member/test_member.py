@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from conftest import Net
 from manara.db.base import utcnow
 from manara.errors import Conflict, ValidationFailed
+from manara.identity import Actor, Role
 from manara.member import actions as member_actions
 from manara.member.models import ApiKey, Member
-from manara.member.roles import Actor, Role
 
 
 @pytest.mark.parametrize("code", ["XX", "zz", "EU", "", "MAR", "1a", "x"])

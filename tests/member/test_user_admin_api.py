@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from conftest import Net
-from manara.member.roles import Role
+from manara.identity import Role
 
 
 def test_an_administrator_changes_a_role_and_disables_a_user_of_their_country(client: TestClient, net: Net) -> None:

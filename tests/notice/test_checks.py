@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from conftest import Net
 from factories import counts, make_notice, red_details
 from manara.errors import ChecksFailed
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.notice import actions as notice_actions
 from manara.notice.checks import REQUIRED
 from manara.notice.models import NoticeType

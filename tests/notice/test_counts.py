@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from conftest import COUNTRIES, Net
 from factories import make_notice
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.notice import service as notice_service
 
 

@@ -14,7 +14,7 @@ from conftest import Net
 from factories import counts, make_notice
 from manara.audit.models import AuditEvent
 from manara.db.base import utcnow
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.notice.models import Notice
 from manara.outbox.models import OutboxEvent
 
@@ -129,7 +129,7 @@ def test_a_failing_action_writes_neither(client: TestClient, session: Session, n
 def test_an_error_after_the_action_rolls_everything_back(
     client: TestClient, session: Session, net: Net, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from manara.notice import router
+    from manara.api import notice as router
 
     def broken(notice: Notice, **_: Any) -> Any:
         raise RuntimeError("serialisation failed")

@@ -12,8 +12,8 @@ from conftest import Net
 from factories import counts, make_entity, make_notice
 from manara.audit.models import AuditEvent
 from manara.db.base import utcnow
-from manara.jobs import expire_due
-from manara.member.roles import Role
+from manara.identity import Role
+from manara.notice.jobs import expire_due
 from manara.notice.models import Notice
 
 API = "/api/v1/notices"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from conftest import Net
 from factories import make_entity, red_details
 from manara.db.base import utcnow
-from manara.member.roles import Role
+from manara.identity import Role
 
 API = "/api/v1/notices"
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from conftest import Net, person
-from manara.member.roles import Role
+from manara.identity import Role
 
 RED_DETAILS = {
     "offence": "Drug trafficking",

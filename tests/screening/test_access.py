@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import Net
-from manara.member.roles import ROLE_PERMS, Perm, Role
+from manara.identity import ROLE_PERMS, Perm, Role
 from screening.helpers import publish_red
 
 COUNTRIES = ("MA", "FR", "EG")

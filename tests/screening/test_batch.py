@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from conftest import Net, _uow
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.screening.jobs import run_job
 from screening.helpers import publish_red
 

@@ -21,7 +21,7 @@ from conftest import Net, _uow
 from factories import make_notice
 from manara.audit.actions import AuditAction
 from manara.audit.models import AuditEvent
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.screening import batch
 from manara.screening.batch import BatchCounts, csv_rows, run_batch
 from manara.screening.index import ScreeningIndex

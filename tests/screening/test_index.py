@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from conftest import Net
+from manara.identity import Role
 from manara.matching import PersonRecord
-from manara.member.roles import Role
 from manara.screening.index import ScreeningIndex
 from screening.helpers import publish_red
 

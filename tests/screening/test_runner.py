@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from conftest import Net, _uow
 from factories import make_notice
 from manara.db.base import utcnow
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.screening.index import ScreeningIndex
 from manara.screening.jobs import JobRunner
 

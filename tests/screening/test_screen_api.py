@@ -13,7 +13,7 @@ from conftest import Net
 from manara.audit.actions import AuditAction
 from manara.audit.chain import verify_chain
 from manara.audit.models import AuditEvent
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.screening import service
 from screening.helpers import publish_red
 

@@ -14,7 +14,7 @@ from factories import make_entity
 from manara.db.base import utcnow
 from manara.entity.actions import do_delete_entity
 from manara.entity.models import Entity
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.search import index
 from manara.search.index import MARGIN, SOURCES, catch_up, terms
 from manara.search.models import SearchDoc, SearchTerm

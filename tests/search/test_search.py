@@ -11,7 +11,7 @@ from case.helpers import API, open_case
 from conftest import Net
 from factories import make_entity, make_notice
 from manara.audit.models import AuditEvent
-from manara.member.roles import Role
+from manara.identity import Role
 
 SEARCH = "/api/v1/search"
 

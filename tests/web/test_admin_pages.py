@@ -12,8 +12,8 @@ from conftest import Net
 from factories import make_notice
 from manara.audit.actions import AuditAction, record
 from manara.audit.models import AuditEvent
+from manara.identity import Role
 from manara.member.models import ApiKey, User
-from manara.member.roles import Role
 from manara.member.service import get_user_by_username
 from web.conftest import Console
 

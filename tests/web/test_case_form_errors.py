@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from manara.case.models import Case, CaseAttachment, CaseMessage, CaseTask
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.settings import get_settings
 from web.conftest import Console, csrf_of
 

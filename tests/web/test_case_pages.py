@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from conftest import Net
 from manara.case.models import Case, CaseAttachment
-from manara.member.roles import Role
+from manara.identity import Role
 from web.conftest import Console, csrf_of
 
 PDF = b"%PDF-1.4\n%%EOF\n"

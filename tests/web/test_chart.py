@@ -19,7 +19,7 @@ from conftest import Net, person
 from manara.analysis.models import SuggestedLink
 from manara.audit.models import AuditEvent
 from manara.entity.models import Entity
-from manara.member.roles import Role
+from manara.identity import Role
 from web.conftest import Console, csrf_of
 
 KARIM = {"birthDate": "1985-04-12", "nationality": "ma"}

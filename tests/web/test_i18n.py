@@ -12,7 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.web import i18n
 from web.conftest import Console
 

@@ -16,9 +16,9 @@ from live.helpers import make_hit, outbox_ids
 from manara.audit.models import AuditEvent
 from manara.db.base import utcnow
 from manara.hit.models import Hit
+from manara.identity import Role
 from manara.live.escalation import escalate_overdue
 from manara.live.models import QueueAcknowledgement
-from manara.member.roles import Role
 from manara.settings import get_settings
 from web.conftest import Console
 

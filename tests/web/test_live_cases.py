@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from case.helpers import open_case
 from conftest import Net
+from manara.identity import Role
 from manara.live.models import QueueAcknowledgement
-from manara.member.roles import Role
 from web.conftest import Console
 
 

@@ -12,7 +12,7 @@ from factories import make_notice
 from manara.case import actions as case_actions
 from manara.case.access import membership
 from manara.case.schemas import CaseIn
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.web import worldmap
 from manara.web.map_views import shade
 from web.conftest import Console

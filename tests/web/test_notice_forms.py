@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from conftest import Net
 from factories import make_notice
 from manara.entity.models import Entity
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.notice.models import Notice
 from web.conftest import Console, csrf_of
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from conftest import Net
 from factories import make_notice
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.notice import service as notice_service
 from manara.notice.models import Notice
 from web.conftest import Console

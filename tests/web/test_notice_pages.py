@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from conftest import Net
 from factories import make_notice
-from manara.member.roles import Role
+from manara.identity import Role
 from web.conftest import Console
 
 

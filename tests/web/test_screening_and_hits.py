@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from conftest import Net
 from manara.hit.models import Hit
-from manara.member.roles import Role
+from manara.identity import Role
 from screening.helpers import publish_red
 from web.conftest import Console
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from conftest import Net
 from manara.audit.models import AuditEvent
+from manara.identity import Role
 from manara.member.models import User
-from manara.member.roles import Role
 from manara.member.totp import STEP_SECONDS, _key, totp
 from web.conftest import PASSWORD, Console, csrf_of
 

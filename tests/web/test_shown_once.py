@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from conftest import Net
 from manara.audit.models import AuditEvent
+from manara.identity import Role
 from manara.member.models import ApiKey
-from manara.member.roles import Role
 from manara.member.totp import provisioning_uri
 from manara.web.once import ONCE_COOKIE
 from web.conftest import Console

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manara.audit.models import AuditEvent
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.member.service import get_user_by_username
 from manara.web.session import SESSION_COOKIE
 from web.conftest import PASSWORD, Console, csrf_of

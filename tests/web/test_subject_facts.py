@@ -14,7 +14,7 @@ from manara.entity.actions import do_upsert_entities, make_placement
 from manara.entity.ftm import validate_entity
 from manara.entity.service import get_by_natural_key
 from manara.hit.actions import HitCandidate, do_raise_hit
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.notice import actions as notice_actions
 from manara.notice.schemas import NoticeIn
 from manara.visibility import Visibility

@@ -9,7 +9,7 @@ from manara.analysis.models import SuggestedLink
 from manara.entity.access import can_view_entity, entity_visibility_filter
 from manara.entity.models import Entity
 from manara.errors import NotFound
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 
 
 def can_view_link(session: Session, actor: Actor, link: SuggestedLink) -> bool:

@@ -12,7 +12,7 @@ from manara.analysis.xref import Candidate
 from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
 from manara.errors import ValidationFailed
-from manara.member.roles import Actor
+from manara.identity import Actor
 from manara.outbox.service import enqueue
 
 

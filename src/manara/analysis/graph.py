@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from manara.analysis import service as analysis_service
 from manara.entity.access import entity_visibility_filter
 from manara.entity.models import Entity
-from manara.member.roles import Actor
+from manara.identity import Actor
 
 MAX_NODES = 500
 

@@ -22,7 +22,7 @@ from manara.analysis.run import SessionFactory, run_xref
 from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
 from manara.errors import Conflict, NotFound
-from manara.member.roles import Actor, Perm, Role
+from manara.identity import Actor, Perm, Role
 
 log = logging.getLogger("manara.xref")
 MAX_ATTEMPTS = 3

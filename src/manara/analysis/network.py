@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from manara.analysis import graph
 from manara.entity.models import Entity
-from manara.member.roles import Actor
+from manara.identity import Actor
 
 MAX_ROOTS = 50
 TOP_CENTRAL = 10

@@ -26,7 +26,7 @@ from manara.analysis.xref import Candidate, EntityRow, XrefIndex
 from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
 from manara.entity.models import Entity
-from manara.member.roles import Actor
+from manara.identity import Actor
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 Progress = Callable[[int, int], None]

@@ -10,7 +10,7 @@ from manara.analysis.models import LinkStatus, SuggestedLink
 from manara.analysis.schemas import EntityRef, LinkOut
 from manara.entity.access import entity_visibility_filter
 from manara.entity.models import Entity
-from manara.member.roles import Actor
+from manara.identity import Actor
 from manara.pagination import Page, paginate
 
 

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import inspect
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Header, Query, Request, Response
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from manara.biometric.index import BiometricIndex
 from manara.db.base import utcnow
 from manara.db.session import read_only_unit, unit_of_work
 from manara.errors import Forbidden, Unauthenticated
+from manara.identity import Actor, Perm, Role
 from manara.member import keys
 from manara.member.models import User
-from manara.member.roles import Actor, Perm, Role
 from manara.member.service import get_api_key_by_prefix
+from manara.screening.index import ScreeningIndex
 from manara.settings import get_settings
 
 log = logging.getLogger("manara.auth")
@@ -187,3 +191,32 @@ class Paging:
 
 
 PageParams = Annotated[Paging, Depends()]
+
+
+def screening_index(request: Request) -> ScreeningIndex:
+    """Return this process's screening index."""
+    index: ScreeningIndex = request.app.state.screening_index
+    return index
+
+
+_biometric_index_lock = threading.Lock()
+
+
+def biometric_index(request: Request) -> BiometricIndex:
+    """Return this process's biometric index, created on first use."""
+    with _biometric_index_lock:
+        index: BiometricIndex | None = getattr(request.app.state, "biometric_index", None)
+        if index is None:
+            index = request.app.state.biometric_index = BiometricIndex()
+        return index
+
+
+def attachment_response(data: bytes, filename: str, content_type: str) -> Response:
+    """Return a download that browsers save, never render or sniff."""
+    headers = {
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox",
+        "Cache-Control": "no-store",
+    }
+    return Response(data, media_type=content_type, headers=headers)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from manara.audit import chain
 from manara.audit.models import AuditEvent
 from manara.context import current_request_id
-from manara.member.roles import Actor
+from manara.identity import Actor
 
 SECRET_MARKERS = ("password", "secret", "token", "api_key", "digest", "totp")
 

@@ -8,7 +8,7 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from manara.audit.models import AuditEvent
-from manara.member.roles import Actor
+from manara.identity import Actor
 from manara.pagination import Page, paginate
 
 

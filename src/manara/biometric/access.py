@@ -8,7 +8,7 @@ from manara.biometric.models import BiometricTemplate
 from manara.entity.access import can_view_entity
 from manara.entity.models import Entity
 from manara.errors import NotFound
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.visibility import may_see
 
 

@@ -12,7 +12,7 @@ from manara.db.base import new_id
 from manara.entity.models import Entity
 from manara.errors import Conflict
 from manara.hit.actions import HitCandidate, do_raise_hit
-from manara.member.roles import Actor
+from manara.identity import Actor
 from manara.notice.models import Notice
 from manara.outbox.service import enqueue
 

@@ -8,6 +8,7 @@ templates of the same engine and version.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
@@ -93,6 +94,12 @@ def is_pairwise(modality: str) -> bool:
 
 _ENGINES: dict[Modality, dict[str, BiometricEngine]] = {}
 _DEFAULTS: dict[Modality, str] = {}
+# The built-in engine of each modality, named like an entry point: it imports this module (its protocols), so
+# it is loaded by name when first needed rather than imported here (no import cycle, no model loaded early).
+BUILTIN: dict[Modality, str] = {
+    Modality.FACE: "manara.biometric.face_dlib:DlibFaceEngine",
+    Modality.FINGER: "manara.biometric.finger_afis:AfisFingerEngine",
+}
 
 
 def register_engine(engine: BiometricEngine, *, default: bool = False) -> None:
@@ -117,18 +124,13 @@ def unregister_engine(modality: Modality, name: str) -> None:
 
 def default_engine(modality: Modality) -> BiometricEngine:
     """Return the engine new templates of ``modality`` are made with."""
-    if modality not in _DEFAULTS and modality == Modality.FACE:
-        from manara.biometric.face_dlib import DlibFaceEngine  # heavy: loads the model on first use only
-
-        register_engine(DlibFaceEngine())
-    if modality not in _DEFAULTS and modality == Modality.FINGER:
-        from manara.biometric.finger_afis import AfisFingerEngine  # loads the LEADER model on first use only
-
-        register_engine(AfisFingerEngine())
+    if modality not in _DEFAULTS and modality in BUILTIN:  # imported on first use: the models load lazily
+        module, name = BUILTIN[modality].split(":")
+        register_engine(getattr(importlib.import_module(module), name)())
     try:
         return _ENGINES[modality][_DEFAULTS[modality]]
     except KeyError:
-        from manara.biometric.imaging import ImageRejected
+        from manara.errors import ImageRejected
 
         raise ImageRejected(f"no engine for modality {modality}", ["modality_unsupported"]) from None
 
@@ -137,7 +139,7 @@ def vector_engine(modality: Modality) -> VectorEngine:
     """Return the default engine of a modality whose templates are vectors (face)."""
     engine = default_engine(modality)
     if not isinstance(engine, VectorEngine):
-        from manara.biometric.imaging import ImageRejected
+        from manara.errors import ImageRejected
 
         raise ImageRejected(f"the {modality} engine does not make vector templates", ["modality_unsupported"])
     return engine
@@ -147,7 +149,7 @@ def pairwise_engine(modality: Modality) -> PairwiseEngine:
     """Return the default engine of a modality whose templates are compared pairwise (finger)."""
     engine = default_engine(modality)
     if not isinstance(engine, PairwiseEngine):
-        from manara.biometric.imaging import ImageRejected
+        from manara.errors import ImageRejected
 
         raise ImageRejected(f"the {modality} engine does not compare templates pairwise", ["modality_unsupported"])
     return engine

@@ -20,7 +20,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from manara.biometric.engines import Modality, Template
-from manara.biometric.imaging import ImageRejected, decode_rgb
+from manara.biometric.imaging import decode_rgb
+from manara.errors import ImageRejected
 from manara.settings import get_settings
 
 # dlib's model decides "same person" below a Euclidean distance of 0.6; similarity maps

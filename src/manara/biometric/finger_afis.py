@@ -24,7 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from manara.biometric.engines import Modality, Template
-from manara.biometric.imaging import ImageRejected, decode_gray
+from manara.biometric.imaging import decode_gray
+from manara.errors import ImageRejected
 from manara.settings import get_settings
 
 PPI = 500.0

@@ -9,19 +9,9 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, UnidentifiedImageError
 
-from manara.errors import ErrorCode, ManaraError, PayloadTooLarge
+from manara.errors import ImageRejected, PayloadTooLarge
 
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "TIFF", "BMP", "WEBP"})  # and WSQ, see wsq_codec.py
-
-
-class ImageRejected(ManaraError):
-    """The upload is not a usable image, or no usable biometric template can be made from it."""
-
-    code, http_status = ErrorCode.VALIDATION, 422
-
-    def __init__(self, message: str, reasons: list[str]) -> None:
-        super().__init__(message, reasons=reasons)
-        self.reasons = reasons
 
 
 def decode_rgb(data: bytes, *, max_bytes: int, max_pixels: int) -> NDArray[np.uint8]:

@@ -11,7 +11,7 @@ from manara.audit.actions import AuditAction, record
 from manara.biometric.engines import PairwiseEngine, Template, VectorEngine
 from manara.biometric.index import BiometricIndex, Entry
 from manara.biometric.schemas import Candidate, SearchOut
-from manara.member.roles import Actor
+from manara.identity import Actor
 
 BASE_THRESHOLD = 0.5  # the engine's 1:1 decision similarity (dlib: distance 0.6)
 PER_DECADE = 1 / 30  # raised per tenfold gallery growth ...

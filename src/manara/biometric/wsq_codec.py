@@ -16,7 +16,7 @@ from multiprocessing.connection import Connection
 import numpy as np
 from numpy.typing import NDArray
 
-from manara.biometric.imaging import ImageRejected
+from manara.errors import ImageRejected
 
 SOI, SOF = b"\xff\xa0", b"\xff\xa2"
 SEGMENTS = {b"\xff\xa3", b"\xff\xa4", b"\xff\xa5", b"\xff\xa6", b"\xff\xa7", b"\xff\xa8"}  # length-prefixed

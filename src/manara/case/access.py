@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from manara.case.models import Case, CaseAttachment, CaseMember, CaseTask, HandoverNote
 from manara.errors import NotFound
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 
 
 def membership(case: Case, country: str) -> CaseMember | None:

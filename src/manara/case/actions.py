@@ -18,8 +18,8 @@ from manara.case.service import hidden_countries, is_pending_invitee
 from manara.db.base import utcnow
 from manara.entity.access import access_entity_by_id
 from manara.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from manara.identity import Actor, Perm
 from manara.member.models import Member
-from manara.member.roles import Actor, Perm
 from manara.notice.access import access_notice_by_id
 from manara.outbox.service import enqueue
 from manara.settings import get_settings

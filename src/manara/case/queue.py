@@ -20,10 +20,10 @@ from manara.audit.actions import AuditAction
 from manara.case.access import access_case_for_write
 from manara.case.models import Case, CaseMember
 from manara.case.service import awaiting_first_response, is_pending_invitee
+from manara.identity import Actor, Perm
 from manara.live.actions import do_acknowledge_item
 from manara.live.models import QueueAcknowledgement, QueueEscalation
 from manara.live.queues import Overdue, QueueItem, QueuePage, raise_not_found, register_queue
-from manara.member.roles import Actor, Perm
 
 CASE_ID_CHARS = 34  # queue_escalation.item_id holds 36 characters: 34 of the case id and the invitee country
 

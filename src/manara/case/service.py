@@ -17,7 +17,7 @@ from manara.case.access import case_visibility_filter, membership
 from manara.case.models import Case, CaseEvent, CaseMember, CaseMessage, CaseTask, HandoverNote
 from manara.case.schemas import AwaitingOut, CaseOut, LinkRef, MemberOut, NoticeRef, TimelineEventOut
 from manara.db.base import utcnow
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.notice.access import notice_visibility_filter
 from manara.notice.models import Notice
 from manara.pagination import Page, paginate

@@ -6,8 +6,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from manara.biometric import storage as biometric_storage
 from manara.errors import UnsupportedMedia, ValidationFailed
+from manara.storage import BlobStore, LocalBlobStore
 from manara.text import sanitize
 
 _UNSAFE_NAME = re.compile(r"[^\w.\- ()\[\]+]+")
@@ -69,9 +69,9 @@ def sniff(filename: str, data: bytes) -> str:
 
 
 # The biometric store is a generic keyed file store (0600 files, ids as keys, atomic writes): reuse it.
-AttachmentStore = biometric_storage.ImageStore
+AttachmentStore = BlobStore
 
 
 def attachment_store(data_dir: Path) -> AttachmentStore:
     """Return the configured store of case attachments (local files under ``data_dir/cases``)."""
-    return biometric_storage.LocalImageStore(data_dir / "cases")
+    return LocalBlobStore(data_dir / "cases")

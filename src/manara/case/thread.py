@@ -15,8 +15,8 @@ from manara.case.service import visible_member_countries
 from manara.case.storage import AttachmentStore, safe_filename, sniff
 from manara.db.base import utcnow
 from manara.errors import Conflict, Forbidden, InvalidTransition, NotFound, PayloadTooLarge, ValidationFailed
+from manara.identity import Actor, Perm
 from manara.member.models import User
-from manara.member.roles import Actor, Perm
 from manara.outbox.service import enqueue
 from manara.settings import get_settings
 

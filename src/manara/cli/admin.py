@@ -8,9 +8,9 @@ import typer
 from rich.table import Table
 
 from manara.cli.common import cli_actor, console, handle_errors, session_scope
+from manara.identity import Role
 from manara.member import actions, passwords, service
 from manara.member.models import ApiKey
-from manara.member.roles import Role
 
 members = typer.Typer(help="Member countries (ISO 3166-1 alpha-2).", no_args_is_help=True)
 agencies = typer.Typer(help="National bureaus and agencies.", no_args_is_help=True)

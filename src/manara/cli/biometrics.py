@@ -13,7 +13,7 @@ import typer
 from numpy.typing import NDArray
 
 from manara.biometric.engines import Modality, default_engine
-from manara.biometric.imaging import ImageRejected
+from manara.errors import ImageRejected
 
 biometrics = typer.Typer(help="Biometric templates: offline comparison.", no_args_is_help=True)
 

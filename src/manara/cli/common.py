@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from manara.db.session import unit_of_work
 from manara.errors import ManaraError
-from manara.member.roles import Actor, Role
+from manara.identity import Actor, Role
 from manara.member.service import get_user_by_username
 
 console = Console(stderr=True)

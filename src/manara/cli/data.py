@@ -17,7 +17,7 @@ from manara.db.base import utcnow
 from manara.db.session import unit_of_work
 from manara.entity.actions import make_placement
 from manara.entity.importer import export_lines, import_lines
-from manara.jobs import expire_due
+from manara.notice.jobs import expire_due
 from manara.settings import get_settings
 from manara.visibility import Visibility
 

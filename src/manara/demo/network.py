@@ -18,11 +18,11 @@ from manara.demo.persons import generate_persons, generate_related
 from manara.entity.actions import Placement, do_upsert_entities
 from manara.entity.ftm import validate_entity
 from manara.entity.service import get_by_natural_key
+from manara.identity import ALL_SCOPES, Actor, Role
 from manara.member import actions as member_actions
 from manara.member import passwords
 from manara.member.keys import KEY_PREFIX, digest
 from manara.member.models import ApiKey, Member
-from manara.member.roles import ALL_SCOPES, Actor, Role
 from manara.member.service import get_user_by_username
 from manara.notice import actions as notice_actions
 from manara.notice.schemas import NoticeIn

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from manara.document.models import DocumentReport
 from manara.errors import NotFound
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.visibility import Visibility, may_see
 
 

@@ -11,8 +11,8 @@ from manara.document.schemas import DocumentReportIn
 from manara.document.service import find_reports
 from manara.entity.actions import make_placement
 from manara.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from manara.identity import Actor, Perm
 from manara.matching.identifiers import normalize_document
-from manara.member.roles import Actor, Perm
 from manara.outbox.service import enqueue
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from manara.document.access import can_view_report, report_visibility_filter
 from manara.document.models import DocumentReport
-from manara.member.roles import Actor
+from manara.identity import Actor
 from manara.pagination import Page, paginate
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from manara.entity.models import Entity, EntityShare
 from manara.errors import NotFound
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.visibility import Visibility, may_see
 
 

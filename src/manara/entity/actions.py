@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
@@ -13,9 +13,9 @@ from manara.db.base import new_id, utcnow
 from manara.db.session import is_postgres
 from manara.entity.ftm import ValidEntity
 from manara.entity.models import Entity, EntityShare
-from manara.entity.service import existing_by_ids, set_shares
+from manara.entity.service import existing_by_ids, restricting_referrer, set_shares
 from manara.errors import Conflict, Forbidden, ValidationFailed
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.member.service import require_members
 from manara.outbox.service import enqueue
 from manara.settings import get_settings
@@ -144,10 +144,8 @@ def do_upsert_entities(session: Session, actor: Actor, items: list[ValidEntity],
 
 def do_delete_entity(session: Session, actor: Actor, entity: Entity) -> None:
     """Delete an entity of the actor's country that no notice refers to."""
-    from manara.notice.models import Notice
-
-    if session.scalar(select(Notice.id).where(Notice.subject_id == entity.id).limit(1)) is not None:
-        raise Conflict("entity is the subject of a notice; cancel the notice instead", id=entity.id)
+    if (referrer := restricting_referrer(session, entity.id)) is not None:
+        raise Conflict(f"entity is the subject of a {referrer}; cancel the {referrer} instead", id=entity.id)
     record(session, actor, AuditAction.ENTITY_DELETED, target_type="entity", target_ids=[entity.id])
     enqueue(session, "entity.deleted", {"ids": [entity.id], "owner": entity.owner_country}, country=actor.country)
     session.delete(entity)
@@ -168,3 +166,14 @@ def do_revalidate_entity(session: Session, actor: Actor, entity: Entity, review_
     )
     enqueue(session, "entity.upserted", {"ids": [entity.id], "owner": entity.owner_country}, country=actor.country)
     return entity
+
+
+def do_expire_entities(session: Session, actor: Actor, entities: list[Entity]) -> None:
+    """Expire active entities whose review date passed without re-validation (the expiry job)."""
+    if not entities:
+        return
+    for entity in entities:
+        entity.status = "expired"
+    ids = [e.id for e in entities]
+    record(session, actor, AuditAction.ENTITY_EXPIRED, target_type="entity", target_ids=ids)
+    enqueue(session, "entity.expired", {"ids": ids})

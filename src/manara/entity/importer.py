@@ -16,7 +16,7 @@ from manara.entity.ftm import ValidEntity, validate_entity
 from manara.entity.schemas import ImportReport
 from manara.entity.service import iter_visible
 from manara.errors import ManaraError
-from manara.member.roles import Actor
+from manara.identity import Actor
 
 MAX_REPORTED_ERRORS = 1000
 SessionFactory = Callable[[], AbstractContextManager[Session]]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from manara.entity.access import entity_visibility_filter
 from manara.entity.models import Entity, EntityShare
-from manara.member.roles import Actor
+from manara.identity import Actor
 from manara.pagination import Page, paginate
 from manara.visibility import replace_shares
 
@@ -66,3 +66,17 @@ def iter_visible(session: Session, actor: Actor, *, owner: str | None, batch: in
             return
         yield from rows
         last = rows[-1].id
+
+
+def restricting_referrer(session: Session, entity_pk: str) -> str | None:
+    """Return the table of a record that refers to the entity and must not lose it, if any.
+
+    Such a record's foreign key to ``entity.id`` has no ``ON DELETE`` rule (a notice's subject); records
+    that cascade or let go (templates, links, document reports) do not keep an entity. Read from the
+    mapped tables, so the domains above ``entity`` need not be imported here."""
+    for table in Entity.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column is Entity.__table__.c.id and fk.ondelete is None:
+                if session.scalar(select(fk.parent).where(fk.parent == entity_pk).limit(1)) is not None:
+                    return table.name
+    return None

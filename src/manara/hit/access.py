@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from manara.errors import NotFound
 from manara.hit.models import Hit
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 
 
 def can_view_hit(actor: Actor, hit: Hit) -> bool:

@@ -13,7 +13,7 @@ from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
 from manara.errors import InvalidTransition, ValidationFailed
 from manara.hit.models import JUDGEMENTS, Hit, HitStatus
-from manara.member.roles import Actor
+from manara.identity import Actor
 from manara.outbox.service import enqueue
 from manara.settings import get_settings
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from manara.hit.access import hit_visibility_filter
 from manara.hit.actions import OPEN_STATES
 from manara.hit.models import Hit
-from manara.member.roles import Actor
+from manara.identity import Actor
 from manara.pagination import Page, paginate
 
 Side = Literal["owner", "querying", "any"]

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
 from manara.errors import Conflict
+from manara.identity import Actor
 from manara.live.models import QueueAcknowledgement
-from manara.member.roles import Actor
 from manara.outbox.service import enqueue
 
 

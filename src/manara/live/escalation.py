@@ -6,11 +6,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-import manara.case  # noqa: F401 - registers the ``case`` queue, so every process running the job escalates cases
 from manara.audit.actions import record
+from manara.identity import SYSTEM
 from manara.live.models import QueueEscalation
 from manara.live.queues import QUEUES
-from manara.member.roles import SYSTEM
 from manara.outbox.service import enqueue
 
 

@@ -19,10 +19,10 @@ from manara.errors import NotFound
 from manara.hit import actions as hit_actions
 from manara.hit.access import access_hit_for_owner, hit_visibility_filter
 from manara.hit.models import Hit
+from manara.identity import Actor, Perm
 from manara.live.actions import do_acknowledge_item
 from manara.live.models import QueueAcknowledgement, QueueEscalation
 from manara.member.models import User
-from manara.member.roles import Actor, Perm
 from manara.notice.access import access_notice_for_review, review_queue_clause
 from manara.notice.models import Notice
 from manara.settings import get_settings

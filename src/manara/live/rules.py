@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.visibility import may_see
 
 Payload = dict[str, Any]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from manara.errors import NotFound
+from manara.identity import Actor, Perm
 from manara.member.models import ApiKey, User
-from manara.member.roles import Actor, Perm
 
 
 def access_user_for_admin(session: Session, actor: Actor, user_id: str) -> User:

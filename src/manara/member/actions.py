@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
 from manara.errors import Conflict, NotFound, ValidationFailed
+from manara.identity import ALL_SCOPES, Actor, Role
 from manara.member import keys
 from manara.member.models import Agency, ApiKey, Member, User
-from manara.member.roles import ALL_SCOPES, Actor, Role
 from manara.member.service import get_user_by_username
 from manara.outbox.service import enqueue
 from manara.settings import get_settings

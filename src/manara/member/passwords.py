@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
 from manara.errors import ValidationFailed
+from manara.identity import Actor, Role
 from manara.member.models import User
-from manara.member.roles import Actor, Role
 from manara.member.service import get_user_by_username
 
 MAX_FAILURES = 5

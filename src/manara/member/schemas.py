@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from manara.member.roles import Role
+from manara.identity import Role
 from manara.schemas_common import Line
 
 

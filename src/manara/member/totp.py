@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
+from manara.identity import Actor
 from manara.member.models import User
 from manara.member.passwords import count_failure, is_locked, second_factor_required, sign_in_succeeded
-from manara.member.roles import Actor
 from manara.settings import get_settings
 
 STEP_SECONDS = 30

@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from manara.errors import NotFound
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.notice.models import Notice, NoticeShare, NoticeStatus
 from manara.visibility import Visibility, may_see
 

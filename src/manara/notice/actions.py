@@ -13,7 +13,7 @@ from manara.entity.access import access_entity_for_write
 from manara.entity.actions import Placement, make_placement
 from manara.errors import ChecksFailed, Forbidden, InvalidTransition, ValidationFailed
 from manara.idempotency import remember, replay
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.notice.access import access_notice_by_id
 from manara.notice.checks import neutrality_flags, required_failures
 from manara.notice.models import Notice, NoticeReview, NoticeStatus, NoticeType

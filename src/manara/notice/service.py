@@ -8,12 +8,14 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, and_, case, func, literal, or_, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from manara.entity.models import Entity
-from manara.member.roles import Actor, Perm
+from manara.entity.schemas import EntityOut
+from manara.identity import Actor, Perm
 from manara.notice.access import notice_visibility_filter, review_queue_clause
 from manara.notice.models import Notice, NoticeShare, NoticeStatus
+from manara.notice.schemas import NoticeOut
 from manara.pagination import Page, paginate
 from manara.visibility import Visibility, replace_shares
 
@@ -201,3 +203,13 @@ def slice_notices(
         total=min(total, count_cap),
         capped=total > count_cap,
     )
+
+
+def notice_out(notice: Notice, *, with_subject: bool = True) -> NoticeOut:
+    """Serialise a notice; the subject's particulars are shared through the notice itself."""
+    out = NoticeOut.model_validate(notice)
+    if with_subject and notice.subject_id is not None:
+        session = object_session(notice)
+        subject = session.get(Entity, notice.subject_id) if session is not None else None
+        out.subject = EntityOut.model_validate(subject) if subject is not None else None
+    return out

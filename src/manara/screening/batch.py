@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 from manara.audit.actions import AuditAction, record
 from manara.errors import Forbidden
 from manara.forked import BrokenProcessPool, Workers, forked_workers
+from manara.identity import Actor, Perm
 from manara.matching import MatchResult, record_from_ftm
-from manara.member.roles import Actor, Perm
 from manara.screening.index import IndexWarmingUp, ScreeningIndex, Target
 from manara.screening.schemas import ScreenIn
 from manara.screening.service import finish_screening, search_person

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from manara.db.base import utcnow
 from manara.errors import NotFound
 from manara.forked import default_workers
-from manara.jobs import expire_due
+from manara.identity import Actor, Perm, Role
 from manara.live.escalation import escalate_overdue
-from manara.member.roles import Actor, Perm, Role
+from manara.notice.jobs import expire_due
 from manara.screening.batch import BatchCounts, SessionFactory, open_rows, run_batch
 from manara.screening.index import ScreeningIndex
 from manara.screening.models import ScreeningJob

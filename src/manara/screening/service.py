@@ -9,13 +9,13 @@ import orjson
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
-from manara.biometric.fusion import FaceEvidence
 from manara.document.service import visible_reports
 from manara.errors import Forbidden
 from manara.hit.actions import HitCandidate, do_raise_hit
+from manara.identity import Actor, Perm
 from manara.matching import ALGORITHM, DEFAULT_THRESHOLD, PersonRecord
 from manara.matching.identifiers import normalize_document
-from manara.member.roles import Actor, Perm
+from manara.screening.fusion import FaceEvidence
 from manara.screening.index import IndexWarmingUp, ScreeningIndex, Target
 from manara.screening.schemas import DocumentCheck, ScreenIn, ScreenOut, ScreenResult
 from manara.text import sanitize
@@ -98,7 +98,7 @@ def search_person(
         raise IndexWarmingUp("the screening index is still loading; retry in a few seconds")
     person = to_record(query)
     found = index.search(actor.country, person, query.limit)
-    if face is not None:  # name and face evidence fused (manara.biometric.fusion)
+    if face is not None:  # name and face evidence fused (manara.screening.fusion)
         found = face.fuse(index, actor.country, person, found, query.limit)
     return found
 

@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy import Select, intersect, select
 from sqlalchemy.orm import Session
 
+from manara.audit.actions import AuditAction, record
 from manara.case.access import case_visibility_filter
 from manara.case.models import Case, CaseMessage
 from manara.entity.access import entity_visibility_filter
 from manara.entity.models import Entity
-from manara.member.roles import Actor
+from manara.identity import Actor
 from manara.notice.access import notice_visibility_filter
 from manara.notice.models import Notice
 from manara.search.index import catch_up, entity_text
@@ -248,3 +249,40 @@ def search(session: Session, actor: Actor, q: str, filters: Filters, *, offset: 
         docs.update({(kind, pk): d for pk, d in loaded.items()})
     items = [(h.score, docs[(h.kind, h.id)]) for h in shown if (h.kind, h.id) in docs]
     return Result(items=items, total=len(kept), facets=_facets(matched, filters))
+
+
+def _csv(values: list[str] | None) -> frozenset[str]:
+    return frozenset(v.strip() for value in values or [] for v in value.split(",") if v.strip())
+
+
+def run_search(session: Session, actor: Actor, q: str, filters: Filters, page: int, page_size: int) -> Result:
+    """Search as ``actor`` and audit it (query and facets; the ids of the page shown)."""
+    result = search(session, actor, q, filters, offset=(page - 1) * page_size, limit=page_size)
+    record(
+        session,
+        actor,
+        AuditAction.SEARCHED,
+        target_type="search",
+        target_ids=[d.id for _, d in result.items],
+        query={
+            "q": q,
+            "type": sorted(filters.kinds),
+            "country": sorted(filters.countries),
+            "from": str(filters.date_from or ""),
+            "to": str(filters.date_to or ""),
+            "total": result.total,
+        },
+    )
+    return result
+
+
+def make_filters(
+    kinds: list[str] | None, countries: list[str] | None, date_from: date | None, date_to: date | None
+) -> Filters:
+    """Return validated facet selections (unknown types are ignored, countries upper-cased)."""
+    return Filters(
+        kinds=_csv(kinds) & frozenset(KINDS),
+        countries=frozenset(c.upper() for c in _csv(countries)),
+        date_from=date_from,
+        date_to=date_to,
+    )

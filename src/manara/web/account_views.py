@@ -13,13 +13,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from manara.api.deps import DbSession
+from manara.identity import Actor
 from manara.member.models import User
-from manara.member.roles import Actor
 from manara.member.totp import do_confirm_totp, do_start_totp, enabled, provisioning_uri
 from manara.web import once
 from manara.web.deps import ConsoleActor, CsrfChecked
+from manara.web.i18n import N_
 from manara.web.qr import qr_svg
-from manara.web.render import N_, gettext, page
+from manara.web.render import gettext, page
 
 router = APIRouter()
 WRONG_CODE = N_("Wrong code. Check the time on your device and try again, or start again.")

@@ -16,17 +16,18 @@ from pydantic import ValidationError
 
 from manara.api.deps import DbSession
 from manara.errors import Conflict, ManaraError, NotFound
+from manara.identity import ALL_SCOPES, ROLE_PERMS, Actor, Perm, Role
 from manara.member import actions as member_actions
 from manara.member import service as member_service
 from manara.member.access import access_api_key_for_revoke, access_user_for_admin
 from manara.member.models import User
 from manara.member.passwords import do_reset_password
-from manara.member.roles import ALL_SCOPES, ROLE_PERMS, Actor, Perm, Role
 from manara.member.schemas import ApiKeyIn, UserIn
 from manara.member.totp import do_reset_totp
 from manara.web import once
 from manara.web.deps import ConsoleActor, CsrfChecked
-from manara.web.render import N_, gettext, page
+from manara.web.i18n import N_
+from manara.web.render import gettext, page
 
 router = APIRouter(prefix="/admin")
 ROLES = [r.value for r in Role]

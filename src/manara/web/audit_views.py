@@ -16,7 +16,7 @@ from manara.audit import service as audit_service
 from manara.audit.actions import AuditAction, record
 from manara.audit.chain import verify_chain
 from manara.errors import NotFound
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.web.deps import ConsoleActor, optional_date
 from manara.web.render import page
 

@@ -16,7 +16,8 @@ from pydantic import ValidationError
 
 from manara.errors import PayloadTooLarge, UnsupportedMedia, ValidationFailed
 from manara.web import i18n
-from manara.web.render import N_, gettext
+from manara.web.i18n import N_
+from manara.web.render import gettext
 
 REQUIRED = N_("This field is required.")
 INVALID = N_("This value is not valid.")

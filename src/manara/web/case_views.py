@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from manara.api.deps import DbSession
+from manara.api.deps import DbSession, attachment_response
 from manara.audit.actions import AuditAction, record
 from manara.case import actions as case_actions
 from manara.case import service as case_service
@@ -23,12 +23,11 @@ from manara.case.access import (
     access_task,
 )
 from manara.case.models import Case, Priority, TaskStatus, Tlp
-from manara.case.router import attachment_response
 from manara.case.schemas import CaseFromLinkIn, CaseIn, HandoverIn, MessageIn, TaskIn, TaskUpdateIn
 from manara.case.storage import attachment_store
 from manara.db.base import utcnow
 from manara.errors import NotFound, ValidationFailed
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.settings import get_settings
 from manara.web import case_forms
 from manara.web.deps import ConsoleActor, CsrfChecked

@@ -24,9 +24,10 @@ from manara.audit.actions import AuditAction, record
 from manara.entity.access import access_entity_by_id
 from manara.entity.models import Entity
 from manara.errors import Forbidden
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.web.deps import ConsoleActor, CsrfChecked
-from manara.web.render import N_, page
+from manara.web.i18n import N_
+from manara.web.render import page
 
 router = APIRouter()
 Pk = Annotated[str, Query(max_length=64)]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from manara.api.deps import DbSession
 from manara.db.base import utcnow
 from manara.hit import service as hit_service
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.notice import service as notice_service
 from manara.web import live_views
 from manara.web.deps import ConsoleActor

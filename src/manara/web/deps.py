@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from manara.api.deps import DbSessionFactory
+from manara.identity import Actor
 from manara.member.models import User
 from manara.member.passwords import user_actor
-from manara.member.roles import Actor
 from manara.web import session as web_session
 from manara.web.errors import CsrfRejected, SignInRequired
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from manara.identity import Actor
 from manara.live import rules
-from manara.member.roles import Actor
-from manara.web.render import N_
+from manara.web.i18n import N_
 
 Gettext = Callable[[str], str]
 URGENT_TYPES = frozenset({"red", "yellow", "orange", "diffusion"})

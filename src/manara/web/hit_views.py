@@ -16,7 +16,7 @@ from manara.hit import actions as hit_actions
 from manara.hit import service as hit_service
 from manara.hit.access import access_hit_for_owner
 from manara.hit.models import Hit
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.screening.schemas import JudgeIn
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.render import page

@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 from manara.api.deps import DbSession, ReadSessionFactory
 from manara.db.base import utcnow
 from manara.errors import NotFound
+from manara.identity import Actor
 from manara.live import queues
 from manara.live.hub import FEED_COLUMNS, LAGGED, FeedEvent, FeedHub, latest_id, read_events
-from manara.member.roles import Actor
 from manara.outbox.models import OutboxEvent
 from manara.settings import get_settings
 from manara.web import i18n

@@ -19,12 +19,13 @@ from manara.case.access import case_visibility_filter
 from manara.case.models import Case, CaseMember
 from manara.hit.access import hit_visibility_filter
 from manara.hit.models import Hit
-from manara.member.roles import Actor
+from manara.identity import Actor
 from manara.notice.access import notice_visibility_filter
 from manara.notice.models import Notice
 from manara.web import i18n, worldmap
 from manara.web.deps import ConsoleActor
-from manara.web.render import N_, page
+from manara.web.i18n import N_
+from manara.web.render import page
 
 router = APIRouter()
 Layer = Literal["notices", "hits", "cases"]

@@ -23,7 +23,7 @@ from manara.entity.actions import do_upsert_entities, make_placement
 from manara.entity.ftm import validate_entity
 from manara.entity.models import Entity
 from manara.errors import ManaraError, NotFound
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.notice import actions as notice_actions
 from manara.notice.access import access_notice_for_owner
 from manara.notice.models import Notice, NoticeType

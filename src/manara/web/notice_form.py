@@ -17,7 +17,7 @@ from manara.errors import ChecksFailed, InvalidEntity, ManaraError, ValidationFa
 from manara.notice.checks import MIN_RED_PENALTY_YEARS, REQUIRED
 from manara.notice.models import Notice, NoticeType
 from manara.notice.schemas import NoticeDetails
-from manara.web.render import N_
+from manara.web.i18n import N_
 
 # Subject: form field -> FtM Person property (the subject is the notice owner's Person record).
 SUBJECT = {

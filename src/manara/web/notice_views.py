@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from manara.api.deps import DbSession
 from manara.audit.actions import AuditAction, record
 from manara.errors import NotFound
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.notice import actions as notice_actions
 from manara.notice import service as notice_service
 from manara.notice.access import access_notice_by_id, access_notice_for_owner, access_notice_for_review, in_review_queue
 from manara.notice.models import Notice, NoticeStatus, NoticeType
-from manara.notice.router import notice_out
+from manara.notice.service import notice_out
 from manara.web.deps import ConsoleActor, optional_date
 from manara.web.render import page
 

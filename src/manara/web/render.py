@@ -10,15 +10,10 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from manara import __version__
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.web import i18n, session
+from manara.web.i18n import N_
 from manara.web.pages import TEMPLATES
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "mark for extraction only"
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
-
 
 # (path, label msgid, permission needed; None: every signed-in user). Labels are translated in the template.
 NavEntry = tuple[str, str, Perm | None]

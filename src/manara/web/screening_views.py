@@ -8,14 +8,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from manara.api.deps import DbSession
+from manara.api.deps import DbSession, screening_index
 from manara.errors import Forbidden
-from manara.member.roles import Perm
-from manara.screening.router import screening_index
+from manara.identity import Perm
 from manara.screening.schemas import ScreenIn
 from manara.screening.service import screen_person
 from manara.web.deps import ConsoleActor, CsrfChecked
-from manara.web.render import N_, gettext, page
+from manara.web.i18n import N_
+from manara.web.render import gettext, page
 
 router = APIRouter()
 FIELD_ERRORS = {

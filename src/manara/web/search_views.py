@@ -9,8 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from manara.api.deps import DbSession
-from manara.search.router import make_filters, run_search
-from manara.search.service import KINDS
+from manara.search.service import KINDS, make_filters, run_search
 from manara.web.deps import ConsoleActor, optional_date
 from manara.web.render import page
 

@@ -19,7 +19,7 @@ from followthemoney import model
 from followthemoney.types import registry
 
 from manara.web import i18n
-from manara.web.render import N_
+from manara.web.i18n import N_
 
 # Display order: names, birth, nationality, documents, then the rest (in this order, then any other by label).
 LABELS: dict[str, str] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from manara.db.models import Base
+from manara.models import Base
 from manara.db.session import make_engine
 
 config = context.config

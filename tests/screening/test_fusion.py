@@ -27,9 +27,9 @@ from biometric.helpers import (
 )
 from conftest import Net, person
 from manara.audit.models import AuditEvent
-from manara.biometric.fusion import FACE_EVEN, FACE_LLR_MAX, FACE_LLR_MIN, NAME_FLOOR, face_llr, fuse_score
 from manara.hit.models import Hit
-from manara.member.roles import Role
+from manara.identity import Role
+from manara.screening.fusion import FACE_EVEN, FACE_LLR_MAX, FACE_LLR_MIN, NAME_FLOOR, face_llr, fuse_score
 from manara.settings import get_settings
 from screening.helpers import RED_DETAILS
 

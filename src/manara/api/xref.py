@@ -8,7 +8,7 @@ from manara.analysis import jobs
 from manara.analysis.schemas import XrefRunIn, XrefRunOut
 from manara.api.deps import CurrentActor, DbSession, require
 from manara.errors import Forbidden
-from manara.member.roles import Perm, Role
+from manara.identity import Perm, Role
 
 router = APIRouter(prefix="/xref", tags=["analysis"], dependencies=[Depends(require(Perm.XREF_RUN))])
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Response, UploadFile
 
-from manara.api.deps import CurrentActor, DbSession, PageParams
+from manara.api.deps import CurrentActor, DbSession, PageParams, attachment_response
 from manara.audit.actions import AuditAction, record
 from manara.case import actions, thread
 from manara.case import service as case_service
@@ -40,7 +39,7 @@ from manara.case.schemas import (
 )
 from manara.case.storage import attachment_store
 from manara.errors import NotFound
-from manara.member.roles import Actor
+from manara.identity import Actor
 from manara.pagination import PageOut
 from manara.settings import get_settings
 
@@ -193,17 +192,6 @@ def attach(
     store = attachment_store(get_settings().data_dir)
     att = thread.do_attach(session, actor, case, message, file.filename or "", data, store)
     return AttachmentOut.model_validate(att)
-
-
-def attachment_response(data: bytes, filename: str, content_type: str) -> Response:
-    """Return a download that browsers save, never render or sniff."""
-    headers = {
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "sandbox",
-        "Cache-Control": "no-store",
-    }
-    return Response(data, media_type=content_type, headers=headers)
 
 
 @router.get("/{case_id}/attachments/{attachment_id}")

@@ -3,50 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict
 
 from manara.api.deps import DbSession, PageParams, require
 from manara.audit import service
 from manara.audit.actions import AuditAction, record
 from manara.audit.chain import verify_chain
-from manara.member.roles import Actor, Perm
+from manara.audit.schemas import AuditEventOut, VerifyOut
+from manara.identity import Actor, Perm
 from manara.pagination import PageOut
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 Auditor = Annotated[Actor, Depends(require(Perm.AUDIT_READ))]
-
-
-class AuditEventOut(BaseModel):
-    """An audit event."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    seq: int
-    occurred_at: datetime
-    request_id: str
-    user_id: str
-    username: str
-    country: str
-    role: str
-    purpose: str | None
-    action: str
-    target_type: str | None
-    target_ids: list[str]
-    query: dict[str, Any] | None
-    extra: dict[str, Any] | None
-    hash: str
-
-
-class VerifyOut(BaseModel):
-    """Result of walking the hash chain."""
-
-    ok: bool
-    checked: int
-    broken_seq: int | None
-    reason: str | None
 
 
 @router.get("", response_model=PageOut[AuditEventOut])

@@ -1,4 +1,5 @@
-"""The ASGI application: JSON API under /api/v1, health probes, landing page, OpenAPI at /docs."""
+"""The ASGI application, assembled from the interfaces: JSON API under /api/v1 (``api/``), the console
+(``web/``), health probes, landing page, OpenAPI at /docs."""
 
 from __future__ import annotations
 
@@ -14,32 +15,25 @@ from sqlalchemy import text
 
 from manara import __version__
 from manara.analysis.jobs import XrefRunner
-from manara.analysis.router import router as analysis_router
-from manara.analysis.runs_router import router as xref_router
+from manara.api import analysis, audit, biometric, case, document, entity, hit, member, notice, screening, search, xref
 from manara.api.deps import DbSession
 from manara.api.errors import install_error_handlers
 from manara.api.middleware import BodyLimit, RequestContext
-from manara.audit.router import router as audit_router
 from manara.biometric.index import BiometricIndex, start_warmup
-from manara.biometric.router import router as biometric_router
-from manara.case.router import router as case_router
 from manara.db.session import read_only_unit, unit_of_work
-from manara.document.router import router as document_router
-from manara.entity.router import router as entity_router
-from manara.hit.router import router as hit_router
-from manara.member.router import router as member_router
-from manara.notice.router import router as notice_router
 from manara.screening.index import IndexWarmingUp, ScreeningIndex
 from manara.screening.jobs import JobRunner
 from manara.screening.refresher import IndexRefresher
-from manara.screening.router import router as screening_router
-from manara.search.router import router as search_router
 from manara.serve import preloaded_index, runs_background_jobs
 from manara.settings import get_settings
 from manara.web.console import install_console
 from manara.web.pages import landing_page
 
 API_PREFIX = "/api/v1"
+# The JSON routers, in the order of the OpenAPI document; a new domain adds its `api/<domain>.py` here.
+# Importing them imports every domain package, which registers its live queues (`live.queues.register_queue`),
+# so the escalation job of this process covers every queue.
+API_MODULES = (member, entity, notice, screening, document, hit, audit, analysis, biometric, case, search, xref)
 
 
 def _health_router() -> APIRouter:
@@ -114,21 +108,8 @@ def create_app(*, workers: bool = True) -> FastAPI:
     install_error_handlers(app, API_PREFIX)
     api = APIRouter(prefix=API_PREFIX)
     app.state.screening_index = preloaded_index() or ScreeningIndex(lazy_build=not workers)
-    for router in (
-        member_router,
-        entity_router,
-        notice_router,
-        screening_router,
-        document_router,
-        hit_router,
-        audit_router,
-        analysis_router,
-        biometric_router,
-        case_router,
-        search_router,
-        xref_router,
-    ):
-        api.include_router(router)
+    for module in API_MODULES:
+        api.include_router(module.router)
     app.include_router(api)
     app.include_router(_health_router())
     install_console(app)  # /console pages, static files, HTML error pages for console paths

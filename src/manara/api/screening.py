@@ -17,15 +17,16 @@ from manara.api.deps import (
     HeaderActor,
     ReadSessionFactory,
     SessionFactory,
+    biometric_index,
+    screening_index,
 )
 from manara.audit.actions import AuditAction, record
 from manara.audit.group import WRITER
-from manara.biometric.fusion import FaceEvidence, face_evidence, record_face_search
 from manara.biometric.index import BiometricIndex
-from manara.biometric.router import biometric_index
 from manara.db.base import new_id
 from manara.errors import Conflict, Forbidden, UnsupportedMedia
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
+from manara.screening.fusion import FaceEvidence, face_evidence, record_face_search
 from manara.screening.index import ScreeningIndex
 from manara.screening.jobs import access_job, job_paths
 from manara.screening.models import ScreeningJob
@@ -34,12 +35,6 @@ from manara.screening.service import check_document, finish_screening, search_pe
 from manara.settings import get_settings
 
 router = APIRouter(tags=["screening"])
-
-
-def screening_index(request: Request) -> ScreeningIndex:
-    """Return this process's screening index."""
-    index: ScreeningIndex = request.app.state.screening_index
-    return index
 
 
 @router.post("/screen", response_model=ScreenOut, openapi_extra=AUTH_OPENAPI)

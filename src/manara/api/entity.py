@@ -20,7 +20,7 @@ from manara.entity.ftm import validate_entity
 from manara.entity.importer import export_lines, import_lines
 from manara.entity.schemas import EntityIn, EntityOut, ImportReport
 from manara.errors import UnsupportedMedia
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.notice.schemas import RevalidateIn
 from manara.pagination import PageOut
 from manara.settings import get_settings

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from manara.api.deps import CurrentActor, DbSession, require
+from manara.identity import Actor, Perm
 from manara.member import actions, service
 from manara.member.access import access_api_key_for_revoke, access_user_for_admin
-from manara.member.roles import Actor, Perm
 from manara.member.schemas import ApiKeyIn, ApiKeyOut, MemberOut, MeOut, NewApiKeyOut, UserIn, UserOut, UserPatch
 from manara.pagination import PageOut
 

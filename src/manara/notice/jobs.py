@@ -8,12 +8,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from manara.audit.actions import AuditAction, record
+from manara.entity import actions as entity_actions
 from manara.entity.models import Entity
-from manara.member.roles import SYSTEM
+from manara.identity import SYSTEM
 from manara.notice.actions import do_expire_notice
 from manara.notice.models import Notice, NoticeStatus
-from manara.outbox.service import enqueue
 
 
 @dataclass(frozen=True)
@@ -34,10 +33,5 @@ def expire_due(session: Session, today: date, *, batch: int = 1000) -> ExpiryRep
     entities = session.scalars(
         select(Entity).where(Entity.status == "active", Entity.review_date < today).limit(batch)
     ).all()
-    for entity in entities:
-        entity.status = "expired"
-    if entities:
-        ids = [e.id for e in entities]
-        record(session, SYSTEM, AuditAction.ENTITY_EXPIRED, target_type="entity", target_ids=ids)
-        enqueue(session, "entity.expired", {"ids": ids})
+    entity_actions.do_expire_entities(session, SYSTEM, list(entities))
     return ExpiryReport(len(notices), len(entities))

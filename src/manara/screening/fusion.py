@@ -40,9 +40,9 @@ from manara.biometric.engines import Modality, vector_engine
 from manara.biometric.index import BiometricIndex
 from manara.biometric.service import candidate_threshold
 from manara.errors import Forbidden, PayloadTooLarge, ValidationFailed
+from manara.identity import Actor, Perm
 from manara.matching import MatchResult, PersonRecord
 from manara.matching.scorer import DEFAULT_THRESHOLD, probability
-from manara.member.roles import Actor, Perm
 from manara.settings import get_settings
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from manara.api.deps import CurrentActor, DbSession, PageParams, require
 from manara.audit.actions import AuditAction, record
 from manara.entity.access import access_entity_by_id
 from manara.errors import ValidationFailed
-from manara.member.roles import Perm
+from manara.identity import Perm
 from manara.pagination import PageOut
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from sqlalchemy.orm import Session
 
-from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, SessionFactory
+from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, SessionFactory, biometric_index
 from manara.audit.actions import AuditAction, record
 from manara.biometric import actions
 from manara.biometric.access import access_template_by_id, access_template_for_owner
 from manara.biometric.engines import Modality, PairwiseEngine, default_engine, pairwise_engine, vector_engine
-from manara.biometric.index import BiometricIndex
 from manara.biometric.models import BiometricTemplate
 from manara.biometric.schemas import SearchOut, TemplateOut, VerifyIn, VerifyOut
 from manara.biometric.service import FingerProbe, search, search_fingers
@@ -21,22 +19,12 @@ from manara.biometric.storage import image_store
 from manara.entity.access import access_entity_for_write
 from manara.entity.models import Entity
 from manara.errors import Forbidden, NotFound, PayloadTooLarge, ValidationFailed
-from manara.member.roles import Actor, Perm
+from manara.identity import Actor, Perm
 from manara.notice.models import Notice
 from manara.settings import get_settings
 
 router = APIRouter(prefix="/biometrics", tags=["biometrics"])
-_index_lock = threading.Lock()
 MAX_PROBE_FINGERS = 10
-
-
-def biometric_index(request: Request) -> BiometricIndex:
-    """Return this process's biometric index, created on first use."""
-    with _index_lock:
-        index: BiometricIndex | None = getattr(request.app.state, "biometric_index", None)
-        if index is None:
-            index = request.app.state.biometric_index = BiometricIndex()
-        return index
 
 
 def read_image(upload: UploadFile) -> bytes:

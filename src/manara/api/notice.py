@@ -9,29 +9,15 @@ from fastapi import APIRouter, Header, Query
 
 from manara.api.deps import CurrentActor, DbSession, PageParams
 from manara.audit.actions import AuditAction, record
-from manara.entity.schemas import EntityOut
 from manara.notice import actions, service
 from manara.notice.access import access_notice_by_id, access_notice_for_owner, access_notice_for_review
-from manara.notice.models import Notice, NoticeStatus, NoticeType
+from manara.notice.models import NoticeStatus, NoticeType
 from manara.notice.schemas import CancelIn, NoticeIn, NoticeOut, NoticePatch, RevalidateIn, ReviewIn
+from manara.notice.service import notice_out
 from manara.pagination import PageOut
 
 router = APIRouter(prefix="/notices", tags=["notices"])
 IdempotencyKey = Annotated[str | None, Header(max_length=100, description="Makes a retried POST safe")]
-
-
-def notice_out(notice: Notice, *, with_subject: bool = True) -> NoticeOut:
-    """Serialise a notice; the subject's particulars are shared through the notice itself."""
-    out = NoticeOut.model_validate(notice)
-    if with_subject and notice.subject_id is not None:
-        from sqlalchemy.orm import object_session
-
-        from manara.entity.models import Entity
-
-        session = object_session(notice)
-        subject = session.get(Entity, notice.subject_id) if session is not None else None
-        out.subject = EntityOut.model_validate(subject) if subject is not None else None
-    return out
 
 
 @router.post("", response_model=NoticeOut, status_code=201)
