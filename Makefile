@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 export MANARA_DATA_DIR ?= ./var
 
-.PHONY: run test test-sqlite test-pg lint bench install db demo clean
+.PHONY: run test test-sqlite test-pg lint bench install db demo clean namebench-venv
 
 $(STAMP): pyproject.toml
 	scripts/ensure-system-deps.sh build browser
@@ -16,6 +16,20 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The reference name matchers of ../shared/tools/namebench run in their own venv (benchmarks/names.py and
+# benchmarks/screening_engine.py use it; MANARA_NAMEBENCH_PYTHON points them at another interpreter).
+NAMEBENCH_VENV := .venv-namebench
+NAMEBENCH_STAMP := $(NAMEBENCH_VENV)/.installed
+
+$(NAMEBENCH_STAMP): benchmarks/namebench-requirements.txt
+	scripts/ensure-system-deps.sh build
+	test -d $(NAMEBENCH_VENV) || $(PY) -m venv $(NAMEBENCH_VENV)
+	$(NAMEBENCH_VENV)/bin/pip install -q --upgrade pip
+	$(NAMEBENCH_VENV)/bin/pip install -q -r benchmarks/namebench-requirements.txt
+	touch $(NAMEBENCH_STAMP)
+
+namebench-venv: $(NAMEBENCH_STAMP)
 
 db: $(STAMP)
 	$(BIN)/manara db upgrade
@@ -30,6 +44,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy src/manara
+	$(BIN)/lint-imports --no-cache
 
 test-sqlite: $(STAMP)
 	scripts/ensure-system-deps.sh browser
@@ -41,7 +56,7 @@ test-pg: $(STAMP)
 
 test: lint test-sqlite test-pg
 
-bench: $(STAMP)
+bench: $(STAMP) $(NAMEBENCH_STAMP)
 	$(BIN)/python benchmarks/import_ftm.py
 	scripts/with-postgres.sh $(BIN)/python benchmarks/import_ftm.py --postgres
 	$(BIN)/python benchmarks/names.py
@@ -53,4 +68,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/console.py
 
 clean:
-	rm -rf $(VENV) var manara.db manara.db-wal manara.db-shm manara.db.writer-lock
+	rm -rf $(VENV) $(NAMEBENCH_VENV) var manara.db manara.db-wal manara.db-shm manara.db.writer-lock
+
+.PHONY: openapi
+openapi: $(STAMP)  ## regenerate the API contract docs/openapi.json after a deliberate API change
+	$(BIN)/python scripts/openapi_doc.py > docs/openapi.json

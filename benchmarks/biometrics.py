@@ -3,6 +3,7 @@ speed), then fingerprints on FVC2000.
 
 Usage: .venv/bin/python benchmarks/biometrics.py [LFW_DIR] [--gallery 1000000] [--no-scale]
 [--no-fingerprints] [--fingerprints [FVC_DIR]] (each part skips with a message when its data is absent).
+LFW_DIR defaults to ../shared/data/faces/lfw relative to the repository root (MANARA_SHARED_DIR moves ../shared).
 Templates of the View 1 images are made once with the API's default engine, in two processes, and cached
 under ``--cache`` (keyed by the template version).
 
@@ -34,6 +35,7 @@ from pathlib import Path
 import faiss
 import fingerprints  # benchmarks/fingerprints.py, beside this file
 import numpy as np
+from _shared import shared_path
 from numpy.typing import NDArray
 
 from manara.biometric.engines import Modality, default_engine, vector_engine
@@ -41,7 +43,7 @@ from manara.biometric.service import candidate_threshold
 from manara.errors import ImageRejected
 from manara.settings import get_settings
 
-LFW = Path(__file__).resolve().parents[2] / "shared" / "data" / "faces" / "lfw"
+LFW = shared_path("data", "faces", "lfw")
 Vec = NDArray[np.float32]
 
 

@@ -42,7 +42,7 @@ from manara.demo.notices import plan_notices
 from manara.hit.actions import HitCandidate, do_raise_hit
 from manara.identity import SYSTEM, Actor, Role
 from manara.member import actions as member_actions
-from manara.member.passwords import do_set_password
+from manara.member.actions import do_set_password
 from manara.notice.models import Notice, NoticeShare
 from manara.notice.service import TYPE_CODES
 from manara.outbox.models import OutboxEvent

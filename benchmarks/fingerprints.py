@@ -2,6 +2,8 @@
 
 Usage: .venv/bin/python benchmarks/fingerprints.py [FVC2000_DIR] — skips with a message when the data is
 absent (also run by ``benchmarks/biometrics.py``; ``benchmarks/biometrics.py --fingerprints`` runs only this).
+FVC2000_DIR defaults to ../shared/data/fingerprints/fvc2000 relative to the repository root (MANARA_SHARED_DIR
+moves ../shared).
 
 FVC protocol (as the data README describes it): genuine = every pair of the 8 impressions of a finger
 (10 · 8·7/2 = 280 per database); impostor = the first impression of each finger against the first of
@@ -21,11 +23,12 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
+from _shared import shared_path
 
 from manara.biometric.engines import Modality, default_engine, pairwise_engine
 from manara.errors import ImageRejected
 
-FVC = Path(__file__).resolve().parents[2] / "shared" / "data" / "fingerprints" / "fvc2000"
+FVC = shared_path("data", "fingerprints", "fvc2000")
 DATABASES = ("DB1_B", "DB2_B")
 
 

@@ -2,10 +2,12 @@
 
 Usage:  python benchmarks/names.py [--per-track-cap N] [--no-anchors] [--anchors a,b]
 
-Data: /work/shared/data/names (override with MANARA_NAMES_DATA); skipped when absent.
-Harness: /work/shared/tools/namebench/bench.py (override with MANARA_NAMEBENCH). The reference
+Data: ../shared/data/names, relative to the repository root (override with MANARA_NAMES_DATA, or
+move the whole ../shared with MANARA_SHARED_DIR); skipped when absent.
+Harness: ../shared/tools/namebench/bench.py (override with MANARA_NAMEBENCH). The reference
 matchers (nomenklatura, jellyfish, unidecode, ...) are not project dependencies: they run in
-a separate virtual environment (MANARA_NAMEBENCH_PYTHON, default /tmp/namebench-venv/bin/python).
+a separate virtual environment made by `make namebench-venv` (.venv-namebench; override the
+interpreter with MANARA_NAMEBENCH_PYTHON).
 
 This module is also the bench.py adapter (``--matcher names:make``) for the engine.
 """
@@ -21,10 +23,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(os.environ.get("MANARA_NAMES_DATA", "/work/shared/data/names"))
-HARNESS = Path(os.environ.get("MANARA_NAMEBENCH", "/work/shared/tools/namebench"))
-ANCHOR_PYTHON = os.environ.get("MANARA_NAMEBENCH_PYTHON", "/tmp/namebench-venv/bin/python")
+from _shared import NAMEBENCH_PYTHON as ANCHOR_PYTHON
+from _shared import ROOT, shared_path
+
+DATA = shared_path("data", "names", env="MANARA_NAMES_DATA")
+HARNESS = shared_path("tools", "namebench", env="MANARA_NAMEBENCH")
 ANCHORS = "nk_logic_v2_union,rf_tsr_unidecode"
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 
@@ -139,7 +142,7 @@ def main() -> int:
             anchors = [f"anchors:{a}" for a in args.anchors.split(",") if a]
             _run(ANCHOR_PYTHON, anchors, extra, results, str(HARNESS))
         else:
-            print(f"reference matchers skipped: {ANCHOR_PYTHON} not found")
+            print(f"reference matchers skipped: {ANCHOR_PYTHON} not found (make namebench-venv)")
     print(
         "\n| matcher | R@1 | R@10 | R@10 latin | R@10 arabic | R@10 hebrew | R@10 korean | "
         "hit@FAR<=1% | default t: hit / FAR | CPU ms mean / p95 |"

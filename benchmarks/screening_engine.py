@@ -8,7 +8,9 @@ gallery persons under another of their spellings (sometimes without a middle nam
 without birth date), half are persons generated with another seed (mostly absent).
 Prints build time, peak RSS, queries/s, p50/p99 latency, and recall@1 as a sanity check.
 With --baseline-n, nomenklatura logic-v2 behind the namebench yente-like blocker runs on a
-smaller gallery in a separate virtual environment (MANARA_NAMEBENCH_PYTHON) for a speed ratio.
+smaller gallery in a separate virtual environment (`make namebench-venv`, .venv-namebench; override the
+interpreter with MANARA_NAMEBENCH_PYTHON) for a speed ratio. The harness is ../shared/tools/namebench,
+relative to the repository root (MANARA_NAMEBENCH, or MANARA_SHARED_DIR for the whole ../shared).
 """
 
 import argparse
@@ -25,15 +27,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _shared import NAMEBENCH_PYTHON as ANCHOR_PYTHON
+from _shared import ROOT, shared_path
+
 sys.path.insert(0, str(ROOT / "src"))
 
 from manara.demo.persons import generate_persons, name_variants  # noqa: E402
 from manara.matching import Matcher, PersonRecord, record_from_ftm  # noqa: E402
 
 COUNTRIES = ("IQ", "SA", "EG", "MA", "DZ", "SY", "JO", "FR", "DE", "GB", "ES", "IT", "RU", "UA", "TR")
-HARNESS = Path(os.environ.get("MANARA_NAMEBENCH", "/work/shared/tools/namebench"))
-ANCHOR_PYTHON = os.environ.get("MANARA_NAMEBENCH_PYTHON", "/tmp/namebench-venv/bin/python")
+HARNESS = shared_path("tools", "namebench", env="MANARA_NAMEBENCH")
 
 
 def _plan(n: int) -> list[tuple[str, int]]:
@@ -170,7 +173,7 @@ print(json.dumps({"qps": len(queries) / (time.perf_counter() - start)}))
 def run_baseline(gallery: Iterable[dict[str, Any]], queries: list[tuple[PersonRecord, str]]) -> float | None:
     """Return nomenklatura logic-v2 queries/s on the same gallery, or None if unavailable."""
     if not Path(ANCHOR_PYTHON).exists() or not (HARNESS / "anchors.py").exists():
-        print(f"baseline skipped: {ANCHOR_PYTHON} or {HARNESS}/anchors.py not found")
+        print(f"baseline skipped: {ANCHOR_PYTHON} (make namebench-venv) or {HARNESS}/anchors.py not found")
         return None
     tmp = Path(tempfile.mkdtemp(prefix="manara-screening-"))
     (tmp / "g.jsonl").write_text("".join(json.dumps(_as_row(e, "gallery_id")) + "\n" for e in gallery))

@@ -1,6 +1,6 @@
 """Fit the logistic weights of the person scorer on the development split of the names data set.
 
-    PYTHONPATH=src nice -n 19 .venv/bin/python scripts/fit_scorer.py [--data /work/shared/data/names]
+    PYTHONPATH=src nice -n 19 .venv/bin/python scripts/fit_scorer.py [--data ../shared/data/names]
         [--sizes 0.125,0.25,0.5,1] [--l2 1.0] [--cache /tmp/fit-pairs.jsonl]
 
 Reads ``gallery.tsv`` and ``queries_dev.tsv`` (never any other split). For each gallery size (a share of
@@ -37,9 +37,10 @@ from manara.matching import Matcher, PersonRecord
 from manara.matching.scorer import BIAS, COEFFICIENTS, DEFAULT_THRESHOLD, HAND_SET, probability
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from _shared import shared_path  # noqa: E402 - ../shared found as the benchmarks find it
 from names import iso_dates  # noqa: E402 - the benchmark's date reading, so the fit sees what it measures
 
-DATA = Path("/work/shared/data/names")
+DATA = shared_path("data", "names", env="MANARA_NAMES_DATA")  # ../shared/data/names from the repository root
 # The features the fit weighs (scorer.FITTED must carry exactly these).
 FEATURES = [
     "name",

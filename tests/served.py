@@ -27,7 +27,6 @@ from manara.entity.ftm import validate_entity
 from manara.entity.service import get_by_natural_key
 from manara.identity import Actor, Role
 from manara.member import actions as member_actions
-from manara.member import passwords
 from manara.notice import actions as notice_actions
 from manara.notice.schemas import NoticeIn
 from manara.visibility import Visibility
@@ -75,7 +74,7 @@ def seed_network(url: str) -> Seed:
                 username = f"{code.lower()}.{role.value}"
                 user = member_actions.do_create_user(session, username, country=code, role=role, acting=SETUP)
                 if username in SIGN_IN_USERS:
-                    passwords.do_set_password(session, user, password_of(username), acting=SETUP)
+                    member_actions.do_set_password(session, user, password_of(username), acting=SETUP)
                 actors[(code, role)] = Actor(user_id=user.id, username=username, country=code, role=role)
         session.commit()
         red = publish_red(

@@ -53,20 +53,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("./var"), description="Directory for files the server writes (exports, jobs).")
 
     hit_deadline_minutes: dict[str, int] = Field(
-        default_factory=lambda: {
-            "red": 30,
-            "diffusion": 30,
-            "yellow": 60,
-            "orange": 60,
-            "un_special": 120,
-            "blue": 240,
-            "black": 240,
-            "green": 480,
-            "purple": 480,
-            "document": 60,
-        },
-        description="Minutes the record owner has to answer a hit, per notice type (JSON object); `document` "
-        "for travel-document hits.",
+        default_factory=dict,
+        description="Minutes the record owner has to answer a hit, per notice type (JSON object): overrides of "
+        "the type's `hit_deadline` in the registry `manara.notice.types`; `document` for "
+        "travel-document hits (default 60). Types left out keep their default.",
     )
     screening_refresh_seconds: float = Field(
         0.25, description="How often each API process pulls the outbox to keep its screening index fresh."

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from conftest import Net, person
-from manara.identity import Role
+from manara.identity import ROLE_PERMS, Perm, Role
 
 RED_DETAILS = {
     "offence": "Drug trafficking",
@@ -18,6 +18,19 @@ RED_DETAILS = {
     "issuing_authority": "Investigating judge, Tangier",
     "extradition_countries": ["FR"],
 }
+QUERY = {"names": ["Abderrahmane Ben Salah"], "birth_date": "1985-04-12"}  # finds the notice of `publish_red`
+
+
+def can(role: Role, perm: Perm) -> bool:
+    """Whether ``role`` holds ``perm``."""
+    return perm in ROLE_PERMS[role]
+
+
+def screen(client: TestClient, headers: dict[str, str], **body: Any) -> Any:
+    """Screen ``body`` through the API as ``headers``; return the answer (asserted 200)."""
+    response = client.post("/api/v1/screen", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 def publish_red(

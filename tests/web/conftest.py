@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from conftest import Net
 from manara.identity import Role
-from manara.member.passwords import do_set_password
+from manara.member.actions import do_set_password
 from manara.member.service import get_user_by_username
 
 PASSWORD = "correct horse battery staple"

@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from manara.identity import Role
+from manara.notice import types as notice_types
 from manara.web import i18n
 from web.conftest import Console
 
 WEB = Path(i18n.__file__).parent
+NOTICE_TYPES = Path(notice_types.__file__)  # the registry's labels are console messages too
 LANGS = [lang for lang in i18n.LOCALES if lang != "en"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -36,6 +38,7 @@ def test_extraction_finds_nothing_missing_from_the_catalog_template() -> None:
         method_map, options_map = parse_mapping_cfg(f)
     keywords = {"_": None, "gettext": None, "N_": None}
     found = {msg for _, _, msg, _, _ in extract_from_dir(str(WEB), method_map, options_map, keywords=keywords)}
+    found |= {msg for _, msg, _, _ in extract_from_file("python", str(NOTICE_TYPES), keywords=keywords)}
     template = {m.id for m in _template() if m.id}
     assert found - template == set(), "run pybabel extract (see translations/README.md)"
     assert template - found == set(), "the catalog template has messages no longer used"

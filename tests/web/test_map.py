@@ -84,6 +84,27 @@ def test_map_counts_open_cases_of_the_users_country_by_member(console: Console, 
     assert _table(console.client.get("/console/map?layer=cases").text, 2) == {"MA": 1, "FR": 2, "EG": 2}
 
 
+def test_map_hides_a_sealed_invitee_from_other_members_until_it_answers(
+    console: Console, session: Session, net: Net
+) -> None:
+    ma, eg = net.user("MA", Role.BUREAU_OFFICER).actor, net.user("EG", Role.BUREAU_OFFICER).actor
+    shared = case_actions.do_open_case(session, ma, CaseIn(title="With FR", invite=["FR", "EG"]))
+    apart = case_actions.do_open_case(session, ma, CaseIn(title="Without FR", invite=["EG"]))
+    for case in (shared, apart):
+        member = membership(case, "EG")
+        assert member is not None
+        member.sealed = True
+    session.commit()
+    # FR: a member of the first case, not the opener, is told no more than the opener; the second is not its own
+    console.sign_in("FR", Role.BUREAU_OFFICER)
+    assert _table(console.client.get("/console/map?layer=cases").text, 2) == {"MA": 1, "FR": 1}
+    case_actions.do_accept(session, eg, shared)
+    session.commit()
+    console.client.cookies.clear()
+    console.sign_in("MA", Role.BUREAU_OFFICER)  # once EG has accepted the first case, that membership is known
+    assert _table(console.client.get("/console/map?layer=cases").text, 2) == {"MA": 2, "EG": 1, "FR": 1}
+
+
 def test_map_is_translated(console: Console) -> None:
     console.sign_in("MA", Role.BUREAU_OFFICER)
     page = console.client.get("/console/map?lang=ar")

@@ -12,16 +12,14 @@ import logging
 import threading
 from pathlib import Path
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from manara.analysis.actions import do_claim_run, do_finish_run, do_record_run_progress, do_requeue_runs
 from manara.analysis.models import XrefRun
 from manara.analysis.parallel import default_workers
 from manara.analysis.run import SessionFactory, run_xref
-from manara.audit.actions import AuditAction, record
-from manara.db.base import utcnow
-from manara.errors import Conflict, NotFound
+from manara.errors import NotFound
 from manara.identity import Actor, Perm, Role
 
 log = logging.getLogger("manara.xref")
@@ -49,53 +47,12 @@ def list_runs(session: Session, actor: Actor, limit: int = 20) -> list[XrefRun]:
     return list(session.scalars(stmt))
 
 
-def do_request_run(session: Session, actor: Actor, *, scope: str, full: bool) -> XrefRun:
-    """Queue a run of ``scope`` ("*" or a country); Conflict if a run is already queued or running."""
-    if session.scalar(select(XrefRun.id).where(XrefRun.active.is_not(None))) is not None:
-        raise Conflict("a cross-matching run is already queued or running")
-    run = XrefRun(
-        scope=scope,
-        full=full,
-        country=actor.country,
-        user_id=actor.user_id,
-        username=actor.username,
-        role=actor.role.value,
-        active=1,
-    )
-    try:
-        with session.begin_nested():  # a concurrent request won the race: the unique ``active`` refuses us
-            session.add(run)
-    except IntegrityError as exc:
-        raise Conflict("a cross-matching run is already queued or running") from exc
-    record(
-        session,
-        actor,
-        AuditAction.XREF_REQUESTED,
-        target_type="xref_run",
-        target_ids=[run.id],
-        extra={"scope": scope, "full": full},
-    )
-    return run
-
-
 def _claim(factory: SessionFactory) -> tuple[str, Actor, str, bool] | None:
     """Mark the queued run running and return (id, actor, scope, full), or None if nothing is queued."""
     with factory() as session:
-        run = session.scalars(
-            select(XrefRun)
-            .where(XrefRun.status == "queued")
-            .order_by(XrefRun.created_at)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        ).first()
+        run = do_claim_run(session, max_attempts=MAX_ATTEMPTS)
         if run is None:
             return None
-        run.attempts += 1
-        if run.attempts > MAX_ATTEMPTS:
-            run.status, run.active, run.finished_at = "failed", None, utcnow()
-            run.error = f"interrupted {MAX_ATTEMPTS} times"
-            return None
-        run.status, run.started_at = "running", run.started_at or utcnow()
         actor = Actor(user_id=run.user_id, username=run.username, country=run.country, role=Role(run.role))
         return run.id, actor, run.scope, run.full
 
@@ -109,7 +66,7 @@ def execute(factory: SessionFactory, data_dir: Path, workers: int | None = None)
 
     def progress(done: int, total: int) -> None:
         with factory() as session:
-            session.execute(update(XrefRun).where(XrefRun.id == run_id).values(matched=done, total=total))
+            do_record_run_progress(session, run_id, done, total)
 
     values: dict[str, object]
     try:
@@ -134,7 +91,7 @@ def execute(factory: SessionFactory, data_dir: Path, workers: int | None = None)
         log.exception("cross-matching run %s failed", run_id)
         values = {"status": "failed", "error": str(exc)[:500]}
     with factory() as session:
-        session.execute(update(XrefRun).where(XrefRun.id == run_id).values(active=None, finished_at=utcnow(), **values))
+        do_finish_run(session, run_id, values)
     return run_id
 
 
@@ -165,4 +122,4 @@ class XrefRunner:
 def requeue(factory: SessionFactory) -> None:
     """Queue again the runs a stopped server left running (they resume from the watermark)."""
     with factory() as session:
-        session.execute(update(XrefRun).where(XrefRun.status == "running").values(status="queued"))
+        do_requeue_runs(session)

@@ -19,11 +19,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from manara.analysis import snapshot as xref_snapshot
-from manara.analysis.actions import do_suggest_links
+from manara.analysis.actions import do_finish_xref, do_suggest_links
 from manara.analysis.models import XrefState
 from manara.analysis.parallel import matching_pool
 from manara.analysis.xref import Candidate, EntityRow, XrefIndex
-from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
 from manara.entity.models import Entity
 from manara.identity import Actor
@@ -138,26 +137,14 @@ def run_xref(
                 progress(report.matched, total)
     report.match_seconds = time.perf_counter() - clock
     with factory() as session:
-        _finish(session, actor, report, started)
+        do_finish_xref(
+            session,
+            actor,
+            scope=report.scope,
+            started=started,
+            since=report.since,
+            indexed=report.indexed,
+            matched=report.matched,
+            links=report.links,
+        )
     return report
-
-
-def _finish(session: Session, actor: Actor, report: XrefReport, started: datetime) -> None:
-    state = session.get(XrefState, report.scope)
-    if state is None:
-        state = XrefState(scope=report.scope, watermark=started)
-        session.add(state)
-    state.watermark, state.entities, state.links = started, report.matched, report.links
-    record(
-        session,
-        actor,
-        AuditAction.XREF_RUN,
-        target_type="xref_state",
-        target_ids=[report.scope],
-        extra={
-            "since": report.since.isoformat() if report.since else None,
-            "indexed": report.indexed,
-            "matched": report.matched,
-            "links": report.links,
-        },
-    )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from manara.analysis import graph, network
 from manara.analysis import service as analysis_service
 from manara.analysis.access import access_link_by_id, access_link_for_judge
-from manara.analysis.actions import do_judge_link
+from manara.analysis.actions import do_judge_link, do_log_analysis_export, do_log_analysis_read
 from manara.analysis.models import LinkStatus
 from manara.analysis.schemas import (
     CentralOut,
@@ -24,7 +24,6 @@ from manara.analysis.schemas import (
     PathOut,
 )
 from manara.api.deps import CurrentActor, DbSession, PageParams, require
-from manara.audit.actions import AuditAction, record
 from manara.entity.access import access_entity_by_id
 from manara.errors import ValidationFailed
 from manara.identity import Perm
@@ -47,14 +46,8 @@ def list_links(
         session, actor, status=status, entity_pk=entity, page=paging.page, page_size=paging.page_size
     )
     items = analysis_service.links_out(session, actor, list(page.items))
-    record(
-        session,
-        actor,
-        AuditAction.ANALYSIS_VIEWED,
-        target_type="suggested_link",
-        target_ids=[i.id for i in items],
-        query={"status": status, "entity": entity},
-    )
+    query = {"status": status, "entity": entity}
+    do_log_analysis_read(session, actor, "suggested_link", [i.id for i in items], query=query)
     return PageOut(items=items, total=page.total, page=page.page, page_size=page.page_size)
 
 
@@ -62,7 +55,7 @@ def list_links(
 def get_link(link_id: str, session: DbSession, actor: CurrentActor) -> LinkOut:
     """Return a suggested link whose two entities you may see."""
     link = access_link_by_id(session, actor, link_id)
-    record(session, actor, AuditAction.ANALYSIS_VIEWED, target_type="suggested_link", target_ids=[link.id])
+    do_log_analysis_read(session, actor, "suggested_link", [link.id])
     return analysis_service.links_out(session, actor, [link])[0]
 
 
@@ -79,7 +72,7 @@ def get_cluster(entity_pk: str, session: DbSession, actor: CurrentActor) -> Clus
     root = access_entity_by_id(session, actor, entity_pk)
     members, links = analysis_service.cluster(session, actor, root.id)
     entities = analysis_service.refs(session, actor, members)
-    record(session, actor, AuditAction.ANALYSIS_VIEWED, target_type="entity", target_ids=sorted(entities))
+    do_log_analysis_read(session, actor, "entity", sorted(entities))
     ordered = sorted(entities.values(), key=lambda e: (e.id != root.id, e.owner_country, e.caption))
     return ClusterOut(entity_id=root.id, members=[EntityRef.model_validate(e) for e in ordered], links=sorted(links))
 
@@ -98,7 +91,7 @@ def neighbours(entity_pk: str, session: DbSession, actor: CurrentActor, depth: D
     """Expand an entity's relationships, references and "same" links, keeping only what you may see."""
     root = access_entity_by_id(session, actor, entity_pk)
     hood = graph.expand(session, actor, root, depth)
-    record(session, actor, AuditAction.ANALYSIS_VIEWED, target_type="entity", target_ids=sorted(hood.entities))
+    do_log_analysis_read(session, actor, "entity", sorted(hood.entities))
     return _graph_out(hood, root.id, depth)
 
 
@@ -115,7 +108,7 @@ def get_network(
         raise ValidationFailed("bad ids", [{"field": "ids", "message": f"1 to {network.MAX_ROOTS} entities"}])
     roots = [access_entity_by_id(session, actor, pk) for pk in pks]  # any hidden or missing one: 404
     hood = network.expand_many(session, actor, roots, depth)
-    record(session, actor, AuditAction.ANALYSIS_VIEWED, target_type="entity", target_ids=sorted(hood.entities))
+    do_log_analysis_read(session, actor, "entity", sorted(hood.entities))
     out = _graph_out(hood, roots[0].id, depth)
     central = [CentralOut(id=c.pk, degree=c.degree, betweenness=c.betweenness) for c in network.central(hood)]
     return NetworkOut(
@@ -140,7 +133,7 @@ def path(
     start, end = access_entity_by_id(session, actor, source), access_entity_by_id(session, actor, target)
     hood = graph.expand(session, actor, start, depth)
     pks = graph.shortest_path(session, actor, start, end, depth) if end.id in hood.graph else []
-    record(session, actor, AuditAction.ANALYSIS_VIEWED, target_type="entity", target_ids=pks)
+    do_log_analysis_read(session, actor, "entity", pks)
     edges = [
         EdgeOut(source=u, target=v, **{k: hood.graph.edges[u, v][k] or None for k in ("kind", "label", "via")})
         for u, v in zip(pks, pks[1:], strict=False)
@@ -167,14 +160,7 @@ def export(
     hood = graph.expand(session, actor, root, depth)
     vias = {d["via"] for _, _, d in hood.graph.edges(data=True) if d["kind"] == "relationship"}
     extra = analysis_service.refs(session, actor, vias)
-    record(
-        session,
-        actor,
-        AuditAction.ANALYSIS_EXPORTED,
-        target_type="entity",
-        target_ids=sorted(set(hood.entities) | set(extra)),
-        extra={"format": fmt, "depth": depth},
-    )
+    do_log_analysis_export(session, actor, sorted(set(hood.entities) | set(extra)), fmt=fmt, depth=depth)
     if fmt == "graphml":
         return Response(graph.graphml(hood), media_type="application/graphml+xml")
     entities = [*hood.entities.values(), *extra.values()]

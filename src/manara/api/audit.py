@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from manara.api.deps import DbSession, PageParams, require
 from manara.audit import service
-from manara.audit.actions import AuditAction, record
+from manara.audit.actions import do_log_audit_read
 from manara.audit.chain import verify_chain
 from manara.audit.schemas import AuditEventOut, VerifyOut
 from manara.identity import Actor, Perm
@@ -45,12 +45,10 @@ def list_events(
         page_size=paging.page_size,
     )
     items = [AuditEventOut.model_validate(e) for e in page.items]
-    record(
+    do_log_audit_read(
         session,
         actor,
-        AuditAction.AUDIT_VIEWED,
-        target_type="audit",
-        query={
+        {
             "action": action,
             "user_id": user_id,
             "username": username,

@@ -8,7 +8,6 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from sqlalchemy.orm import Session
 
 from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, SessionFactory, biometric_index
-from manara.audit.actions import AuditAction, record
 from manara.biometric import actions
 from manara.biometric.access import access_template_by_id, access_template_for_owner
 from manara.biometric.engines import Modality, PairwiseEngine, default_engine, pairwise_engine, vector_engine
@@ -100,7 +99,7 @@ def enrol(
 def get_enrolment(template_id: str, session: DbSession, actor: CurrentActor) -> TemplateOut:
     """Return an enrolled template's metadata (never its vector)."""
     row = access_template_by_id(session, actor, template_id)
-    record(session, actor, AuditAction.BIOMETRIC_TEMPLATE_VIEWED, target_type="biometric_template", target_ids=[row.id])
+    actions.do_log_template_read(session, actor, row)
     return _out(row)
 
 

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, File, Response, UploadFile
 
 from manara.api.deps import CurrentActor, DbSession, PageParams, attachment_response
-from manara.audit.actions import AuditAction, record
 from manara.case import actions, thread
 from manara.case import service as case_service
 from manara.case.access import (
@@ -39,15 +38,10 @@ from manara.case.schemas import (
 )
 from manara.case.storage import attachment_store
 from manara.errors import NotFound
-from manara.identity import Actor
 from manara.pagination import PageOut
 from manara.settings import get_settings
 
 router = APIRouter(prefix="/cases", tags=["cases"])
-
-
-def _viewed(session: DbSession, actor: Actor, case_id: str, part: str) -> None:
-    record(session, actor, AuditAction.CASE_VIEWED, target_type="case", target_ids=[case_id], extra={"part": part})
 
 
 @router.get("", response_model=PageOut[CaseSummaryOut])
@@ -63,14 +57,7 @@ def list_cases(
         session, actor, status=status, priority=priority, page=paging.page, page_size=paging.page_size
     )
     items = [CaseSummaryOut.model_validate(c) for c in page.items]
-    record(
-        session,
-        actor,
-        AuditAction.CASE_LISTED,
-        target_type="case",
-        target_ids=[c.id for c in items],
-        query={"status": status, "priority": priority},
-    )
+    actions.do_log_cases_listed(session, actor, [c.id for c in items], {"status": status, "priority": priority})
     return PageOut(items=items, total=page.total, page=page.page, page_size=page.page_size)
 
 
@@ -91,14 +78,7 @@ def open_from_link(link_id: str, body: CaseFromLinkIn, session: DbSession, actor
 def awaiting(session: DbSession, actor: CurrentActor, side: str = "invited") -> list[AwaitingOut]:
     """Cases awaiting a first response: invitations to your country (``side=invited``) or your invitees'."""
     rows = case_service.awaiting_first_response(session, actor, side="owner" if side == "owner" else "invited")
-    record(
-        session,
-        actor,
-        AuditAction.CASE_LISTED,
-        target_type="case",
-        target_ids=[r.case_id for r in rows],
-        query={"awaiting": side},
-    )
+    actions.do_log_cases_listed(session, actor, [r.case_id for r in rows], {"awaiting": side})
     return rows
 
 
@@ -106,28 +86,28 @@ def awaiting(session: DbSession, actor: CurrentActor, side: str = "invited") -> 
 def list_handover(session: DbSession, actor: CurrentActor, pending: bool = False) -> list[HandoverOut]:
     """Your desk's handover notes, newest first (``pending``: not yet acknowledged)."""
     notes = case_service.handover_notes(session, actor, pending=pending)
-    record(session, actor, AuditAction.HANDOVER_VIEWED, target_type="handover_note", target_ids=[n.id for n in notes])
+    actions.do_log_handover_read(session, actor, notes)
     return [HandoverOut.model_validate(n) for n in notes]
 
 
 @router.post("/handover", response_model=HandoverOut, status_code=201)
 def write_handover(body: HandoverIn, session: DbSession, actor: CurrentActor) -> HandoverOut:
     """Write a handover note for the next shift of your desk."""
-    return HandoverOut.model_validate(thread.do_write_handover(session, actor, body))
+    return HandoverOut.model_validate(actions.do_write_handover(session, actor, body))
 
 
 @router.post("/handover/{note_id}/acknowledge", response_model=HandoverOut)
 def acknowledge_handover(note_id: str, session: DbSession, actor: CurrentActor) -> HandoverOut:
     """Acknowledge a handover note of your desk (the next shift, not its author)."""
     note = access_handover(session, actor, note_id)
-    return HandoverOut.model_validate(thread.do_acknowledge_handover(session, actor, note))
+    return HandoverOut.model_validate(actions.do_acknowledge_handover(session, actor, note))
 
 
 @router.get("/{case_id}", response_model=CaseOut)
 def get_case(case_id: str, session: DbSession, actor: CurrentActor) -> CaseOut:
     """Return a case your country takes part in."""
     case = access_case_by_id(session, actor, case_id)
-    _viewed(session, actor, case.id, "detail")
+    actions.do_log_case_read(session, actor, case, "detail")
     return case_service.case_out(session, actor, case)
 
 
@@ -164,7 +144,7 @@ def close(case_id: str, session: DbSession, actor: CurrentActor) -> CaseOut:
 def list_messages(case_id: str, session: DbSession, actor: CurrentActor) -> list[MessageOut]:
     """The case's thread, oldest first, with attachment metadata."""
     case = access_case_by_id(session, actor, case_id)
-    _viewed(session, actor, case.id, "messages")
+    actions.do_log_case_read(session, actor, case, "messages")
     return [MessageOut.model_validate(m) for m in case_service.messages(session, case)]
 
 
@@ -172,7 +152,7 @@ def list_messages(case_id: str, session: DbSession, actor: CurrentActor) -> list
 def post_message(case_id: str, body: MessageIn, session: DbSession, actor: CurrentActor) -> MessageOut:
     """Post a message in the case thread (``parent_id`` answers another message)."""
     case = access_case_for_write(session, actor, case_id)
-    return MessageOut.model_validate(thread.do_post_message(session, actor, case, body))
+    return MessageOut.model_validate(actions.do_post_message(session, actor, case, body))
 
 
 @router.post("/{case_id}/messages/{message_id}/attachments", response_model=AttachmentOut, status_code=201)
@@ -190,7 +170,7 @@ def attach(
         raise NotFound("message", message_id)
     data = thread.read_upload(file.file)
     store = attachment_store(get_settings().data_dir)
-    att = thread.do_attach(session, actor, case, message, file.filename or "", data, store)
+    att = actions.do_attach(session, actor, case, message, file.filename or "", data, store)
     return AttachmentOut.model_validate(att)
 
 
@@ -199,14 +179,7 @@ def download(case_id: str, attachment_id: str, session: DbSession, actor: Curren
     """Download an attachment (audited)."""
     case = access_case_by_id(session, actor, case_id)
     att = access_attachment(session, actor, case, attachment_id)
-    record(
-        session,
-        actor,
-        AuditAction.CASE_ATTACHMENT_DOWNLOADED,
-        target_type="case_attachment",
-        target_ids=[att.id],
-        extra={"case_id": case.id, "sha256": att.sha256},
-    )
+    actions.do_log_attachment_download(session, actor, case, att)
     data = attachment_store(get_settings().data_dir).get(att.id)
     return attachment_response(data, att.filename, att.content_type)
 
@@ -217,7 +190,7 @@ def list_tasks(
 ) -> list[TaskOut]:
     """The case's tasks, earliest due first."""
     case = access_case_by_id(session, actor, case_id)
-    _viewed(session, actor, case.id, "tasks")
+    actions.do_log_case_read(session, actor, case, "tasks")
     return [TaskOut.model_validate(t) for t in case_service.tasks(session, case, status=status)]
 
 
@@ -225,7 +198,7 @@ def list_tasks(
 def create_task(case_id: str, body: TaskIn, session: DbSession, actor: CurrentActor) -> TaskOut:
     """Create a task assigned to a member country of the case (default: yours) or one of its users."""
     case = access_case_for_write(session, actor, case_id)
-    return TaskOut.model_validate(thread.do_create_task(session, actor, case, body))
+    return TaskOut.model_validate(actions.do_create_task(session, actor, case, body))
 
 
 @router.patch("/{case_id}/tasks/{task_id}", response_model=TaskOut)
@@ -233,12 +206,12 @@ def update_task(case_id: str, task_id: str, body: TaskUpdateIn, session: DbSessi
     """Change a task's status: the assignee's country or the country that created it."""
     case = access_case_for_write(session, actor, case_id)
     task = access_task(session, case, task_id)
-    return TaskOut.model_validate(thread.do_update_task(session, actor, case, task, body))
+    return TaskOut.model_validate(actions.do_update_task(session, actor, case, task, body))
 
 
 @router.get("/{case_id}/timeline", response_model=list[TimelineEventOut])
 def get_timeline(case_id: str, session: DbSession, actor: CurrentActor) -> list[TimelineEventOut]:
     """The case's events in order: opened, invited, accepted, messages, attachments, tasks, links, judgements."""
     case = access_case_by_id(session, actor, case_id)
-    _viewed(session, actor, case.id, "timeline")
+    actions.do_log_case_read(session, actor, case, "timeline")
     return case_service.timeline(session, actor, case)

@@ -12,10 +12,16 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, PageParams, require
-from manara.audit.actions import AuditAction, record
 from manara.entity import service as entity_service
 from manara.entity.access import access_entity_by_id, access_entity_for_write
-from manara.entity.actions import do_delete_entity, do_revalidate_entity, do_upsert_entities, make_placement
+from manara.entity.actions import (
+    do_delete_entity,
+    do_log_entity_read,
+    do_log_entity_search,
+    do_revalidate_entity,
+    do_upsert_entities,
+    make_placement,
+)
 from manara.entity.ftm import validate_entity
 from manara.entity.importer import export_lines, import_lines
 from manara.entity.schemas import EntityIn, EntityOut, ImportReport
@@ -59,14 +65,8 @@ def list_entities(
     page = entity_service.list_entities(
         session, actor, q=q, schema=schema, owner=owner, page=paging.page, page_size=paging.page_size
     )
-    record(
-        session,
-        actor,
-        AuditAction.ENTITY_SEARCHED,
-        target_type="entity",
-        target_ids=[e.id for e in page.items],
-        query={"q": q, "schema": schema, "owner": owner, "page": paging.page},
-    )
+    query = {"q": q, "schema": schema, "owner": owner, "page": paging.page}
+    do_log_entity_search(session, actor, [e.id for e in page.items], query)
     items = [EntityOut.model_validate(e) for e in page.items]
     return PageOut(items=items, total=page.total, page=page.page, page_size=page.page_size)
 
@@ -145,7 +145,7 @@ def export_entities(
 def get_entity(entity_pk: str, session: DbSession, actor: CurrentActor) -> EntityOut:
     """Return one entity you may see; the read is audited."""
     entity = access_entity_by_id(session, actor, entity_pk)
-    record(session, actor, AuditAction.ENTITY_VIEWED, target_type="entity", target_ids=[entity.id])
+    do_log_entity_read(session, actor, entity)
     return EntityOut.model_validate(entity)
 
 

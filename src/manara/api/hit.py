@@ -7,14 +7,13 @@ from typing import Literal
 from fastapi import APIRouter
 
 from manara.api.deps import CurrentActor, DbSession, PageParams
-from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
 from manara.hit import actions
 from manara.hit import service as hit_service
 from manara.hit.access import access_hit_by_id, access_hit_for_owner
 from manara.hit.models import Hit, HitStatus
+from manara.hit.schemas import HitOut, JudgeIn
 from manara.pagination import PageOut
-from manara.screening.schemas import HitOut, JudgeIn
 
 router = APIRouter(prefix="/hits", tags=["hits"])
 
@@ -36,14 +35,7 @@ def list_hits(
 ) -> PageOut[HitOut]:
     """List hits: on your country's records (``side=owner``, your inbox) or raised by your searches."""
     page = hit_service.list_hits(session, actor, side=side, status=status, page=paging.page, page_size=paging.page_size)
-    record(
-        session,
-        actor,
-        AuditAction.HIT_VIEWED,
-        target_type="hit",
-        target_ids=[h.id for h in page.items],
-        query={"side": side, "status": status},
-    )
+    actions.do_log_hits_read(session, actor, [h.id for h in page.items], {"side": side, "status": status})
     return PageOut(items=[hit_out(h) for h in page.items], total=page.total, page=page.page, page_size=page.page_size)
 
 
@@ -51,7 +43,7 @@ def list_hits(
 def get_hit(hit_id: str, session: DbSession, actor: CurrentActor) -> HitOut:
     """Return a hit your country raised or received."""
     hit = access_hit_by_id(session, actor, hit_id)
-    record(session, actor, AuditAction.HIT_VIEWED, target_type="hit", target_ids=[hit.id])
+    actions.do_log_hits_read(session, actor, [hit.id])
     return hit_out(hit)
 
 

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query
 
 from manara.api.deps import CurrentActor, DbSession, PageParams
-from manara.audit.actions import AuditAction, record
 from manara.notice import actions, service
 from manara.notice.access import access_notice_by_id, access_notice_for_owner, access_notice_for_review
 from manara.notice.models import NoticeStatus, NoticeType
@@ -59,13 +58,11 @@ def list_notices(
         page=paging.page,
         page_size=paging.page_size,
     )
-    record(
+    actions.do_log_notice_search(
         session,
         actor,
-        AuditAction.NOTICE_SEARCHED,
-        target_type="notice",
-        target_ids=[n.id for n in page.items],
-        query={
+        [n.id for n in page.items],
+        {
             "type": type,
             "status": status,
             "owner": owner,
@@ -83,13 +80,7 @@ def list_notices(
 def get_notice(notice_id: str, session: DbSession, actor: CurrentActor) -> NoticeOut:
     """Return a notice you may see, with its subject; the read is audited."""
     notice = access_notice_by_id(session, actor, notice_id)
-    record(
-        session,
-        actor,
-        AuditAction.NOTICE_VIEWED,
-        target_type="notice",
-        target_ids=[notice.id, *([notice.subject_id] if notice.subject_id else [])],
-    )
+    actions.do_log_notice_read(session, actor, notice)
     return notice_out(notice)
 
 

@@ -20,18 +20,25 @@ from manara.api.deps import (
     biometric_index,
     screening_index,
 )
-from manara.audit.actions import AuditAction, record
 from manara.audit.group import WRITER
 from manara.biometric.index import BiometricIndex
 from manara.db.base import new_id
 from manara.errors import Conflict, Forbidden, UnsupportedMedia
 from manara.identity import Actor, Perm
-from manara.screening.fusion import FaceEvidence, face_evidence, record_face_search
+from manara.screening.access import access_job
+from manara.screening.actions import (
+    do_check_document,
+    do_finish_screening,
+    do_log_batch_download,
+    do_log_face_search,
+    do_queue_batch_job,
+)
+from manara.screening.fusion import FaceEvidence, face_evidence
 from manara.screening.index import ScreeningIndex
-from manara.screening.jobs import access_job, job_paths
+from manara.screening.jobs import job_paths
 from manara.screening.models import ScreeningJob
 from manara.screening.schemas import DocumentCheck, JobOut, ScreenIn, ScreenOut
-from manara.screening.service import check_document, finish_screening, search_person
+from manara.screening.service import search_person
 from manara.settings import get_settings
 
 router = APIRouter(tags=["screening"])
@@ -57,8 +64,8 @@ async def screen(
 
     def finish(session: Session) -> ScreenOut:
         if face is not None:
-            record_face_search(session, actor, face)
-        return finish_screening(session, actor, body, found)
+            do_log_face_search(session, actor, face)
+        return do_finish_screening(session, actor, body, found)
 
     # Hits, document checks and the audit records share a transaction with concurrent requests; this
     # returns once that transaction has committed.
@@ -85,7 +92,7 @@ def document_check(
     country: Annotated[str, Query(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$")],
 ) -> DocumentCheck:
     """Check a travel document (number + issuing country) against documents reported stolen, lost or revoked."""
-    return DocumentCheck.model_validate(check_document(session, actor, number, country))
+    return DocumentCheck.model_validate(do_check_document(session, actor, number, country))
 
 
 @router.post("/screen/batch", response_model=JobOut, status_code=202)
@@ -112,18 +119,7 @@ async def submit_batch(request: Request, factory: DbSessionFactory, actor: Curre
         async for chunk in request.stream():
             out.write(chunk)
     with factory() as session:
-        job.status = "queued"
-        session.add(job)
-        session.flush()
-        record(
-            session,
-            actor,
-            AuditAction.SCREENING_BATCH,
-            target_type="screening_job",
-            target_ids=[job.id],
-            extra={"format": fmt, "bytes": source.stat().st_size},
-        )
-        return JobOut.model_validate(job)
+        return JobOut.model_validate(do_queue_batch_job(session, actor, job, size=source.stat().st_size))
 
 
 @router.get("/screen/batch/{job_id}", response_model=JobOut)
@@ -138,13 +134,6 @@ def batch_results(job_id: str, session: DbSession, actor: CurrentActor) -> Strea
     job = access_job(session, actor, job_id)
     if job.status != "done":
         raise Conflict(f"job is {job.status}", status=job.status)
-    record(
-        session,
-        actor,
-        AuditAction.SCREENING_BATCH,
-        target_type="screening_job",
-        target_ids=[job.id],
-        extra={"download": True},
-    )
+    do_log_batch_download(session, actor, job)
     _, results = job_paths(get_settings().data_dir, job.id)
     return StreamingResponse(results.open("rb"), media_type="application/x-ndjson")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from manara.analysis import jobs
+from manara.analysis.actions import do_request_run
 from manara.analysis.schemas import XrefRunIn, XrefRunOut
 from manara.api.deps import CurrentActor, DbSession, require
 from manara.errors import Forbidden
@@ -19,7 +20,7 @@ def request_run(body: XrefRunIn, session: DbSession, actor: CurrentActor) -> Xre
     if body.scope == "all" and actor.role != Role.ADMINISTRATOR:
         raise Forbidden("only administrators may cross-match every member's entities")
     scope = "*" if body.scope == "all" else actor.country
-    return XrefRunOut.model_validate(jobs.do_request_run(session, actor, scope=scope, full=body.full))
+    return XrefRunOut.model_validate(do_request_run(session, actor, scope=scope, full=body.full))
 
 
 @router.get("/runs", response_model=list[XrefRunOut])

@@ -136,3 +136,8 @@ def record(
     )
     chain.append(session, event)
     return event
+
+
+def do_log_audit_read(session: Session, actor: Actor, query: dict[str, Any]) -> None:
+    """Audit a search of the audit log itself (its filters)."""
+    record(session, actor, AuditAction.AUDIT_VIEWED, target_type="audit", query=query)

@@ -137,3 +137,29 @@ def do_verify_candidate(
         extra={"decision": decision.value, "hit_id": verification.hit_id},
     )
     return verification
+
+
+# Audited reads: the probe is never recorded, only the modality and what was returned.
+
+
+def do_log_biometric_search(session: Session, actor: Actor, modality: str, template_ids: list[str]) -> None:
+    """Audit a 1:N search: its modality and the templates it returned."""
+    record(
+        session,
+        actor,
+        AuditAction.BIOMETRIC_SEARCHED,
+        target_type="biometric_template",
+        target_ids=template_ids,
+        extra={"modality": modality},
+    )
+
+
+def do_log_template_read(session: Session, actor: Actor, template: BiometricTemplate) -> None:
+    """Audit the reading of an enrolled template's metadata."""
+    record(
+        session,
+        actor,
+        AuditAction.BIOMETRIC_TEMPLATE_VIEWED,
+        target_type="biometric_template",
+        target_ids=[template.id],
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from manara.audit.actions import AuditAction, record
+from manara.biometric.actions import do_log_biometric_search
 from manara.biometric.engines import PairwiseEngine, Template, VectorEngine
 from manara.biometric.index import BiometricIndex, Entry
 from manara.biometric.schemas import Candidate, SearchOut
@@ -51,14 +51,7 @@ def search(
                 above_threshold=score >= threshold,
             )
         )
-    record(
-        session,
-        actor,
-        AuditAction.BIOMETRIC_SEARCHED,
-        target_type="biometric_template",
-        target_ids=[c.template_id for c in candidates],
-        extra={"modality": str(engine.modality)},
-    )
+    do_log_biometric_search(session, actor, str(engine.modality), [c.template_id for c in candidates])
     return SearchOut(
         modality=str(engine.modality),
         engine=engine.name,
@@ -129,14 +122,7 @@ def search_fingers(
         )
         for rank, (score, entry) in enumerate(fused[:limit], start=1)
     ]
-    record(
-        session,
-        actor,
-        AuditAction.BIOMETRIC_SEARCHED,
-        target_type="biometric_template",
-        target_ids=[c.template_id for c in candidates],
-        extra={"modality": str(engine.modality)},
-    )
+    do_log_biometric_search(session, actor, str(engine.modality), [c.template_id for c in candidates])
     return SearchOut(
         modality=str(engine.modality),
         engine=engine.name,

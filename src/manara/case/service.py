@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, func, not_, select
 from sqlalchemy.orm import Session
 
 from manara.analysis import service as analysis_service
@@ -26,6 +26,22 @@ from manara.pagination import Page, paginate
 def hidden_countries(case: Case, viewer_country: str) -> set[str]:
     """Return the sealed invitees the viewer may not learn yet (not accepted, and not the viewer itself)."""
     return {m.country for m in case.members if m.sealed and m.responded_at is None and m.country != viewer_country}
+
+
+def known_member_filter(viewer_country: str) -> ColumnElement[bool]:
+    """Return the WHERE clause of the ``CaseMember`` rows the viewer may know of (``hidden_countries`` in SQL)."""
+    return not_(and_(CaseMember.sealed, CaseMember.responded_at.is_(None), CaseMember.country != viewer_country))
+
+
+def open_cases_by_member_country(session: Session, actor: Actor) -> dict[str, int]:
+    """Return, per member country the actor may know of, the number of open cases the actor may see."""
+    stmt = (
+        select(CaseMember.country, func.count())
+        .join(Case, Case.id == CaseMember.case_id)
+        .where(case_visibility_filter(actor), Case.status == "open", known_member_filter(actor.country))
+        .group_by(CaseMember.country)
+    )
+    return {row[0]: row[1] for row in session.execute(stmt)}
 
 
 def visible_member_countries(case: Case, viewer_country: str) -> set[str]:

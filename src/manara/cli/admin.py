@@ -9,7 +9,7 @@ from rich.table import Table
 
 from manara.cli.common import cli_actor, console, handle_errors, session_scope
 from manara.identity import Role
-from manara.member import actions, passwords, service
+from manara.member import actions, service
 from manara.member.models import ApiKey
 
 members = typer.Typer(help="Member countries (ISO 3166-1 alpha-2).", no_args_is_help=True)
@@ -69,7 +69,7 @@ def user_set_password(username: str) -> None:
         user = service.get_user_by_username(session, username)
         if user is None:
             raise typer.BadParameter(f"no user {username!r}", param_hint="USERNAME")
-        passwords.do_set_password(session, user, password, acting=cli_actor())
+        actions.do_set_password(session, user, password, acting=cli_actor())
         typer.echo(f"password set for {user.username}")
 
 

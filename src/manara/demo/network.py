@@ -13,16 +13,16 @@ from sqlalchemy.orm import Session
 
 from manara.db.base import utcnow
 from manara.db.session import unit_of_work
+from manara.demo.actions import do_add_demo_key
 from manara.demo.notices import NoticePlan, plan_notices
 from manara.demo.persons import generate_persons, generate_related
 from manara.entity.actions import Placement, do_upsert_entities
 from manara.entity.ftm import validate_entity
 from manara.entity.service import get_by_natural_key
-from manara.identity import ALL_SCOPES, Actor, Role
+from manara.identity import Actor, Role
 from manara.member import actions as member_actions
-from manara.member import passwords
-from manara.member.keys import KEY_PREFIX, digest
-from manara.member.models import ApiKey, Member
+from manara.member.keys import KEY_PREFIX
+from manara.member.models import Member
 from manara.member.service import get_user_by_username
 from manara.notice import actions as notice_actions
 from manara.notice.schemas import NoticeIn
@@ -100,17 +100,8 @@ def _create_users(session: Session, country: str) -> list[DemoUser]:
             agency_id=agency.id,
         )
         prefix, secret, token = demo_token(country, role)
-        passwords.do_set_password(session, user, demo_password(country, role), acting=DEMO_ACTOR, min_length=0)
-        session.add(
-            ApiKey(
-                prefix=prefix,
-                digest=digest(secret),
-                user_id=user.id,
-                name="demo",
-                scopes=sorted(ALL_SCOPES),
-                expires_at=utcnow() + timedelta(days=365),
-            )
-        )
+        member_actions.do_set_password(session, user, demo_password(country, role), acting=DEMO_ACTOR, min_length=0)
+        do_add_demo_key(session, user, prefix, secret)
         users.append(DemoUser(username, country, role, token))
     return users
 

@@ -8,8 +8,10 @@ from datetime import timedelta
 from typing import Any
 
 from manara.db.base import utcnow
+from manara.notice.types import NoticeType
 
-TYPES = ("red", "yellow", "blue", "black", "green", "orange", "purple", "un_special")
+# Every notice type of the registry; diffusions are planned apart (published at once, under review).
+TYPES = tuple(t.value for t in NoticeType if t is not NoticeType.DIFFUSION)
 OTHER_STATUSES = ("draft", "submitted", "refused", "cancelled", "expired")
 OFFENCES = [
     ("Drug trafficking", "Article 2 of Law 77-21 on narcotic drugs", 20),

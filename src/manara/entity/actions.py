@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from manara.db.base import new_id, utcnow
 from manara.db.session import is_postgres
 from manara.entity.ftm import ValidEntity
 from manara.entity.models import Entity, EntityShare
+from manara.entity.schemas import ImportReport
 from manara.entity.service import existing_by_ids, restricting_referrer, set_shares
 from manara.errors import Conflict, Forbidden, ValidationFailed
 from manara.identity import Actor, Perm
@@ -177,3 +179,44 @@ def do_expire_entities(session: Session, actor: Actor, entities: list[Entity]) -
     ids = [e.id for e in entities]
     record(session, actor, AuditAction.ENTITY_EXPIRED, target_type="entity", target_ids=ids)
     enqueue(session, "entity.expired", {"ids": ids})
+
+
+def do_log_import(session: Session, actor: Actor, report: ImportReport) -> None:
+    """Audit a finished import (its counts; the entities themselves were audited batch by batch)."""
+    record(
+        session,
+        actor,
+        AuditAction.ENTITY_IMPORTED,
+        target_type="entity",
+        extra={
+            "lines": report.lines,
+            "created": report.created,
+            "updated": report.updated,
+            "errors": len(report.errors),
+        },
+    )
+
+
+# Audited reads.
+
+
+def do_log_entity_read(session: Session, actor: Actor, entity: Entity, *, extra: dict[str, Any] | None = None) -> None:
+    """Audit the reading of an entity (the API's detail; the link chart's details, with ``extra``)."""
+    record(session, actor, AuditAction.ENTITY_VIEWED, target_type="entity", target_ids=[entity.id], extra=extra)
+
+
+def do_log_entity_search(session: Session, actor: Actor, entity_ids: list[str], query: dict[str, Any]) -> None:
+    """Audit a list of entities shown: its filters and the ids of the entities on the page."""
+    record(session, actor, AuditAction.ENTITY_SEARCHED, target_type="entity", target_ids=entity_ids, query=query)
+
+
+def do_log_export(session: Session, actor: Actor, *, owner: str | None, count: int) -> None:
+    """Audit a finished export: its filter and how many entities it handed out."""
+    record(
+        session,
+        actor,
+        AuditAction.ENTITY_EXPORTED,
+        target_type="entity",
+        query={"owner": owner},
+        extra={"count": count},
+    )

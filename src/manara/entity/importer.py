@@ -9,9 +9,8 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from manara.audit.actions import AuditAction, record
 from manara.db.session import is_postgres
-from manara.entity.actions import Placement, do_upsert_entities
+from manara.entity.actions import Placement, do_log_export, do_log_import, do_upsert_entities
 from manara.entity.ftm import ValidEntity, validate_entity
 from manara.entity.schemas import ImportReport
 from manara.entity.service import iter_visible
@@ -93,18 +92,7 @@ def import_lines(
     if batch:
         flush()
     with factory() as session:
-        record(
-            session,
-            actor,
-            AuditAction.ENTITY_IMPORTED,
-            target_type="entity",
-            extra={
-                "lines": report.lines,
-                "created": report.created,
-                "updated": report.updated,
-                "errors": len(report.errors),
-            },
-        )
+        do_log_import(session, actor, report)
     return report
 
 
@@ -114,11 +102,4 @@ def export_lines(session: Session, actor: Actor, *, owner: str | None = None) ->
     for entity in iter_visible(session, actor, owner=owner):
         count += 1
         yield orjson.dumps({"id": entity.entity_id, "schema": entity.schema, "properties": entity.properties}) + b"\n"
-    record(
-        session,
-        actor,
-        AuditAction.ENTITY_EXPORTED,
-        target_type="entity",
-        query={"owner": owner},
-        extra={"count": count},
-    )
+    do_log_export(session, actor, owner=owner, count=count)

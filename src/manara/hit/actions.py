@@ -14,6 +14,7 @@ from manara.db.base import utcnow
 from manara.errors import InvalidTransition, ValidationFailed
 from manara.hit.models import JUDGEMENTS, Hit, HitStatus
 from manara.identity import Actor
+from manara.notice.types import NoticeType, type_info
 from manara.outbox.service import enqueue
 from manara.settings import get_settings
 
@@ -57,10 +58,23 @@ def _emit(session: Session, actor: Actor, action: AuditAction, hit: Hit, **extra
     enqueue(session, str(action), payload, country=hit.owner_country)
 
 
+DOCUMENT_DEADLINE = timedelta(minutes=60)  # a travel document reported stolen or lost (``document``)
+
+
 def deadline_for(notice_type: str) -> timedelta:
-    """Return how long the owner has to answer a hit on a record of this type."""
-    minutes = get_settings().hit_deadline_minutes
-    return timedelta(minutes=minutes.get(notice_type, minutes.get("blue", 240)))
+    """Return how long the owner has to answer a hit on a record of this type.
+
+    ``MANARA_HIT_DEADLINE_MINUTES`` overrides a type's default: the registry's ``hit_deadline`` for a
+    notice type, ``DOCUMENT_DEADLINE`` for a travel document, that of a blue notice for any other record
+    (a biometric template without a notice).
+    """
+    override = get_settings().hit_deadline_minutes.get(notice_type)
+    if override is not None:
+        return timedelta(minutes=override)
+    if notice_type == "document":
+        return DOCUMENT_DEADLINE
+    info = type_info(notice_type)
+    return deadline_for(NoticeType.BLUE) if info is None else info.hit_deadline
 
 
 def do_raise_hit(
@@ -123,3 +137,8 @@ def do_judge_hit(session: Session, actor: Actor, hit: Hit, judgement: str, note:
     hit.status, hit.judged_at, hit.judged_by, hit.judgement_note = judgement, now, actor.user_id, note
     _emit(session, actor, AuditAction.HIT_JUDGED, hit, judgement=judgement)
     return hit
+
+
+def do_log_hits_read(session: Session, actor: Actor, hit_ids: list[str], query: dict[str, Any] | None = None) -> None:
+    """Audit hits shown: one hit, or a list with its filters (the API's and the console's inbox)."""
+    record(session, actor, AuditAction.HIT_VIEWED, target_type="hit", target_ids=hit_ids, query=query)

@@ -1,14 +1,19 @@
-"""Write path of the live console: acknowledging a queue item (change + audit + outbox)."""
+"""Write path of the live console: acknowledging a queue item, escalating overdue ones (change + audit +
+outbox)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
 from manara.errors import Conflict
-from manara.identity import Actor
-from manara.live.models import QueueAcknowledgement
+from manara.identity import SYSTEM, Actor
+from manara.live.models import QueueAcknowledgement, QueueEscalation
 from manara.outbox.service import enqueue
 
 
@@ -42,3 +47,48 @@ def do_acknowledge_item(
         country=actor.country,
     )
     return ack
+
+
+class Escalated(Protocol):
+    """An overdue queue item to escalate (``queues.Overdue``)."""
+
+    @property
+    def item_id(self) -> str: ...
+    @property
+    def deadline_at(self) -> datetime: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
+    @property
+    def recipients(self) -> tuple[str, ...]: ...
+    @property
+    def target_id(self) -> str: ...
+
+
+def do_escalate(
+    session: Session,
+    *,
+    kind: str,
+    topic: str,
+    audit_action: AuditAction,
+    items: Sequence[Escalated],
+    now: datetime,
+) -> int:
+    """Escalate overdue items of one queue: a ``queue_escalation`` row each (its primary key makes a second
+    escalation fail and roll back), one ``<topic>.escalated`` event per recipient, one audit event; return
+    how many were escalated."""
+    for item in items:
+        session.add(QueueEscalation(kind=kind, item_id=item.item_id, deadline_at=item.deadline_at, escalated_at=now))
+        for country in item.recipients or (item.country,):
+            enqueue(session, f"{topic}.escalated", {**item.payload, "escalated_at": now.isoformat()}, country=country)
+    if items:
+        record(
+            session,
+            SYSTEM,
+            audit_action,
+            target_type=kind,
+            target_ids=[item.target_id or item.item_id for item in items],
+        )
+        session.flush()
+    return len(items)

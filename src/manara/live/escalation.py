@@ -6,11 +6,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from manara.audit.actions import record
-from manara.identity import SYSTEM
-from manara.live.models import QueueEscalation
+from manara.live.actions import do_escalate
 from manara.live.queues import QUEUES
-from manara.outbox.service import enqueue
 
 
 def escalate_overdue(session: Session, now: datetime, *, batch: int = 500) -> int:
@@ -23,25 +20,7 @@ def escalate_overdue(session: Session, now: datetime, *, batch: int = 500) -> in
     total = 0
     for source in QUEUES.values():
         overdue = source.overdue(session, now, batch)
-        for item in overdue:
-            session.add(
-                QueueEscalation(kind=source.kind, item_id=item.item_id, deadline_at=item.deadline_at, escalated_at=now)
-            )
-            for country in item.recipients or (item.country,):
-                enqueue(
-                    session,
-                    f"{source.topic}.escalated",
-                    {**item.payload, "escalated_at": now.isoformat()},
-                    country=country,
-                )
-        if overdue:
-            record(
-                session,
-                SYSTEM,
-                source.audit_action,
-                target_type=source.kind,
-                target_ids=[item.target_id or item.item_id for item in overdue],
-            )
-            session.flush()
-        total += len(overdue)
+        total += do_escalate(
+            session, kind=source.kind, topic=source.topic, audit_action=source.audit_action, items=overdue, now=now
+        )
     return total

@@ -1,7 +1,9 @@
-"""Write path of members, agencies, users and API keys: change + audit + outbox, never commit."""
+"""Write path of members, agencies, users, API keys, console passwords, sign-in and the second factor:
+change + audit + outbox, never commit."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from followthemoney.types import registry
@@ -11,7 +13,7 @@ from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
 from manara.errors import Conflict, NotFound, ValidationFailed
 from manara.identity import ALL_SCOPES, Actor, Role
-from manara.member import keys
+from manara.member import keys, passwords, totp
 from manara.member.models import Agency, ApiKey, Member, User
 from manara.member.service import get_user_by_username
 from manara.outbox.service import enqueue
@@ -174,3 +176,136 @@ def do_revoke_api_key(session: Session, key: ApiKey, *, acting: Actor) -> ApiKey
         enqueue(session, "api_key.revoked", {"id": key.id})
     keys.CACHE.clear()  # this process refuses it at once; the others within the cache's 1 s
     return key
+
+
+# Console passwords and sign-in (hashing and lockout rules in ``passwords.py``).
+
+
+def do_set_password(
+    session: Session, user: User, password: str, *, acting: Actor, min_length: int = passwords.MIN_LENGTH
+) -> User:
+    """Set a user's console password (argon2) and lift any lockout."""
+    if len(password) < min_length or len(password) > 1024:
+        raise ValidationFailed(
+            "password too short or too long", [{"field": "password", "message": f"{min_length} to 1024 characters"}]
+        )
+    user.password_hash = passwords.hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    record(session, acting, AuditAction.USER_PASSWORD_SET, target_type="user", target_ids=[user.id])
+    return user
+
+
+def do_reset_password(session: Session, user: User, *, acting: Actor) -> str:
+    """Give a user a new random password (ending their sessions); return it to be shown this once."""
+    password = secrets.token_urlsafe(15)  # 20 characters, about 120 bits
+    do_set_password(session, user, password, acting=acting)
+    return password
+
+
+def _count_failure(session: Session, user: User, username: str, *, factor: str = "password") -> None:
+    """Count a failed password or code against a known user; lock the account at the limit."""
+    now = utcnow()
+    locked = passwords.is_locked(user)
+    if not locked:
+        user.failed_logins += 1
+    record(
+        session,
+        passwords.user_actor(user),
+        AuditAction.AUTH_SIGN_IN_FAILED,
+        target_type="user",
+        target_ids=[user.id],
+        extra={"username": username[:100], "locked": locked, "failures": user.failed_logins, "factor": factor},
+    )
+    if not locked and user.failed_logins >= passwords.MAX_FAILURES:
+        user.locked_until, user.failed_logins = now + passwords.LOCKOUT, 0
+        record(
+            session,
+            passwords.user_actor(user),
+            AuditAction.AUTH_LOCKED,
+            target_type="user",
+            target_ids=[user.id],
+            extra={"until": user.locked_until.isoformat()},
+        )
+
+
+def _sign_in_succeeded(session: Session, user: User) -> None:
+    """Clear the failure counters and audit the sign-in (every factor passed)."""
+    user.failed_logins, user.locked_until = 0, None
+    record(session, passwords.user_actor(user), AuditAction.AUTH_SIGNED_IN, target_type="user", target_ids=[user.id])
+
+
+def _anonymous(username: str) -> Actor:
+    """The actor recorded for a failed sign-in under a name that is not a user."""
+    return Actor(
+        user_id="anonymous", username=username[:100], country="ZZ", role=Role.FRONTLINE_OFFICER, scopes=frozenset()
+    )
+
+
+def do_sign_in(session: Session, username: str, password: str) -> User | None:
+    """Return the user when the credentials are right and the account is usable; else None.
+
+    Every outcome is audited. Callers must show one message for every failure: unknown user, wrong
+    password, disabled or locked account look the same from outside. For a user with a second factor
+    (``passwords.second_factor_required``) the sign-in is not complete: the counters stay until the code is right.
+    """
+    user = get_user_by_username(session, username.strip()) if username.strip() else None
+    matched = passwords.verify_password(user.password_hash if user else None, password)
+    if user is None:
+        record(session, _anonymous(username), AuditAction.AUTH_SIGN_IN_FAILED, extra={"username": username[:100]})
+        return None
+    if not matched or passwords.is_locked(user) or not user.active:
+        _count_failure(session, user, username)
+        return None
+    if not passwords.second_factor_required(user):
+        _sign_in_succeeded(session, user)
+    return user
+
+
+def do_sign_out(session: Session, actor: Actor) -> None:
+    """Audit a console sign-out (the caller removes the session cookie)."""
+    record(session, actor, AuditAction.AUTH_SIGNED_OUT, target_type="user", target_ids=[actor.user_id])
+
+
+# The optional second factor (codes and the secret's encryption in ``totp.py``).
+
+
+def do_start_totp(session: Session, user: User, *, acting: Actor) -> str:
+    """Generate a pending secret for the user (replacing an unconfirmed one); return it to be shown once."""
+    if totp.enabled(user):
+        raise ValueError("second factor already enabled")
+    secret = totp.new_secret()
+    user.totp_secret, user.totp_confirmed_at, user.totp_last_step = totp.encrypt_secret(secret), None, None
+    record(session, acting, AuditAction.USER_TOTP_STARTED, target_type="user", target_ids=[user.id])
+    return secret
+
+
+def do_confirm_totp(session: Session, user: User, code: str, *, acting: Actor) -> bool:
+    """Enable the pending second factor if ``code`` is right; return whether it was."""
+    secret = totp.decrypt_secret(user.totp_secret) if user.totp_secret and not totp.enabled(user) else None
+    step = totp.matching_step(secret, code) if secret else None
+    if step is None:
+        return False
+    user.totp_confirmed_at, user.totp_last_step = utcnow(), step
+    record(session, acting, AuditAction.USER_TOTP_ENABLED, target_type="user", target_ids=[user.id])
+    return True
+
+
+def do_reset_totp(session: Session, user: User, *, acting: Actor) -> User:
+    """Remove a user's second factor (lost device): they sign in with the password and may enrol again."""
+    user.totp_secret, user.totp_confirmed_at, user.totp_last_step = None, None, None
+    record(session, acting, AuditAction.USER_TOTP_RESET, target_type="user", target_ids=[user.id])
+    return user
+
+
+def do_verify_second_factor(session: Session, user: User, code: str) -> bool:
+    """Finish a sign-in with the code; a wrong, replayed or locked-out attempt counts as a failure."""
+    secret = totp.decrypt_secret(user.totp_secret) if totp.enabled(user) and user.totp_secret else None
+    step = None
+    if secret and not passwords.is_locked(user) and user.active:
+        step = totp.matching_step(secret, code, after=user.totp_last_step)
+    if step is None:
+        _count_failure(session, user, user.username, factor="totp")
+        return False
+    user.totp_last_step = step
+    _sign_in_succeeded(session, user)
+    return True

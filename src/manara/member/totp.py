@@ -3,7 +3,8 @@
 The shared secret is stored encrypted (Fernet, with a key derived from ``MANARA_SECRET_KEY``), shown
 once at enrolment and never logged. A code is accepted for the current 30-second step or the one
 either side (clock drift); a step already used is refused, so a code cannot be replayed. Wrong codes
-count towards the same lockout as wrong passwords. Every change is audited; never commits.
+count towards the same lockout as wrong passwords. Enrolling, confirming, resetting and verifying are
+audited actions (``member/actions.py``); this module holds the codes and the secret's encryption.
 """
 
 from __future__ import annotations
@@ -17,13 +18,8 @@ import time
 from urllib.parse import quote, urlencode
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy.orm import Session
 
-from manara.audit.actions import AuditAction, record
-from manara.db.base import utcnow
-from manara.identity import Actor
-from manara.member.models import User
-from manara.member.passwords import count_failure, is_locked, second_factor_required, sign_in_succeeded
+from manara.member.passwords import second_factor_required
 from manara.settings import get_settings
 
 STEP_SECONDS = 30
@@ -93,45 +89,3 @@ def matching_step(secret_b32: str, code: str, *, now: float | None = None, after
 
 
 enabled = second_factor_required
-
-
-def do_start_totp(session: Session, user: User, *, acting: Actor) -> str:
-    """Generate a pending secret for the user (replacing an unconfirmed one); return it to be shown once."""
-    if enabled(user):
-        raise ValueError("second factor already enabled")
-    secret = new_secret()
-    user.totp_secret, user.totp_confirmed_at, user.totp_last_step = encrypt_secret(secret), None, None
-    record(session, acting, AuditAction.USER_TOTP_STARTED, target_type="user", target_ids=[user.id])
-    return secret
-
-
-def do_confirm_totp(session: Session, user: User, code: str, *, acting: Actor) -> bool:
-    """Enable the pending second factor if ``code`` is right; return whether it was."""
-    secret = decrypt_secret(user.totp_secret) if user.totp_secret and not enabled(user) else None
-    step = matching_step(secret, code) if secret else None
-    if step is None:
-        return False
-    user.totp_confirmed_at, user.totp_last_step = utcnow(), step
-    record(session, acting, AuditAction.USER_TOTP_ENABLED, target_type="user", target_ids=[user.id])
-    return True
-
-
-def do_reset_totp(session: Session, user: User, *, acting: Actor) -> User:
-    """Remove a user's second factor (lost device): they sign in with the password and may enrol again."""
-    user.totp_secret, user.totp_confirmed_at, user.totp_last_step = None, None, None
-    record(session, acting, AuditAction.USER_TOTP_RESET, target_type="user", target_ids=[user.id])
-    return user
-
-
-def do_verify_second_factor(session: Session, user: User, code: str) -> bool:
-    """Finish a sign-in with the code; a wrong, replayed or locked-out attempt counts as a failure."""
-    secret = decrypt_secret(user.totp_secret) if enabled(user) and user.totp_secret else None
-    step = None
-    if secret and not is_locked(user) and user.active:
-        step = matching_step(secret, code, after=user.totp_last_step)
-    if step is None:
-        count_failure(session, user, user.username, factor="totp")
-        return False
-    user.totp_last_step = step
-    sign_in_succeeded(session, user)
-    return True

@@ -210,3 +210,22 @@ def do_expire_notice(session: Session, actor: Actor, notice: Notice) -> Notice:
     notice.close_reason, notice.version = "review date passed", notice.version + 1
     _emit(session, actor, AuditAction.NOTICE_EXPIRED, notice)
     return notice
+
+
+# Audited reads (the API and the console log the same events).
+
+
+def do_log_notice_read(session: Session, actor: Actor, notice: Notice) -> None:
+    """Audit the reading of a notice with its subject (the API's detail, the console's page)."""
+    record(
+        session,
+        actor,
+        AuditAction.NOTICE_VIEWED,
+        target_type="notice",
+        target_ids=[notice.id, *([notice.subject_id] if notice.subject_id else [])],
+    )
+
+
+def do_log_notice_search(session: Session, actor: Actor, notice_ids: list[str], query: dict[str, Any]) -> None:
+    """Audit a list of notices shown: its filters and the ids of the notices on the page."""
+    record(session, actor, AuditAction.NOTICE_SEARCHED, target_type="notice", target_ids=notice_ids, query=query)

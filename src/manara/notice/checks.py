@@ -7,29 +7,13 @@ import re
 import unicodedata
 from typing import Any
 
-from manara.notice.models import Notice, NoticeType
+from manara.notice.models import Notice
+from manara.notice.types import NOTICE_TYPES, NoticeType
 
 MIN_RED_PENALTY_YEARS = 2
 
-REQUIRED: dict[NoticeType, tuple[str, ...]] = {
-    NoticeType.RED: (
-        "subject",
-        "offence",
-        "facts",
-        "legal_provision",
-        "warrant_reference",
-        "issuing_authority",
-        "extradition_countries",
-    ),
-    NoticeType.YELLOW: ("subject", "disappearance_date", "disappearance_place"),
-    NoticeType.BLUE: ("subject", "facts", "requested_action"),
-    NoticeType.BLACK: ("found_date", "found_place"),
-    NoticeType.GREEN: ("subject", "criminal_activity"),
-    NoticeType.ORANGE: ("threat",),
-    NoticeType.PURPLE: ("modus_operandi",),
-    NoticeType.UN_SPECIAL: ("subject", "un_committee", "un_reference"),
-    NoticeType.DIFFUSION: ("subject", "purpose"),
-}
+# The registry's required fields per type (manara.notice.types), as the checks read them.
+REQUIRED: dict[NoticeType, tuple[str, ...]] = {t: info.required_fields for t, info in NOTICE_TYPES.items()}
 
 # Article 3 wording, in the four working languages; a flag for the reviewer, never a silent block.
 NEUTRALITY_TERMS: dict[str, tuple[str, ...]] = {

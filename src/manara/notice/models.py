@@ -10,20 +10,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from manara.db.base import Base, CountryOwnedMixin, TimestampMixin, new_id
-
-
-class NoticeType(StrEnum):
-    """INTERPOL's notice colours, the UN special notice and the diffusion."""
-
-    RED = "red"
-    YELLOW = "yellow"
-    BLUE = "blue"
-    BLACK = "black"
-    GREEN = "green"
-    ORANGE = "orange"
-    PURPLE = "purple"
-    UN_SPECIAL = "un_special"
-    DIFFUSION = "diffusion"
+from manara.notice.types import NoticeType as NoticeType  # defined with its facts in notice/types.py
 
 
 class NoticeStatus(StrEnum):

@@ -16,25 +16,14 @@ from manara.identity import Actor, Perm
 from manara.notice.access import notice_visibility_filter, review_queue_clause
 from manara.notice.models import Notice, NoticeShare, NoticeStatus
 from manara.notice.schemas import NoticeOut
+from manara.notice.types import type_code
 from manara.pagination import Page, paginate
 from manara.visibility import Visibility, replace_shares
 
-TYPE_CODES = {
-    "red": "R",
-    "yellow": "Y",
-    "blue": "B",
-    "black": "K",
-    "green": "G",
-    "orange": "O",
-    "purple": "P",
-    "un_special": "U",
-    "diffusion": "D",
-}
-
 
 def new_reference(owner: str, ntype: str, year: int) -> str:
-    """Return a new human-readable reference such as ``MA-R-2026-7F3A9C``."""
-    return f"{owner}-{TYPE_CODES[ntype]}-{year}-{secrets.token_hex(3).upper()}"
+    """Return a new human-readable reference such as ``MA-R-2026-7F3A9C`` (the type's letter: its registry code)."""
+    return f"{owner}-{type_code(ntype)}-{year}-{secrets.token_hex(3).upper()}"
 
 
 def set_shares(notice: Notice, countries: list[str]) -> None:

@@ -22,14 +22,14 @@ import orjson
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from manara.audit.actions import AuditAction, record
 from manara.errors import Forbidden
 from manara.forked import BrokenProcessPool, Workers, forked_workers
 from manara.identity import Actor, Perm
 from manara.matching import MatchResult, record_from_ftm
+from manara.screening.actions import do_finish_screening, do_log_batch_chunk
 from manara.screening.index import IndexWarmingUp, ScreeningIndex, Target
 from manara.screening.schemas import ScreenIn
-from manara.screening.service import finish_screening, search_person
+from manara.screening.service import search_person
 
 CSV_COLUMNS = ("id", "names", "birth_date", "nationality", "gender", "document_number", "document_country")
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -137,7 +137,7 @@ def _write_chunk(
             counts.errors += 1
             lines.append(orjson.dumps({"row": number, "id": ident, "error": query}) + b"\n")
             continue
-        result = finish_screening(session, actor, query, candidates, audit=False)
+        result = do_finish_screening(session, actor, query, candidates, audit=False)
         matches = [r for r in result.results if r.match]
         counts.matched += bool(matches)
         counts.hits += sum(1 for r in matches if r.hit_id)
@@ -157,14 +157,7 @@ def _write_chunk(
                 "results": [r.notice_id for r in result.results],
             }
         )
-    record(
-        session,
-        actor,
-        AuditAction.SCREENING_BATCH,
-        target_type="notice",
-        target_ids=sorted({n for a in audited for n in a["results"]}),
-        query={"rows": audited},
-    )
+    do_log_batch_chunk(session, actor, audited)
 
 
 def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:

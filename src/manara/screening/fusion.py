@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from manara.audit.actions import AuditAction, record
 from manara.biometric.engines import Modality, vector_engine
 from manara.biometric.index import BiometricIndex
 from manara.biometric.service import candidate_threshold
@@ -134,7 +133,7 @@ def face_evidence(session: Session, actor: Actor, index: BiometricIndex, image_b
     """Decode a base64 face image, search it 1:N among the templates the actor may see, keep nothing.
 
     ``session`` is only read (the index catches up from the outbox); the caller records the search with
-    :func:`record_face_search` in the screening's write transaction. Raises the engine's ImageRejected
+    ``screening.actions.do_log_face_search`` in the screening's write transaction. Raises the engine's ImageRejected
     (422) for an unusable image, like the biometric search.
     """
     if not actor.can(Perm.SCREEN):
@@ -162,15 +161,3 @@ def face_evidence(session: Session, actor: Actor, index: BiometricIndex, image_b
             evidence.by_subject[entry.subject_pk] = similarity
     evidence.template_ids = [e.template_id for e, _ in found]
     return evidence
-
-
-def record_face_search(session: Session, actor: Actor, evidence: FaceEvidence) -> None:
-    """Audit a screening's face search: the modality and the templates returned, never the probe."""
-    record(
-        session,
-        actor,
-        AuditAction.BIOMETRIC_SEARCHED,
-        target_type="biometric_template",
-        target_ids=evidence.template_ids,
-        extra={"modality": "face", "via": "screen"},
-    )

@@ -8,15 +8,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manara.db.base import utcnow
-from manara.errors import NotFound
 from manara.forked import default_workers
-from manara.identity import Actor, Perm, Role
+from manara.identity import Actor, Role
 from manara.live.escalation import escalate_overdue
 from manara.notice.jobs import expire_due
+from manara.screening.actions import do_claim_job, do_finish_job, do_record_job_progress, do_requeue_running_jobs
 from manara.screening.batch import BatchCounts, SessionFactory, open_rows, run_batch
 from manara.screening.index import ScreeningIndex
 from manara.screening.models import ScreeningJob
@@ -31,24 +31,9 @@ def job_paths(data_dir: Path, job_id: str) -> tuple[Path, Path]:
     return folder / f"{job_id}.input", folder / f"{job_id}.results.jsonl"
 
 
-def access_job(session: Session, actor: Actor, job_id: str) -> ScreeningJob:
-    """Return a job of the actor's country if the actor may screen; otherwise NotFound."""
-    job = session.get(ScreeningJob, job_id)
-    if job is None or job.country != actor.country or not actor.can(Perm.SCREEN):
-        raise NotFound("screening_job", job_id)
-    return job
-
-
 def _progress(factory: SessionFactory, job_id: str, counts: BatchCounts) -> None:
     with factory() as session:
-        session.execute(
-            update(ScreeningJob)
-            .where(ScreeningJob.id == job_id)
-            .values(processed=counts.processed, matched=counts.matched, hits=counts.hits, errors=counts.errors)
-        )
-
-
-RUNNABLE = ("queued", "failed")  # claimed atomically: two runners never run one job
+        do_record_job_progress(session, job_id, counts)
 
 
 def run_job(
@@ -57,11 +42,9 @@ def run_job(
     """Run one queued (or failed) job from its stored input, scoring in ``workers`` forked processes (default:
     one per CPU); a failure is recorded on the job, never lost. A job running elsewhere or done is left alone."""
     with factory() as session:
-        claim = update(ScreeningJob).where(ScreeningJob.id == job_id, ScreeningJob.status.in_(RUNNABLE))
-        if session.execute(claim.values(status="running", started_at=utcnow())).rowcount != 1:  # type: ignore[attr-defined]
+        job = do_claim_job(session, job_id)
+        if job is None:
             return  # missing, running elsewhere or done
-        job = session.get(ScreeningJob, job_id)
-        assert job is not None  # claimed just now, in this transaction
         actor = Actor(user_id=job.user_id, username=job.username, country=job.country, role=Role(job.role))
         fmt = job.input_format
     source, target = job_paths(data_dir, job_id)
@@ -81,12 +64,7 @@ def run_job(
         log.exception("screening job %s failed", job_id)
         counts, status, error = BatchCounts(), "failed", str(exc)[:500]
     with factory() as session:
-        job = session.get(ScreeningJob, job_id)
-        assert job is not None
-        job.status, job.finished_at, job.error = status, utcnow(), error
-        if status == "done":
-            job.total, job.processed, job.matched = counts.processed, counts.processed, counts.matched
-            job.hits, job.errors = counts.hits, counts.errors
+        do_finish_job(session, job_id, status, error, counts)
 
 
 class JobRunner:
@@ -112,7 +90,7 @@ class JobRunner:
     def start(self) -> None:
         """Requeue interrupted jobs and start polling."""
         with self.factory() as session:
-            session.execute(update(ScreeningJob).where(ScreeningJob.status == "running").values(status="queued"))
+            do_requeue_running_jobs(session)
         self.thread.start()
 
     def _drain(self, every: float, attr: str, step: Callable[[Session], str | None]) -> None:

@@ -10,6 +10,7 @@ version, so a transaction that committed more than ``MARGIN`` after stamping its
 Every write path (ORM, Core bulk inserts, imports) is covered, since it only needs the clock.
 The first catch-up of a database indexes everything (``manara.search.index.catch_up`` can be run ahead).
 Concurrent catch-ups are safe: rows are inserted with ON CONFLICT DO NOTHING / UPDATE (SQLite, PostgreSQL).
+The rows are written by ``actions.do_index_docs``.
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from manara.case.models import Case, CaseMessage
 from manara.entity.models import Entity
 from manara.notice.models import Notice
-from manara.search.models import TERM_MAX, SearchDoc, SearchTerm
+from manara.search.actions import do_index_docs
+from manara.search.models import TERM_MAX, SearchDoc
 from manara.search.text import text_tokens
 
 MARGIN = timedelta(seconds=60)
@@ -85,24 +86,6 @@ def terms(text: str) -> set[str]:
     return {t for t in out if len(t) <= TERM_MAX}
 
 
-def _insert(session: Session, table: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-
-
-def _write(session: Session, kind: str, docs: list[tuple[str, datetime, set[str]]]) -> None:
-    ids = [pk for pk, _, _ in docs]
-    session.execute(delete(SearchTerm).where(SearchTerm.kind == kind, SearchTerm.record_id.in_(ids)))
-    rows = [{"term": t, "kind": kind, "record_id": pk} for pk, _, ts in docs for t in ts]
-    if rows:
-        session.execute(_insert(session, SearchTerm).on_conflict_do_nothing(), rows)
-    stmt = _insert(session, SearchDoc)
-    session.execute(
-        stmt.on_conflict_do_update(index_elements=["kind", "record_id"], set_={"version": stmt.excluded.version}),
-        [{"kind": kind, "record_id": pk, "version": at} for pk, at, _ in docs],
-    )
-
-
 def _in_step(session: Session, source: Source, since: datetime) -> bool:
     """Tell whether the records changed since ``since`` and their indexed versions agree in number and newest
     clock: two range counts over the clock indexes, instead of comparing every recent record."""
@@ -141,7 +124,7 @@ def catch_up(session: Session, kinds: Iterable[str] = tuple(SOURCES)) -> int:
     for kind in kinds:
         source = SOURCES[kind]
         for batch in list(_stale(session, source)):
-            _write(session, kind, [(row[0], row[1], terms(source.text(row[2:]))) for row in batch])
+            do_index_docs(session, kind, [(row[0], row[1], terms(source.text(row[2:]))) for row in batch])
             done += len(batch)
     if done:
         session.flush()

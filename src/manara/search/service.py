@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import Select, intersect, select
 from sqlalchemy.orm import Session
 
-from manara.audit.actions import AuditAction, record
 from manara.case.access import case_visibility_filter
 from manara.case.models import Case, CaseMessage
 from manara.entity.access import entity_visibility_filter
@@ -25,6 +24,7 @@ from manara.entity.models import Entity
 from manara.identity import Actor
 from manara.notice.access import notice_visibility_filter
 from manara.notice.models import Notice
+from manara.search.actions import do_log_search
 from manara.search.index import catch_up, entity_text
 from manara.search.models import SearchTerm
 from manara.search.text import Token, query_tokens
@@ -258,13 +258,11 @@ def _csv(values: list[str] | None) -> frozenset[str]:
 def run_search(session: Session, actor: Actor, q: str, filters: Filters, page: int, page_size: int) -> Result:
     """Search as ``actor`` and audit it (query and facets; the ids of the page shown)."""
     result = search(session, actor, q, filters, offset=(page - 1) * page_size, limit=page_size)
-    record(
+    do_log_search(
         session,
         actor,
-        AuditAction.SEARCHED,
-        target_type="search",
-        target_ids=[d.id for _, d in result.items],
-        query={
+        [d.id for _, d in result.items],
+        {
             "q": q,
             "type": sorted(filters.kinds),
             "country": sorted(filters.countries),

@@ -14,8 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from manara.api.deps import DbSession
 from manara.identity import Actor
+from manara.member.actions import do_confirm_totp, do_start_totp
 from manara.member.models import User
-from manara.member.totp import do_confirm_totp, do_start_totp, enabled, provisioning_uri
+from manara.member.totp import enabled, provisioning_uri
 from manara.web import once
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.i18n import N_

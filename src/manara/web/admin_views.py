@@ -21,9 +21,7 @@ from manara.member import actions as member_actions
 from manara.member import service as member_service
 from manara.member.access import access_api_key_for_revoke, access_user_for_admin
 from manara.member.models import User
-from manara.member.passwords import do_reset_password
 from manara.member.schemas import ApiKeyIn, UserIn
-from manara.member.totp import do_reset_totp
 from manara.web import once
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.i18n import N_
@@ -191,7 +189,7 @@ def reset_password(user_id: str, session: DbSession, actor: ConsoleActor) -> Res
     """Give the user a new random password, shown this once; their sessions end."""
     require_admin(actor)
     user = access_user_for_admin(session, actor, user_id)
-    return _show_once(actor, user, "password", do_reset_password(session, user, acting=actor))
+    return _show_once(actor, user, "password", member_actions.do_reset_password(session, user, acting=actor))
 
 
 @router.post("/users/{user_id}/totp/reset", dependencies=[CsrfChecked])
@@ -199,7 +197,7 @@ def reset_totp(user_id: str, session: DbSession, actor: ConsoleActor) -> Respons
     """Remove the user's second factor (a lost device); audited."""
     require_admin(actor)
     user = access_user_for_admin(session, actor, user_id)
-    do_reset_totp(session, user, acting=actor)
+    member_actions.do_reset_totp(session, user, acting=actor)
     return RedirectResponse(f"/console/admin/users/{user.id}", status_code=303)
 
 

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from manara.api.deps import DbSession
 from manara.audit import service as audit_service
-from manara.audit.actions import AuditAction, record
+from manara.audit.actions import AuditAction, do_log_audit_read
 from manara.audit.chain import verify_chain
 from manara.errors import NotFound
 from manara.identity import Actor, Perm
@@ -66,7 +66,7 @@ def audit_log(
         page=page_no,
         page_size=PAGE_SIZE,
     )
-    record(session, actor, AuditAction.AUDIT_VIEWED, target_type="audit", query={**filters, "console": True})
+    do_log_audit_read(session, actor, {**filters, "console": True})
     pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     links = {k: v for k, v in filters.items() if v}
     return page(request, "audit.html", result=result, filters=filters, links=links, pages=pages, actions=ACTIONS)

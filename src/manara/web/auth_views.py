@@ -9,10 +9,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from manara.api.deps import DbSession
-from manara.audit.actions import AuditAction, record
+from manara.member.actions import do_sign_in, do_sign_out, do_verify_second_factor
 from manara.member.models import User
-from manara.member.passwords import do_sign_in, second_factor_required
-from manara.member.totp import do_verify_second_factor
+from manara.member.passwords import second_factor_required
 from manara.web import session as web_session
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.render import page
@@ -87,7 +86,7 @@ def code(
 @router.post("/logout", dependencies=[CsrfChecked])
 def logout(session: DbSession, actor: ConsoleActor) -> Response:
     """Sign out: the session cookie is removed."""
-    record(session, actor, AuditAction.AUTH_SIGNED_OUT, target_type="user", target_ids=[actor.user_id])
+    do_sign_out(session, actor)
     response = RedirectResponse("/console/login", status_code=303)
     web_session.clear_session(response)
     return response

@@ -10,7 +10,6 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from manara.api.deps import DbSession, attachment_response
-from manara.audit.actions import AuditAction, record
 from manara.case import actions as case_actions
 from manara.case import service as case_service
 from manara.case import thread
@@ -80,14 +79,8 @@ def _cases_page(
 ) -> Response:
     result = case_service.list_cases(session, actor, status=None, priority=None, page=page_no, page_size=PAGE_SIZE)
     awaiting = case_service.awaiting_first_response(session, actor)
-    record(
-        session,
-        actor,
-        AuditAction.CASE_LISTED,
-        target_type="case",
-        target_ids=sorted({c.id for c in result.items} | {a.case_id for a in awaiting}),
-        query={"console": True},
-    )
+    shown = sorted({c.id for c in result.items} | {a.case_id for a in awaiting})
+    case_actions.do_log_cases_listed(session, actor, shown, {"console": True})
     pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     return page(
         request,
@@ -174,7 +167,7 @@ def _case_page(
     errors: dict[str, str] | None = None,
     form: dict[str, str] | None = None,
 ) -> Response:
-    record(session, actor, AuditAction.CASE_VIEWED, target_type="case", target_ids=[case.id], extra={"part": "console"})
+    case_actions.do_log_case_read(session, actor, case, "console")
     out = case_service.case_out(session, actor, case)
     return page(
         request,
@@ -248,9 +241,9 @@ def post_message(
         data = thread.read_upload(file.file) if file is not None and file.filename else None
         parsed = MessageIn.model_validate({"body": body, "parent_id": parent_id or None})
         with session.begin_nested():
-            message = thread.do_post_message(session, actor, case, parsed)
+            message = case_actions.do_post_message(session, actor, case, parsed)
             if file is not None and file.filename and data is not None:
-                thread.do_attach(
+                case_actions.do_attach(
                     session, actor, case, message, file.filename, data, attachment_store(get_settings().data_dir)
                 )
     except case_forms.REFUSED as exc:
@@ -263,14 +256,7 @@ def download(case_id: str, attachment_id: str, session: DbSession, actor: Consol
     """Download an attachment (audited)."""
     case = access_case_by_id(session, actor, case_id)
     att = access_attachment(session, actor, case, attachment_id)
-    record(
-        session,
-        actor,
-        AuditAction.CASE_ATTACHMENT_DOWNLOADED,
-        target_type="case_attachment",
-        target_ids=[att.id],
-        extra={"case_id": case.id, "sha256": att.sha256, "console": True},
-    )
+    case_actions.do_log_attachment_download(session, actor, case, att, console=True)
     return attachment_response(attachment_store(get_settings().data_dir).get(att.id), att.filename, att.content_type)
 
 
@@ -298,7 +284,7 @@ def create_task(
             }
         )
         with session.begin_nested():
-            thread.do_create_task(session, actor, case, body)
+            case_actions.do_create_task(session, actor, case, body)
     except case_forms.REFUSED as exc:
         form = {"t-title": title, "t-country": assignee_country, "t-due": due_date}
         return _refused(request, session, actor, case, "task", exc, form)
@@ -310,7 +296,7 @@ def update_task(case_id: str, task_id: str, session: DbSession, actor: ConsoleAc
     """Change a task's status."""
     case = access_case_for_write(session, actor, case_id)
     task = access_task(session, case, task_id)
-    thread.do_update_task(session, actor, case, task, _parse(TaskUpdateIn, {"status": status}))
+    case_actions.do_update_task(session, actor, case, task, _parse(TaskUpdateIn, {"status": status}))
     return _to(case_id, "#tasks")
 
 
@@ -320,7 +306,7 @@ def handover(request: Request, session: DbSession, actor: ConsoleActor) -> Respo
     notes = sorted(case_service.handover_notes(session, actor), key=lambda n: n.acknowledged_at is not None)
     if not actor.can(Perm.CASE_HANDOVER):
         raise NotFound("page", "handover")
-    record(session, actor, AuditAction.HANDOVER_VIEWED, target_type="handover_note", target_ids=[n.id for n in notes])
+    case_actions.do_log_handover_read(session, actor, notes)
     open_cases = case_service.list_cases(session, actor, status="open", priority=None, page=1, page_size=100)
     return page(
         request,
@@ -335,12 +321,12 @@ def handover(request: Request, session: DbSession, actor: ConsoleActor) -> Respo
 @router.post("/handover", dependencies=[CsrfChecked])
 def write_handover(session: DbSession, actor: ConsoleActor, open_items: Text, watch: Text = "") -> Response:
     """Write a handover note for the next shift."""
-    thread.do_write_handover(session, actor, _parse(HandoverIn, {"open_items": open_items, "watch": watch}))
+    case_actions.do_write_handover(session, actor, _parse(HandoverIn, {"open_items": open_items, "watch": watch}))
     return RedirectResponse("/console/handover", status_code=303)
 
 
 @router.post("/handover/{note_id}/acknowledge", dependencies=[CsrfChecked])
 def acknowledge(note_id: str, session: DbSession, actor: ConsoleActor) -> Response:
     """Acknowledge a handover note as the next shift."""
-    thread.do_acknowledge_handover(session, actor, access_handover(session, actor, note_id))
+    case_actions.do_acknowledge_handover(session, actor, access_handover(session, actor, note_id))
     return RedirectResponse("/console/handover", status_code=303)

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 from manara.analysis import graph
 from manara.analysis import service as analysis_service
 from manara.analysis.access import access_link_for_judge
-from manara.analysis.actions import do_judge_link
+from manara.analysis.actions import do_judge_link, do_log_analysis_read
 from manara.analysis.models import SuggestedLink
 from manara.api.deps import DbSession
-from manara.audit.actions import AuditAction, record
 from manara.entity.access import access_entity_by_id
+from manara.entity.actions import do_log_entity_read
 from manara.entity.models import Entity
 from manara.errors import Forbidden
 from manara.identity import Actor, Perm
@@ -88,14 +88,7 @@ def chart_data(session: Session, actor: Actor, root: Entity) -> dict[str, Any]:
     others = analysis_service.refs(session, actor, {pk for x in links for pk in (x.left_pk, x.right_pk)})
     entities = {**others, **hood.entities}
     edges += [_link_edge(x) for x in links if x.left_pk in entities and x.right_pk in entities]
-    record(
-        session,
-        actor,
-        AuditAction.ANALYSIS_VIEWED,
-        target_type="entity",
-        target_ids=sorted(entities),
-        query={"console": "chart", "root": root.id},
-    )
+    do_log_analysis_read(session, actor, "entity", sorted(entities), query={"console": "chart", "root": root.id})
     return {"root": root.id, "nodes": [_node(e) for e in entities.values()], "edges": edges}
 
 
@@ -127,14 +120,7 @@ def details(entity_pk: str, session: DbSession, actor: ConsoleActor) -> dict[str
     """Return an entity's details (its FtM properties) as JSON; the read is audited."""
     _require_read(actor)
     entity = access_entity_by_id(session, actor, entity_pk)
-    record(
-        session,
-        actor,
-        AuditAction.ENTITY_VIEWED,
-        target_type="entity",
-        target_ids=[entity.id],
-        extra={"console": "chart"},
-    )
+    do_log_entity_read(session, actor, entity, extra={"console": "chart"})
     return {**_node(entity), "properties": entity.properties, "visibility": entity.visibility}
 
 

@@ -20,6 +20,7 @@ from manara.web import (
     map_views,
     notice_action_views,
     notice_edit_views,
+    notice_types,
     notice_views,
     screening_views,
     search_views,
@@ -47,6 +48,7 @@ def console_router() -> APIRouter:
         live_views,
         map_views,
         notice_action_views,
+        notice_types,
         screening_views,
         search_views,
     ):

@@ -13,23 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from manara.identity import Actor
-from manara.live import rules
+from manara.live import access as rules
+from manara.notice.types import is_urgent
 from manara.web.i18n import N_
+from manara.web.notice_types import TYPE_LABELS
 
 Gettext = Callable[[str], str]
-URGENT_TYPES = frozenset({"red", "yellow", "orange", "diffusion"})
-TYPE_LABELS = {
-    "red": N_("Red notice"),
-    "yellow": N_("Yellow notice"),
-    "blue": N_("Blue notice"),
-    "black": N_("Black notice"),
-    "green": N_("Green notice"),
-    "orange": N_("Orange notice"),
-    "purple": N_("Purple notice"),
-    "un_special": N_("UN special notice"),
-    "diffusion": N_("Diffusion"),
-    "document": N_("Travel document"),
-}
 PRIORITY_LABELS = {
     "low": N_("Low priority"),
     "normal": N_("Normal priority"),
@@ -106,7 +95,8 @@ def _case_line(msgid: str, level: str) -> Callable[[dict[str, Any], Gettext], Fe
 
 
 def _urgent_published(actor: Actor, payload: dict[str, Any]) -> bool:
-    return payload.get("type") in URGENT_TYPES and rules.notice_published_scope(actor, payload)
+    """The distribution of a published notice of an urgent type (the registry's ``Urgency``)."""
+    return is_urgent(str(payload.get("type", ""))) and rules.notice_published_scope(actor, payload)
 
 
 def _submitted(actor: Actor, payload: dict[str, Any]) -> bool:

@@ -9,15 +9,14 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from manara.api.deps import DbSession
-from manara.audit.actions import AuditAction, record
 from manara.db.base import utcnow
 from manara.errors import Forbidden, ValidationFailed
 from manara.hit import actions as hit_actions
 from manara.hit import service as hit_service
 from manara.hit.access import access_hit_for_owner
 from manara.hit.models import Hit
+from manara.hit.schemas import JudgeIn
 from manara.identity import Actor, Perm
-from manara.screening.schemas import JudgeIn
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.render import page
 
@@ -50,14 +49,8 @@ def inbox(
     result = hit_service.list_hits(
         session, actor, side="owner", open_only=show == "open", page=page_no, page_size=PAGE_SIZE
     )
-    record(
-        session,
-        actor,
-        AuditAction.HIT_VIEWED,
-        target_type="hit",
-        target_ids=[h.id for h in result.items],
-        query={"side": "owner", "show": show, "console": True},
-    )
+    query = {"side": "owner", "show": show, "console": True}
+    hit_actions.do_log_hits_read(session, actor, [h.id for h in result.items], query)
     return page(request, "hits.html", result=result, show=show, now=utcnow())
 
 

@@ -11,12 +11,11 @@ from typing import Annotated, Any, Literal
 from babel import Locale
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from manara.api.deps import DbSession
-from manara.case.access import case_visibility_filter
-from manara.case.models import Case, CaseMember
+from manara.case import service as case_service
 from manara.hit.access import hit_visibility_filter
 from manara.hit.models import Hit
 from manara.identity import Actor
@@ -42,17 +41,11 @@ def country_counts(session: Session, actor: Actor) -> dict[Layer, dict[str, int]
     """Return, per layer, the number of records the actor may see per country."""
     notices = select(Notice.owner_country, func.count()).where(notice_visibility_filter(actor))
     hits = select(Hit.querying_country, func.count()).where(hit_visibility_filter(actor))
-    # a sealed invitee that has not answered stays unknown to the other members (case.service.hidden_countries)
-    hidden = and_(CaseMember.sealed, CaseMember.responded_at.is_(None), CaseMember.country != actor.country)
-    cases = (
-        select(CaseMember.country, func.count())
-        .join(Case, Case.id == CaseMember.case_id)
-        .where(case_visibility_filter(actor), Case.status == "open", not_(hidden))
-    )
     return {
         "notices": {row[0]: row[1] for row in session.execute(notices.group_by(Notice.owner_country))},
         "hits": {row[0]: row[1] for row in session.execute(hits.group_by(Hit.querying_country))},
-        "cases": {row[0]: row[1] for row in session.execute(cases.group_by(CaseMember.country))},
+        # the case domain's rule: only the actor's country's cases, without sealed invitees not yet answered
+        "cases": case_service.open_cases_by_member_country(session, actor),
     }
 
 

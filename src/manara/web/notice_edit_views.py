@@ -81,6 +81,7 @@ def render_form(
         token=token,
         types=[t.value for t in NoticeType],
         required=nf.required_types(),
+        fieldset_types=nf.fieldset_types,
         checks_failed=checks_failed,
     )
 

@@ -14,9 +14,10 @@ from pydantic import ValidationError
 
 from manara.entity.models import Entity
 from manara.errors import ChecksFailed, InvalidEntity, ManaraError, ValidationFailed
-from manara.notice.checks import MIN_RED_PENALTY_YEARS, REQUIRED
-from manara.notice.models import Notice, NoticeType
+from manara.notice.checks import MIN_RED_PENALTY_YEARS
+from manara.notice.models import Notice
 from manara.notice.schemas import NoticeDetails
+from manara.notice.types import NOTICE_TYPES, NoticeType
 from manara.web.i18n import N_
 
 # Subject: form field -> FtM Person property (the subject is the notice owner's Person record).
@@ -74,13 +75,18 @@ class FormErrors:
 
 
 def required_types() -> dict[str, list[str]]:
-    """Return, per form field, the notice types that require it (from the submission checks)."""
+    """Return, per form field, the notice types that require it (the registry's, as the submission checks)."""
     found: dict[str, list[str]] = {}
-    for ntype, names in REQUIRED.items():
-        for name in names:
+    for ntype, info in NOTICE_TYPES.items():
+        for name in info.required_fields:
             found.setdefault("last_name" if name == "subject" else name, []).append(ntype.value)
-    found.setdefault("max_penalty_years", []).append(NoticeType.RED.value)
+    found.setdefault("max_penalty_years", []).append(NoticeType.RED.value)  # the penalty rule of checks.py
     return found
+
+
+def fieldset_types(*names: str) -> str:
+    """Return the types (space-separated) that carry any of the given particulars: a fieldset's ``data-types``."""
+    return " ".join(t.value for t, info in NOTICE_TYPES.items() if set(names) & set(info.detail_fields))
 
 
 def form_token(value: str | None) -> str | None:

@@ -10,7 +10,6 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from manara.api.deps import DbSession
-from manara.audit.actions import AuditAction, record
 from manara.errors import NotFound
 from manara.identity import Actor, Perm
 from manara.notice import actions as notice_actions
@@ -68,14 +67,7 @@ def notices(
         session, actor, clauses, after=parse_cursor(after), before=parse_cursor(before), page_size=PAGE_SIZE
     )
     query = {k: v.isoformat() if isinstance(v, date) else v for k, v in filters.items()}
-    record(
-        session,
-        actor,
-        AuditAction.NOTICE_SEARCHED,
-        target_type="notice",
-        target_ids=[n.id for n in result.rows],
-        query={**query, "console": True},
-    )
+    notice_actions.do_log_notice_search(session, actor, [n.id for n in result.rows], {**query, "console": True})
     links = {k: v for k, v in query.items() if v}
     return page(
         request,
@@ -140,13 +132,7 @@ def detail_page(
     form: dict[str, str] | None = None,
 ) -> Response:
     """Render a notice the actor may see, with the buttons of the steps they may take (the read is audited)."""
-    record(
-        session,
-        actor,
-        AuditAction.NOTICE_VIEWED,
-        target_type="notice",
-        target_ids=[notice.id, *([notice.subject_id] if notice.subject_id else [])],
-    )
+    notice_actions.do_log_notice_read(session, actor, notice)
     return page(
         request,
         "notice.html",

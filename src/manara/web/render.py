@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from manara import __version__
 from manara.identity import Actor, Perm
-from manara.web import i18n, session
+from manara.web import i18n, notice_types, session
 from manara.web.i18n import N_
 from manara.web.pages import TEMPLATES
 
@@ -60,6 +60,7 @@ def environment(lang: str) -> Environment:
         partial_date=partial(subject.format_partial_date, lang=lang), country=partial(subject.country_name, lang=lang)
     )
     env.globals["subject_facts"] = partial(subject.subject_facts, lang=lang)
+    env.globals["type_labels"] = notice_types.TYPE_LABELS  # msgids, translated by _labels.html's type_label
     return env
 
 

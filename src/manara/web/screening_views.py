@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from manara.api.deps import DbSession, screening_index
 from manara.errors import Forbidden
 from manara.identity import Perm
+from manara.screening.actions import do_screen_person
 from manara.screening.schemas import ScreenIn
-from manara.screening.service import screen_person
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.i18n import N_
 from manara.web.render import gettext, page
@@ -80,5 +80,5 @@ def screen(
         query = ScreenIn.model_validate(_query(form))
     except ValidationError as exc:
         return page(request, "screen.html", status=422, form=form, errors=_errors(request, exc), outcome=None)
-    outcome = screen_person(session, actor, screening_index(request), query)
+    outcome = do_screen_person(session, actor, screening_index(request), query)
     return page(request, "screen.html", form=form, errors={}, outcome=outcome)

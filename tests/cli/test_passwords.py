@@ -12,7 +12,8 @@ from manara.cli.main import app
 from manara.db.session import get_engine, get_sessionmaker, unit_of_work
 from manara.demo.network import demo_password
 from manara.identity import Role
-from manara.member.passwords import do_sign_in, verify_password
+from manara.member.actions import do_sign_in
+from manara.member.passwords import verify_password
 from manara.member.service import get_user_by_username
 from manara.settings import get_settings
 

@@ -1,0 +1,37 @@
+"""The JSON API's contract: the application's OpenAPI document is the committed docs/openapi.json.
+
+An API change is made on purpose: regenerate the file (`make openapi`) and review its diff.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from openapi_doc import openapi_text  # noqa: E402
+
+
+def test_the_api_is_the_committed_contract() -> None:
+    committed = json.loads((ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    current = json.loads(openapi_text())
+    assert sorted(current["paths"]) == sorted(committed["paths"])
+    operations = {
+        (path, method): op.get("operationId") for path, item in current["paths"].items() for method, op in item.items()
+    }
+    assert operations == {
+        (path, method): op.get("operationId")
+        for path, item in committed["paths"].items()
+        for method, op in item.items()
+    }
+    assert current == committed, "the API changed: run `make openapi` and review the diff of docs/openapi.json"
+
+
+def test_every_operation_has_a_unique_id_and_a_summary() -> None:
+    schema = json.loads(openapi_text())
+    ids = [op["operationId"] for item in schema["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids)) > 50
+    assert all(op.get("summary") for item in schema["paths"].values() for op in item.values())
