@@ -21,6 +21,11 @@ ASTRAL = [
 ]
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "mark for extraction only"
+    """Mark a message for the console's catalogs (extracted by ``-k N_``); it is translated where it is shown."""
+    return message
+
+
 def _class(keep: set[str]) -> re.Pattern[str]:
     """Compile a character class of the BMP code points in DROPPED_CATEGORIES (except ``keep``) and ASTRAL."""
     ranges: list[tuple[int, int]] = []

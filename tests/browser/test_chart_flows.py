@@ -157,6 +157,8 @@ def test_link_chart_expand_pin_filter_details_and_nothing_hidden(ui: UI, network
     page.get_by_label("Company", exact=True).uncheck()
     expect(_row(page, network.company)).to_have_count(0)
     expect(page.locator("#chart-edges tr[data-edge]")).to_have_count(1)  # only the suggested pair is left
+    # cytoscape recomputes a node's style lazily: wait for it before reading what is visible
+    page.wait_for_function(f"!{CY}.getElementById('{network.company}').visible()")
     assert network.company not in _node_ids(page, visible_only=True)
     expect(page.locator("#chart-status")).to_have_text("4 records and 1 links shown.")
     ui.step("chart-filtered")

@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy.orm import Session
 
 from conftest import Net
+from factories import make_notice
 from manara.demo.notices import plan_notices
 from manara.hit.actions import DOCUMENT_DEADLINE, HitCandidate, deadline_for, do_raise_hit
 from manara.identity import Role
+from manara.notice.actions import do_submit_notice
 from manara.notice.checks import required_failures
 from manara.notice.models import Notice
 from manara.notice.schemas import NoticeDetails
@@ -148,3 +150,17 @@ def test_demo_notices_carry_what_their_type_requires() -> None:
     for plan in plans:
         required = set(NOTICE_TYPES[NoticeType(plan.body["type"])].required_fields) - {"subject"}
         assert required <= set(plan.body["details"]), plan.body["type"]
+
+
+@pytest.mark.parametrize("ntype", TYPES)
+def test_only_types_published_on_submit_skip_review_before_publication(
+    session: Session, net: Net, ntype: NoticeType
+) -> None:
+    owner = net.user("MA", Role.BUREAU_OFFICER).actor
+    plan = next(p for p in plan_notices("MA", 7) if p.body["type"] == ntype.value)
+    notice = do_submit_notice(session, owner, make_notice(session, owner, ntype=ntype.value, **plan.body["details"]))
+    if NOTICE_TYPES[ntype].published_on_submit:
+        assert (notice.status, notice.under_review) == ("published", True)
+    else:
+        assert notice.status == "submitted" and notice.published_at is None
+    assert [t for t in TYPES if NOTICE_TYPES[t].published_on_submit] == [NoticeType.DIFFUSION]

@@ -7,9 +7,11 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from manara.db.base import utcnow
-from manara.identity import ALL_SCOPES
+from manara.identity import ALL_SCOPES, Actor
 from manara.member.keys import digest
 from manara.member.models import ApiKey, User
+from manara.notice import actions as notice_actions
+from manara.notice.models import Notice
 
 
 def do_add_demo_key(session: Session, user: User, prefix: str, secret: str) -> ApiKey:
@@ -24,3 +26,9 @@ def do_add_demo_key(session: Session, user: User, prefix: str, secret: str) -> A
     )
     session.add(key)
     return key
+
+
+def do_expire_as_overdue(session: Session, actor: Actor, notice: Notice) -> Notice:
+    """Show an expired notice in the demo: its review date put in the past, then the expiry action."""
+    notice.review_date = utcnow().date() - timedelta(days=1)
+    return notice_actions.do_expire_notice(session, actor, notice)

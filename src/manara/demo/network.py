@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from manara.db.base import utcnow
 from manara.db.session import unit_of_work
-from manara.demo.actions import do_add_demo_key
+from manara.demo.actions import do_add_demo_key, do_expire_as_overdue
 from manara.demo.notices import NoticePlan, plan_notices
 from manara.demo.persons import generate_persons, generate_related
 from manara.entity.actions import Placement, do_upsert_entities
@@ -148,8 +148,7 @@ def _walk(session: Session, plan: NoticePlan, owner: Actor, reviewer: Actor, sub
     if plan.status == "cancelled":
         notice_actions.do_cancel_notice(session, owner, notice, "Subject arrested and extradited.")
     elif plan.status == "expired":
-        notice.review_date = utcnow().date() - timedelta(days=1)
-        notice_actions.do_expire_notice(session, DEMO_ACTOR, notice)
+        do_expire_as_overdue(session, DEMO_ACTOR, notice)
 
 
 def load_demo(*, persons: int, seed: int, keys_file: Path | None = None) -> str:

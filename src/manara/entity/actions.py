@@ -15,13 +15,13 @@ from manara.db.session import is_postgres
 from manara.entity.ftm import ValidEntity
 from manara.entity.models import Entity, EntityShare
 from manara.entity.schemas import ImportReport
-from manara.entity.service import existing_by_ids, restricting_referrer, set_shares
+from manara.entity.service import existing_by_ids, restricting_referrer
 from manara.errors import Conflict, Forbidden, ValidationFailed
 from manara.identity import Actor, Perm
 from manara.member.service import require_members
 from manara.outbox.service import enqueue
 from manara.settings import get_settings
-from manara.visibility import Visibility
+from manara.visibility import Visibility, replace_shares
 
 ENTITY_TABLE: Table = Entity.__table__  # type: ignore[assignment]
 SHARE_TABLE: Table = EntityShare.__table__  # type: ignore[assignment]
@@ -43,6 +43,11 @@ class UpsertCounts:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+
+
+def _set_shares(entity: Entity, countries: list[str]) -> None:
+    """Replace the share rows of ``entity`` with ``countries``."""
+    replace_shares(entity, countries, lambda c: EntityShare(country=c))
 
 
 def make_placement(
@@ -127,7 +132,7 @@ def do_upsert_entities(session: Session, actor: Actor, items: list[ValidEntity],
         entity.schema, entity.caption, entity.properties = v.schema, v.caption, v.properties
         entity.content_hash, entity.visibility = v.content_hash, place.visibility.value
         entity.shared_with, entity.status = list(place.shared_with), "active"
-        set_shares(entity, list(place.shared_with))
+        _set_shares(entity, list(place.shared_with))
         pks.append(entity.id)
         counts.updated.append(key)
     if pks:

@@ -1,4 +1,4 @@
-"""Entity queries and low-level writes; never commits."""
+"""Entity queries (reads only: writes are in ``actions.py``)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from manara.entity.access import entity_visibility_filter
-from manara.entity.models import Entity, EntityShare
+from manara.entity.models import Entity
 from manara.identity import Actor
 from manara.pagination import Page, paginate
-from manara.visibility import replace_shares
 
 
 def get_by_natural_key(session: Session, owner: str, entity_id: str) -> Entity | None:
@@ -26,11 +25,6 @@ def existing_by_ids(session: Session, owner: str, entity_ids: Sequence[str]) -> 
         return {}
     stmt = select(Entity).where(Entity.owner_country == owner, Entity.entity_id.in_(entity_ids))
     return {e.entity_id: e for e in session.scalars(stmt)}
-
-
-def set_shares(entity: Entity, countries: list[str]) -> None:
-    """Replace the share rows of ``entity`` with ``countries``."""
-    replace_shares(entity, countries, lambda c: EntityShare(country=c))
 
 
 def list_entities(

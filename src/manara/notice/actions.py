@@ -16,14 +16,20 @@ from manara.idempotency import remember, replay
 from manara.identity import Actor, Perm
 from manara.notice.access import access_notice_by_id
 from manara.notice.checks import neutrality_flags, required_failures
-from manara.notice.models import Notice, NoticeReview, NoticeStatus, NoticeType
+from manara.notice.models import Notice, NoticeReview, NoticeShare, NoticeStatus
 from manara.notice.schemas import NoticeIn, NoticePatch
-from manara.notice.service import new_reference, set_shares
+from manara.notice.service import new_reference
+from manara.notice.types import published_on_submit
 from manara.outbox.service import enqueue
-from manara.visibility import Visibility
+from manara.visibility import Visibility, replace_shares
 
 EDITABLE = {NoticeStatus.DRAFT, NoticeStatus.REFUSED}
 CANCELLABLE = {NoticeStatus.DRAFT, NoticeStatus.SUBMITTED, NoticeStatus.REFUSED, NoticeStatus.PUBLISHED}
+
+
+def _set_shares(notice: Notice, countries: list[str]) -> None:
+    """Replace the share rows of ``notice`` with ``countries``."""
+    replace_shares(notice, countries, lambda c: NoticeShare(country=c))
 
 
 def _emit(session: Session, actor: Actor, action: AuditAction, notice: Notice, **extra: Any) -> None:
@@ -52,7 +58,7 @@ def _require(actor: Actor, perm: Perm) -> None:
 def _place(notice: Notice, place: Placement) -> None:
     notice.visibility, notice.review_date = place.visibility.value, place.review_date
     notice.shared_with = list(place.shared_with)
-    set_shares(notice, notice.shared_with)
+    _set_shares(notice, notice.shared_with)
 
 
 def do_create_notice(session: Session, actor: Actor, data: NoticeIn) -> Notice:
@@ -143,7 +149,7 @@ def do_submit_notice(session: Session, actor: Actor, notice: Notice) -> Notice:
     now = utcnow()
     notice.checks = {"checked_at": now.isoformat(), "failures": [], "flags": neutrality_flags(notice)}
     notice.submitted_at, notice.version = now, notice.version + 1
-    if notice.type == NoticeType.DIFFUSION:
+    if published_on_submit(notice.type):
         notice.status, notice.under_review, notice.published_at = NoticeStatus.PUBLISHED.value, True, now
     else:
         notice.status = NoticeStatus.SUBMITTED.value

@@ -1,4 +1,4 @@
-"""Notice queries and low-level writes; never commits."""
+"""Notice queries (reads only: writes are in ``actions.py``)."""
 
 from __future__ import annotations
 
@@ -18,17 +18,12 @@ from manara.notice.models import Notice, NoticeShare, NoticeStatus
 from manara.notice.schemas import NoticeOut
 from manara.notice.types import type_code
 from manara.pagination import Page, paginate
-from manara.visibility import Visibility, replace_shares
+from manara.visibility import Visibility
 
 
 def new_reference(owner: str, ntype: str, year: int) -> str:
     """Return a new human-readable reference such as ``MA-R-2026-7F3A9C`` (the type's letter: its registry code)."""
     return f"{owner}-{type_code(ntype)}-{year}-{secrets.token_hex(3).upper()}"
-
-
-def set_shares(notice: Notice, countries: list[str]) -> None:
-    """Replace the share rows of ``notice`` with ``countries``."""
-    replace_shares(notice, countries, lambda c: NoticeShare(country=c))
 
 
 def count_notices(session: Session, actor: Actor) -> int:

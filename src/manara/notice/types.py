@@ -14,10 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "mark for extraction only"
-    """Mark a label for the console's catalogs (extracted from this file, translated where it is shown)."""
-    return message
+from manara.text import N_
 
 
 class NoticeType(StrEnum):
@@ -64,6 +61,7 @@ class NoticeTypeInfo:
     detail_fields: tuple[str, ...]
     hit_deadline: timedelta  # default; MANARA_HIT_DEADLINE_MINUTES overrides it per type
     label: str  # English; the console translates it
+    published_on_submit: bool = False  # published at once and reviewed afterwards (a diffusion), not before
 
 
 _CHARGES = (
@@ -189,6 +187,7 @@ NOTICE_TYPES: dict[NoticeType, NoticeTypeInfo] = {
             detail_fields=(*_CHARGES, *_REQUEST),
             hit_deadline=timedelta(minutes=30),
             label=N_("Diffusion"),
+            published_on_submit=True,
         ),
     )
 }
@@ -216,3 +215,9 @@ def required_fields(ntype: str) -> tuple[str, ...]:
 def type_code(ntype: str) -> str:
     """Return the letter of a type in notice references (ValueError for an unknown type)."""
     return NOTICE_TYPES[NoticeType(ntype)].code
+
+
+def published_on_submit(ntype: str) -> bool:
+    """Tell whether a type is published at once on submission and reviewed afterwards (a diffusion)."""
+    info = type_info(ntype)
+    return info is not None and info.published_on_submit

@@ -17,9 +17,9 @@ from manara.identity import Actor
 from manara.member.actions import do_confirm_totp, do_start_totp
 from manara.member.models import User
 from manara.member.totp import enabled, provisioning_uri
+from manara.text import N_
 from manara.web import once
 from manara.web.deps import ConsoleActor, CsrfChecked
-from manara.web.i18n import N_
 from manara.web.qr import qr_svg
 from manara.web.render import gettext, page
 

@@ -22,9 +22,9 @@ from manara.member import service as member_service
 from manara.member.access import access_api_key_for_revoke, access_user_for_admin
 from manara.member.models import User
 from manara.member.schemas import ApiKeyIn, UserIn
+from manara.text import N_
 from manara.web import once
 from manara.web.deps import ConsoleActor, CsrfChecked
-from manara.web.i18n import N_
 from manara.web.render import gettext, page
 
 router = APIRouter(prefix="/admin")

@@ -15,8 +15,8 @@ from fastapi import Request
 from pydantic import ValidationError
 
 from manara.errors import PayloadTooLarge, UnsupportedMedia, ValidationFailed
+from manara.text import N_
 from manara.web import i18n
-from manara.web.i18n import N_
 from manara.web.render import gettext
 
 REQUIRED = N_("This field is required.")

@@ -25,8 +25,8 @@ from manara.entity.actions import do_log_entity_read
 from manara.entity.models import Entity
 from manara.errors import Forbidden
 from manara.identity import Actor, Perm
+from manara.text import N_
 from manara.web.deps import ConsoleActor, CsrfChecked
-from manara.web.i18n import N_
 from manara.web.render import page
 
 router = APIRouter()

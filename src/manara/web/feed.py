@@ -15,7 +15,7 @@ from typing import Any
 from manara.identity import Actor
 from manara.live import access as rules
 from manara.notice.types import is_urgent
-from manara.web.i18n import N_
+from manara.text import N_
 from manara.web.notice_types import TYPE_LABELS
 
 Gettext = Callable[[str], str]

@@ -24,11 +24,6 @@ NAMES = {"en": "English", "ar": "العربية", "fr": "Français", "es": "Espa
 
 
 @lru_cache
-def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "mark for extraction only"
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
-
-
 def translations(lang: str) -> NullTranslations:
     """Return the catalog of ``lang``, compiled in memory from its ``.po`` source once per process.
 

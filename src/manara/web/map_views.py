@@ -21,9 +21,9 @@ from manara.hit.models import Hit
 from manara.identity import Actor
 from manara.notice.access import notice_visibility_filter
 from manara.notice.models import Notice
+from manara.text import N_
 from manara.web import i18n, worldmap
 from manara.web.deps import ConsoleActor
-from manara.web.i18n import N_
 from manara.web.render import page
 
 router = APIRouter()

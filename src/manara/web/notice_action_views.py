@@ -21,9 +21,9 @@ from manara.notice import actions as notice_actions
 from manara.notice.access import access_notice_for_owner, access_notice_for_review
 from manara.notice.models import Notice
 from manara.notice.schemas import CancelIn, ReviewIn
+from manara.text import N_
 from manara.web import notice_form as nf
 from manara.web.deps import ConsoleActor, CsrfChecked
-from manara.web.i18n import N_
 from manara.web.notice_edit_views import render_form, subject_of
 from manara.web.notice_views import detail_page
 from manara.web.render import gettext

@@ -18,7 +18,7 @@ from manara.notice.checks import MIN_RED_PENALTY_YEARS
 from manara.notice.models import Notice
 from manara.notice.schemas import NoticeDetails
 from manara.notice.types import NOTICE_TYPES, NoticeType
-from manara.web.i18n import N_
+from manara.text import N_
 
 # Subject: form field -> FtM Person property (the subject is the notice owner's Person record).
 SUBJECT = {

@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from manara.notice.types import NOTICE_TYPES
-from manara.web.i18n import N_
+from manara.text import N_
 
 router = APIRouter()
 

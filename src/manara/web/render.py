@@ -11,8 +11,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from manara import __version__
 from manara.identity import Actor, Perm
+from manara.notice.types import published_on_submit
+from manara.text import N_
 from manara.web import i18n, notice_types, session
-from manara.web.i18n import N_
 from manara.web.pages import TEMPLATES
 
 # (path, label msgid, permission needed; None: every signed-in user). Labels are translated in the template.
@@ -61,6 +62,7 @@ def environment(lang: str) -> Environment:
     )
     env.globals["subject_facts"] = partial(subject.subject_facts, lang=lang)
     env.globals["type_labels"] = notice_types.TYPE_LABELS  # msgids, translated by _labels.html's type_label
+    env.globals["published_on_submit"] = published_on_submit  # a diffusion: "Publish", not "Submit for review"
     return env
 
 

@@ -13,8 +13,8 @@ from manara.errors import Forbidden
 from manara.identity import Perm
 from manara.screening.actions import do_screen_person
 from manara.screening.schemas import ScreenIn
+from manara.text import N_
 from manara.web.deps import ConsoleActor, CsrfChecked
-from manara.web.i18n import N_
 from manara.web.render import gettext, page
 
 router = APIRouter()

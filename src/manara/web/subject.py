@@ -18,8 +18,8 @@ from babel.dates import format_date, format_skeleton
 from followthemoney import model
 from followthemoney.types import registry
 
+from manara.text import N_
 from manara.web import i18n
-from manara.web.i18n import N_
 
 # Display order: names, birth, nationality, documents, then the rest (in this order, then any other by label).
 LABELS: dict[str, str] = {
