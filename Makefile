@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 export MANARA_DATA_DIR ?= ./var
 
-.PHONY: run test test-sqlite test-pg lint bench install db demo clean namebench-venv
+.PHONY: run test test-sqlite test-pg lint bench install db demo clean namebench-venv openapi
 
 $(STAMP): pyproject.toml
 	scripts/ensure-system-deps.sh build browser
@@ -70,6 +70,6 @@ bench: $(STAMP) $(NAMEBENCH_STAMP)
 clean:
 	rm -rf $(VENV) $(NAMEBENCH_VENV) var manara.db manara.db-wal manara.db-shm manara.db.writer-lock
 
-.PHONY: openapi
-openapi: $(STAMP)  ## regenerate the API contract docs/openapi.json after a deliberate API change
+# After a deliberate API change: regenerate the contract and review its diff (tests/api/test_openapi.py).
+openapi: $(STAMP)
 	$(BIN)/python scripts/openapi_doc.py > docs/openapi.json

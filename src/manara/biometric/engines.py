@@ -16,6 +16,8 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
+from manara.errors import ImageRejected
+
 
 class Modality(StrEnum):
     """A biometric modality."""
@@ -130,8 +132,6 @@ def default_engine(modality: Modality) -> BiometricEngine:
     try:
         return _ENGINES[modality][_DEFAULTS[modality]]
     except KeyError:
-        from manara.errors import ImageRejected
-
         raise ImageRejected(f"no engine for modality {modality}", ["modality_unsupported"]) from None
 
 
@@ -139,8 +139,6 @@ def vector_engine(modality: Modality) -> VectorEngine:
     """Return the default engine of a modality whose templates are vectors (face)."""
     engine = default_engine(modality)
     if not isinstance(engine, VectorEngine):
-        from manara.errors import ImageRejected
-
         raise ImageRejected(f"the {modality} engine does not make vector templates", ["modality_unsupported"])
     return engine
 
@@ -149,7 +147,5 @@ def pairwise_engine(modality: Modality) -> PairwiseEngine:
     """Return the default engine of a modality whose templates are compared pairwise (finger)."""
     engine = default_engine(modality)
     if not isinstance(engine, PairwiseEngine):
-        from manara.errors import ImageRejected
-
         raise ImageRejected(f"the {modality} engine does not compare templates pairwise", ["modality_unsupported"])
     return engine

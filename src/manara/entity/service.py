@@ -68,7 +68,7 @@ def restricting_referrer(session: Session, entity_pk: str) -> str | None:
     Such a record's foreign key to ``entity.id`` has no ``ON DELETE`` rule (a notice's subject); records
     that cascade or let go (templates, links, document reports) do not keep an entity. Read from the
     mapped tables, so the domains above ``entity`` need not be imported here."""
-    for table in Entity.metadata.sorted_tables:
+    for table in Entity.metadata.tables.values():
         for fk in table.foreign_keys:
             if fk.column is Entity.__table__.c.id and fk.ondelete is None:
                 if session.scalar(select(fk.parent).where(fk.parent == entity_pk).limit(1)) is not None:

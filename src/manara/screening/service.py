@@ -14,6 +14,7 @@ from manara.errors import Forbidden
 from manara.identity import Actor, Perm
 from manara.matching import PersonRecord
 from manara.matching.identifiers import normalize_document
+from manara.notice.types import is_urgent
 from manara.screening.fusion import FaceEvidence
 from manara.screening.index import IndexWarmingUp, ScreeningIndex, Target
 from manara.screening.schemas import ScreenIn
@@ -42,8 +43,6 @@ def to_record(query: ScreenIn) -> PersonRecord:
 
 def next_step(actor: Actor, target: Target, hit_id: str | None, rejected: bool) -> str:
     """Tell the officer what to do with a result; the type's urgency is the registry's (``Urgency``)."""
-    from manara.notice.types import is_urgent
-
     if target.owner == actor.country:
         return f"Record of your own country ({target.reference}): consult the notice."
     if rejected:

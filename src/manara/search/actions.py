@@ -11,13 +11,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
+from manara.db.session import is_postgres
 from manara.identity import Actor
 from manara.search.models import SearchDoc, SearchTerm
 
 
 def _insert(session: Session, table: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return postgresql.insert(table) if is_postgres(session) else sqlite.insert(table)
 
 
 def do_index_docs(session: Session, kind: str, docs: list[tuple[str, datetime, set[str]]]) -> None:

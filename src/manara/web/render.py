@@ -13,7 +13,7 @@ from manara import __version__
 from manara.identity import Actor, Perm
 from manara.notice.types import published_on_submit
 from manara.text import N_
-from manara.web import i18n, notice_types, session
+from manara.web import i18n, notice_types, session, subject
 from manara.web.pages import TEMPLATES
 
 # (path, label msgid, permission needed; None: every signed-in user). Labels are translated in the template.
@@ -54,11 +54,8 @@ def environment(lang: str) -> Environment:
         date=partial(i18n.fmt_date, lang=lang),
         number=partial(i18n.fmt_number, lang=lang),
         percent=partial(i18n.fmt_percent, lang=lang),
-    )
-    from manara.web import subject  # imports N_ from here
-
-    env.filters.update(
-        partial_date=partial(subject.format_partial_date, lang=lang), country=partial(subject.country_name, lang=lang)
+        partial_date=partial(subject.format_partial_date, lang=lang),
+        country=partial(subject.country_name, lang=lang),
     )
     env.globals["subject_facts"] = partial(subject.subject_facts, lang=lang)
     env.globals["type_labels"] = notice_types.TYPE_LABELS  # msgids, translated by _labels.html's type_label
