@@ -63,9 +63,14 @@ bench: $(STAMP) $(NAMEBENCH_STAMP)
 	$(BIN)/python benchmarks/screening_engine.py
 	$(BIN)/python benchmarks/screening.py
 	$(BIN)/python benchmarks/biometrics.py
+	$(BIN)/python benchmarks/media.py
 	$(BIN)/python benchmarks/xref.py
 	$(BIN)/python benchmarks/search.py
 	$(BIN)/python benchmarks/console.py
+	$(BIN)/python benchmarks/lighthouse.py
+	$(BIN)/python benchmarks/crypto.py
+	$(BIN)/python benchmarks/training.py
+	$(BIN)/python benchmarks/drone.py
 
 clean:
 	rm -rf $(VENV) $(NAMEBENCH_VENV) var manara.db manara.db-wal manara.db-shm manara.db.writer-lock

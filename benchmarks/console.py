@@ -44,7 +44,7 @@ from manara.identity import SYSTEM, Actor, Role
 from manara.member import actions as member_actions
 from manara.member.actions import do_set_password
 from manara.notice.models import Notice, NoticeShare
-from manara.notice.service import TYPE_CODES
+from manara.notice.types import type_code
 from manara.outbox.models import OutboxEvent
 from manara.settings import get_settings
 
@@ -95,7 +95,7 @@ def notice_rows(count: int, author: str) -> tuple[list[dict[str, Any]], list[dic
                 rows.append(
                     {
                         "id": nid,
-                        "reference": f"{code}-{TYPE_CODES[plan.body['type']]}-2026-{i:06X}",
+                        "reference": f"{code}-{type_code(plan.body['type'])}-2026-{i:06X}",
                         "type": plan.body["type"],
                         "status": status,
                         "under_review": False,
@@ -205,6 +205,9 @@ def render_times(url: str, renders: int) -> None:
     pages = [
         ("dashboard, duty officer MA", "ma.duty_officer", "/console/"),
         ("dashboard, reviewer FR", "fr.reviewer", "/console/"),
+        ("operations wall, duty MA", "ma.duty_officer", "/console/wall"),
+        ("wall counters fragment", "ma.duty_officer", "/console/wall/counters"),
+        ("wall map fragment", "ma.duty_officer", "/console/wall/map"),
         ("notices list, page 1", "ma.bureau_officer", "/console/notices"),
         ("notices list, red, page 40", "ma.bureau_officer", "/console/notices?type=red#40"),
         ("notices list, page 400", "ma.bureau_officer", "/console/notices#400"),

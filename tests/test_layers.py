@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "manara"
 DOMAINS = ("member", "entity", "notice", "document", "hit", "screening", "biometric", "analysis", "case", "search")
 DOMAINS += ("live", "demo")
+DOMAINS += ("crypto",)
 
 # (caller, callee): why the caller's write includes the callee's.
 SEAMS = {
@@ -23,9 +24,13 @@ SEAMS = {
     ("biometric", "hit"): "a biometric search raises hits to the owners of the templates it matches",
     ("live", "hit"): "acknowledging a hit from the live queue is the hit's own acknowledgement",
     ("case", "live"): "a case invitation is acknowledged through the live queue",
+    ("crypto", "hit"): "a wallet screened or reported in another member's cluster raises a hit to its owner",
+    ("crypto", "case"): "a case is opened from a cluster",
+    ("crypto", "entity"): "tags and wallets are placed (make_placement) like entities",
     ("demo", "member"): "the demo loader builds a network through the domains' own actions",
     ("demo", "entity"): "the demo loader builds a network through the domains' own actions",
     ("demo", "notice"): "the demo loader builds a network through the domains' own actions",
+    ("demo", "crypto"): "the demo loader builds a network through the domains' own actions",
 }
 
 

@@ -15,7 +15,24 @@ from sqlalchemy import text
 
 from manara import __version__
 from manara.analysis.jobs import XrefRunner
-from manara.api import analysis, audit, biometric, case, document, entity, hit, member, notice, screening, search, xref
+from manara.api import (
+    analysis,
+    audit,
+    biometric,
+    case,
+    crypto,
+    document,
+    drone,
+    entity,
+    hit,
+    media,
+    member,
+    notice,
+    screening,
+    search,
+    training,
+    xref,
+)
 from manara.api.deps import DbSession
 from manara.api.errors import install_error_handlers
 from manara.api.middleware import BodyLimit, RequestContext
@@ -33,7 +50,24 @@ API_PREFIX = "/api/v1"
 # The JSON routers, in the order of the OpenAPI document; a new domain adds its `api/<domain>.py` here.
 # Importing them imports every domain package, which registers its live queues (`live.queues.register_queue`),
 # so the escalation job of this process covers every queue.
-API_MODULES = (member, entity, notice, screening, document, hit, audit, analysis, biometric, case, search, xref)
+API_MODULES = (
+    member,
+    entity,
+    notice,
+    screening,
+    document,
+    hit,
+    audit,
+    analysis,
+    biometric,
+    case,
+    search,
+    xref,
+    training,
+    media,
+    crypto,
+    drone,
+)
 
 
 def _health_router() -> APIRouter:

@@ -36,6 +36,16 @@ class Perm(StrEnum):
     CASE_WRITE = "case:write"
     CASE_HANDOVER = "case:handover"
     XREF_RUN = "analysis:xref"
+    DRONE_READ = "drone:read"
+    DRONE_WRITE = "drone:write"
+    DRONE_INGEST = "drone:ingest"
+    CRYPTO_READ = "crypto:read"
+    CRYPTO_WRITE = "crypto:write"
+    TRAINING_READ = "training:read"
+    TRAINING_MANAGE = "training:manage"
+    MEDIA_READ = "media:read"
+    MEDIA_MATCH = "media:match"
+    MEDIA_WRITE = "media:write"
 
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
@@ -79,6 +89,45 @@ CASE_PERMS: dict[Role, frozenset[Perm]] = {
 for _role, _perms in CASE_PERMS.items():
     ROLE_PERMS[_role] = ROLE_PERMS[_role] | _perms
 
+# Training: everyone reads the catalogue, applies and takes e-learning; bureau officers and administrators run
+# their country's catalogue, approve their officers' applications and issue or revoke certificates.
+for _role in Role:
+    ROLE_PERMS[_role] = ROLE_PERMS[_role] | {Perm.TRAINING_READ}
+for _role in (Role.BUREAU_OFFICER, Role.ADMINISTRATOR):
+    ROLE_PERMS[_role] = ROLE_PERMS[_role] | {Perm.TRAINING_MANAGE}
+
+# Media hash-sharing: officers who handle content match files and give feedback; bureau officers and analysts
+# keep their country's hash banks. Reviewers and administrators never see bank contents.
+MEDIA_PERMS: dict[Role, frozenset[Perm]] = {
+    Role.FRONTLINE_OFFICER: frozenset({Perm.MEDIA_READ, Perm.MEDIA_MATCH}),
+    Role.BUREAU_OFFICER: frozenset({Perm.MEDIA_READ, Perm.MEDIA_MATCH, Perm.MEDIA_WRITE}),
+    Role.ANALYST: frozenset({Perm.MEDIA_READ, Perm.MEDIA_MATCH, Perm.MEDIA_WRITE}),
+    Role.DUTY_OFFICER: frozenset({Perm.MEDIA_READ, Perm.MEDIA_MATCH}),
+}
+for _role, _perms in MEDIA_PERMS.items():
+    ROLE_PERMS[_role] = ROLE_PERMS[_role] | _perms
+
+# Crypto tracing: bureau officers and analysts import ledger slices, tag addresses and report wallets; duty
+# officers read clusters and exposure (screening a wallet also needs SCREEN).
+CRYPTO_PERMS: dict[Role, frozenset[Perm]] = {
+    Role.BUREAU_OFFICER: frozenset({Perm.CRYPTO_READ, Perm.CRYPTO_WRITE}),
+    Role.ANALYST: frozenset({Perm.CRYPTO_READ, Perm.CRYPTO_WRITE}),
+    Role.DUTY_OFFICER: frozenset({Perm.CRYPTO_READ}),
+}
+for _role, _perms in CRYPTO_PERMS.items():
+    ROLE_PERMS[_role] = ROLE_PERMS[_role] | _perms
+
+# Drones: frontline, bureau, analyst and duty desks see their country's tracks and incidents; bureau, analyst and
+# duty officers keep geofences, receivers and incidents; receivers post with keys scoped to drone:ingest.
+DRONE_PERMS: dict[Role, frozenset[Perm]] = {
+    Role.FRONTLINE_OFFICER: frozenset({Perm.DRONE_READ, Perm.DRONE_INGEST}),
+    Role.BUREAU_OFFICER: frozenset({Perm.DRONE_READ, Perm.DRONE_WRITE, Perm.DRONE_INGEST}),
+    Role.ANALYST: frozenset({Perm.DRONE_READ, Perm.DRONE_WRITE}),
+    Role.DUTY_OFFICER: frozenset({Perm.DRONE_READ, Perm.DRONE_WRITE, Perm.DRONE_INGEST}),
+}
+for _role, _perms in DRONE_PERMS.items():
+    ROLE_PERMS[_role] = ROLE_PERMS[_role] | _perms
+
 ALL_SCOPES: frozenset[str] = frozenset(p.value for p in Perm)
 
 
@@ -93,6 +142,16 @@ class Actor:
     scopes: frozenset[str] = field(default=ALL_SCOPES)
     api_key_id: str | None = None
     purpose: str | None = None
+    # The credential, beyond the key id: a console session's reference (a digest of its nonce), and who
+    # minted the key or set the password when it was not the user (an administrator who could act as them).
+    session_ref: str | None = None
+    credential_by: str | None = None
+
+    @property
+    def credential(self) -> dict[str, str] | None:
+        """The credential acted through, as the audit chain records it (None for system actors)."""
+        found = {"api_key": self.api_key_id, "session": self.session_ref, "set_by": self.credential_by}
+        return {k: v for k, v in found.items() if v is not None} or None
 
     @property
     def perms(self) -> frozenset[Perm]:

@@ -4,12 +4,35 @@ from manara.analysis.models import SuggestedLink, XrefState
 from manara.audit.models import AuditEvent, AuditHead
 from manara.biometric.models import BiometricTemplate, BiometricVerification
 from manara.case.models import Case, CaseAttachment, CaseEvent, CaseMember, CaseMessage, CaseTask, HandoverNote
+from manara.crypto.models import (
+    CryptoAddress,
+    CryptoInput,
+    CryptoInvestigation,
+    CryptoLink,
+    CryptoOutput,
+    CryptoTag,
+    CryptoTx,
+    CryptoWallet,
+)
 from manara.db.base import Base
 from manara.document.models import DocumentReport
+from manara.drone.models import (
+    DroneCustody,
+    DroneEvidence,
+    DroneIdentifier,
+    DroneIncident,
+    DroneIncidentShare,
+    DroneMessage,
+    DroneReceiver,
+    DroneTrack,
+    DroneTrackPoint,
+    Geofence,
+)
 from manara.entity.models import Entity, EntityShare
 from manara.hit.models import Hit
 from manara.idempotency import IdempotencyRecord
 from manara.live.models import QueueAcknowledgement, QueueEscalation
+from manara.media.models import HashBank, MediaHash, MediaMatch
 from manara.member.models import Agency, ApiKey, Member, User
 from manara.notice.models import Notice, NoticeReview, NoticeShare
 from manara.outbox.models import OutboxEvent
@@ -25,6 +48,16 @@ __all__ = [
     "BiometricTemplate",
     "BiometricVerification",
     "DocumentReport",
+    "DroneCustody",
+    "DroneEvidence",
+    "DroneIdentifier",
+    "DroneIncident",
+    "DroneIncidentShare",
+    "DroneMessage",
+    "DroneReceiver",
+    "DroneTrack",
+    "DroneTrackPoint",
+    "Geofence",
     "Entity",
     "EntityShare",
     "Hit",
@@ -49,4 +82,15 @@ __all__ = [
     "HandoverNote",
     "SearchDoc",
     "SearchTerm",
+    "CryptoAddress",
+    "CryptoInput",
+    "CryptoInvestigation",
+    "CryptoLink",
+    "CryptoOutput",
+    "CryptoTag",
+    "CryptoTx",
+    "CryptoWallet",
+    "HashBank",
+    "MediaHash",
+    "MediaMatch",
 ]

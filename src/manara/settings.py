@@ -139,6 +139,50 @@ class Settings(BaseSettings):
         "the outbox) instead of a full build; written there after a full build.",
     )
 
+    training_required_courses: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Training that gates access (JSON object), off when empty: a permission (e.g. `screen`, "
+        "`notice:write`) or `*` (using the network at all: every permission but training's, for every role but "
+        "administrators) mapped to the course codes whose valid certificate a user must hold, e.g. "
+        '`{"*": ["MANARA-101"], "screen": ["DP-100"]}`. Missing or expired: the permission is gone on '
+        "the user's next request.",
+    )
+    training_expiry_notice_days: int = Field(
+        30, ge=1, description="Days before a certificate expires when its holder and their bureau are told."
+    )
+    training_public_url: str = Field(
+        "http://localhost:8000",
+        description="Public base URL of the certificate verification page and revocation status lists "
+        "(printed in credentials and QR codes).",
+    )
+
+    drone_message_retention_hours: int = Field(
+        72, ge=1, description="Hours raw Remote ID messages are kept (messages kept as incident evidence stay)."
+    )
+    drone_max_batch: int = Field(5000, ge=1, description="Most Remote ID messages one receiver batch may post.")
+
+    batch_retention_hours: int = Field(
+        168,
+        ge=1,
+        description="Hours the passenger list and results of a finished batch screening job are kept (from its "
+        "end); then the job runner deletes both files and marks the job `purged`. Files are private to the "
+        "server's user (0600, folder 0700).",
+    )
+    audit_checkpoint_key_file: Path | None = Field(
+        None,
+        description="File holding the secret key of audit checkpoints (at least 32 bytes; kept outside the "
+        "database, e.g. on the host or a mounted secret): HMAC-SHA256 over the chain head. Unset: no checkpoints.",
+    )
+    audit_checkpoint_dir: Path | None = Field(
+        None,
+        description="Folder the job runner writes a signed audit checkpoint to every "
+        "`MANARA_AUDIT_CHECKPOINT_EVERY_SECONDS` (copy it off the database host); "
+        "`manara audit verify --checkpoints DIR` checks the chain against them.",
+    )
+    audit_checkpoint_every_seconds: float = Field(
+        3600.0, gt=0, description="How often the job runner writes an audit checkpoint (when a folder is set)."
+    )
+
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Self:
         """Refuse the development secret outside dev and test."""

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any, Protocol
 
+from sqlalchemy import ColumnElement, and_, or_
+
 
 class Visibility(StrEnum):
     """Distribution scope chosen by a record's owner."""
@@ -30,6 +32,21 @@ def audience(*, owner: str, visibility: str, shared_with: Iterable[str]) -> froz
     if visibility == Visibility.COUNTRIES:
         return frozenset((owner, *shared_with))
     return frozenset((owner,))
+
+
+def share_key(countries: Iterable[str]) -> str:
+    """Return the ``share_key`` column of a record shared with ``countries`` (",FR,MA,"; "," for none): one
+    string a query can test with LIKE, for registers that keep no share rows."""
+    return "," + "".join(f"{c}," for c in sorted(set(countries)))
+
+
+def reaches(model: Any, country: str) -> ColumnElement[bool]:
+    """WHERE clause: another member's record of ``model`` (with ``visibility`` and ``share_key`` columns) is
+    distributed to ``country`` — shared with all members, or with named ones including it (``may_see``)."""
+    return or_(
+        model.visibility == Visibility.ALL,
+        and_(model.visibility == Visibility.COUNTRIES, model.share_key.contains(f",{country},")),
+    )
 
 
 class Shared(Protocol):

@@ -88,7 +88,9 @@ def test_probe_is_never_stored(
     assert {k: after[k] - rows[k] for k in rows if after[k] != rows[k]} == {"audit_event": 1}
     assert files_under(tmp_path) <= files
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
-    assert event.action == "biometric.searched" and event.extra == {"modality": "face"} and event.query is None
+    assert event.action == "biometric.searched" and event.query is None
+    assert event.extra is not None and event.extra["modality"] == "face"
+    assert set(event.extra) == {"modality", "scores", "threshold"}  # what was returned, never the probe
     probe_values = [f"{v / 255:.4f}"[:5] for v in probe]
     assert not any(v in caplog.text for v in probe_values), "probe template leaked into the logs"
     get_settings.cache_clear()
@@ -99,18 +101,23 @@ def test_potential_candidate_raises_a_hit_to_the_owner(
 ) -> None:
     ids = _gallery(client, net)
     examiner = net.user("MA", Role.FRONTLINE_OFFICER).headers
-    body = {"template_id": ids["FR"], "decision": "potential_candidate", "score": 0.97}
+    searched = search(client, net, "MA", NEAR_RED).json()
+    score = next(c["score"] for c in searched["candidates"] if c["template_id"] == ids["FR"])
+    body = {"template_id": ids["FR"], "search_id": searched["search_id"], "decision": "potential_candidate"}
     response = client.post("/api/v1/biometrics/candidates/verify", json=body, headers=examiner)
     assert response.status_code == 201, response.text
+    assert response.json()["score"] == score
     hit = session.get(Hit, response.json()["hit_id"])
     assert hit is not None and hit.owner_country == "FR" and hit.querying_country == "MA"
+    assert hit.score == score and hit.threshold == searched["threshold"]
     assert hit.target_type == "biometric" and hit.target_id == ids["FR"] and hit.query["modality"] == "face"
     owner_inbox = client.get("/api/v1/hits?side=owner", headers=net.user("FR", Role.BUREAU_OFFICER).headers)
     assert hit.id in [h["id"] for h in owner_inbox.json()["items"]]
+    again = search(client, net, "MA", NEAR_RED).json()
     no = client.post(
         "/api/v1/biometrics/candidates/verify",
         headers=examiner,
-        json={"template_id": ids["FR"], "decision": "no_candidate"},
+        json={"template_id": ids["FR"], "search_id": again["search_id"], "decision": "no_candidate"},
     )
     assert no.status_code == 201 and no.json()["hit_id"] is None
 
@@ -118,10 +125,11 @@ def test_potential_candidate_raises_a_hit_to_the_owner(
 def test_verify_hidden_template_is_404(client: TestClient, net: Net, colour_engine: ColourEngine) -> None:
     ids = _gallery(client, net)
     examiner = net.user("MA", Role.FRONTLINE_OFFICER).headers
+    searched = search(client, net, "MA", NEAR_RED).json()
     response = client.post(
         "/api/v1/biometrics/candidates/verify",
         headers=examiner,
-        json={"template_id": ids["EG"], "decision": "potential_candidate"},
+        json={"template_id": ids["EG"], "search_id": searched["search_id"], "decision": "potential_candidate"},
     )
     assert response.status_code == 404
 

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from manara.cli.main import app
-from manara.db.session import get_engine, get_sessionmaker
+from manara.db.session import get_engine, get_read_sessionmaker, get_sessionmaker
 from manara.settings import get_settings
 
 runner = CliRunner()
@@ -21,6 +21,7 @@ def _clear() -> None:
     get_settings.cache_clear()
     get_engine.cache_clear()
     get_sessionmaker.cache_clear()
+    get_read_sessionmaker.cache_clear()
 
 
 @pytest.fixture

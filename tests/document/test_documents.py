@@ -5,8 +5,11 @@ MA issues and reports the documents; FR checks them; EG is a third member."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from conftest import Net
+from manara.audit.models import AuditEvent
 from manara.identity import Perm, Role
 from screening.helpers import can
 
@@ -39,6 +42,23 @@ def test_owner_only_document_report_is_invisible_to_others(client: TestClient, n
     assert check["reported"] is False
     listing = client.get("/api/v1/documents", params={"own": "false"}, headers=fr).json()
     assert listing["total"] == 0
+
+
+def test_other_members_reports_are_never_listed_only_checked_by_number(
+    client: TestClient, session: Session, net: Net
+) -> None:
+    ma = net.user("MA", Role.BUREAU_OFFICER).headers
+    body = {"number": "CD7654321", "issuing_country": "MA", "status": "stolen", "visibility": "all"}
+    created = client.post("/api/v1/documents", json=body, headers=ma).json()
+    fr = net.user("FR", Role.BUREAU_OFFICER).headers
+    for params in ({}, {"own": "false"}, {"own": "0"}, {"page_size": "500"}):
+        assert client.get("/api/v1/documents", params=params, headers=fr).json()["total"] == 0
+    assert [r["id"] for r in client.get("/api/v1/documents", headers=ma).json()["items"]] == [created["id"]]
+    check = client.get("/api/v1/documents/check", params={"number": "CD7654321", "country": "MA"}, headers=fr).json()
+    assert check["reported"] is True
+    session.expire_all()
+    event = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
+    assert (event.action, event.country, event.target_ids) == ("document.checked", "FR", [created["id"]])
 
 
 def test_document_report_routes_by_role(client: TestClient, net: Net) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import anyio
 import orjson
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from conftest import Net, _uow, person
+from manara.api.entity import split_lines
 from manara.entity.actions import make_placement
 from manara.entity.importer import import_lines
 from manara.entity.models import Entity
@@ -143,3 +146,40 @@ def test_import_api_refuses_bad_distribution_and_media(client: TestClient, net: 
         "/api/v1/entities/import", content=lines(1)[0], headers={**headers, "Content-Type": "application/json"}
     )
     assert json_body.status_code == 415
+
+
+def _split(chunks: list[bytes], max_line: int) -> list[bytes]:
+    async def source() -> AsyncIterator[bytes]:
+        for chunk in chunks:
+            yield chunk
+
+    async def main() -> list[bytes]:
+        return [line async for line in split_lines(source(), max_line)]
+
+    return anyio.run(main)
+
+
+def test_line_splitting_matches_split_at_every_chunk_boundary() -> None:
+    body = b'{"a": 1}\n\n{"b": 22}\r\nxyz\n' + b"q" * 40 + b"\nlast"
+    expected = [line if len(line) <= 16 else line[:17] for line in body.split(b"\n")]
+    for size in (1, 2, 3, 5, 7, 16, 17, 64, len(body)):
+        chunks = [body[i : i + size] for i in range(0, len(body), size)]
+        assert _split(chunks, 16) == expected, size
+
+
+def test_a_huge_line_is_cut_at_the_limit_in_linear_time() -> None:
+    chunk = b"x" * 65536
+    started = time.perf_counter()
+    lines = _split([chunk] * 768 + [b"\n", orjson.dumps(person("p1", "Karim Benali"))], 256 * 1024)  # 48 MB
+    elapsed = time.perf_counter() - started
+    assert [len(line) for line in lines[:1]] == [256 * 1024 + 1]  # kept no more than the limit + 1 byte
+    assert orjson.loads(lines[1])["id"] == "p1"
+    assert elapsed < 2.0, elapsed  # the quadratic splitter took minutes on this body
+
+
+def test_import_api_reports_an_overlong_line_and_imports_the_rest(client: TestClient, net: Net) -> None:
+    headers = {**net.user("MA", Role.ANALYST).headers, "Content-Type": "application/x-ndjson"}
+    body = b"\n".join([lines(1)[0], b'{"id": "' + b"y" * (300 * 1024) + b'"}', lines(2)[1]])
+    report = client.post("/api/v1/entities/import", content=body, headers=headers).json()
+    assert (report["lines"], report["created"]) == (3, 2)
+    assert report["errors"] == [{"line": 2, "reason": "line longer than 262144 bytes"}]

@@ -94,3 +94,28 @@ def test_roles_without_the_permission_get_the_403_page(console: Console) -> None
     assert console.client.get("/console/hits").status_code == 403
     nav = console.client.get("/console/").text
     assert 'href="/console/screen"' not in nav and 'href="/console/notices"' in nav
+
+
+def test_results_show_names_by_script_reasons_in_words_and_next_steps(
+    console: Console, client: TestClient, net: Net
+) -> None:
+    notice = publish_red(client, net)
+    console.sign_in("FR", Role.FRONTLINE_OFFICER)
+    page = console.post("/console/screen", SCREEN, token_from="/console/screen").text
+    row = page[page.index("<tr data-item") :]
+    row = row[: row.index("</tr>")]
+    assert str(notice["reference"]) in row and f'href="/console/notices/{notice["id"]}"' in row
+    assert "Abderrahmane Ben Salah" in row and "Latin script" in row  # the record's names, each with its script
+    assert "عبد الرحمن بن صالح" in page and "Arabic script" in page  # the query's names beside them
+    for words in ("Same birth date.", "Same nationality.", "The names agree closely", "Open the notice"):
+        assert words in row, words
+    assert "dob_exact" not in page and "nationality_match" not in page  # words, never feature codes
+    assert 'role="progressbar"' in row and "URGENT" in row
+    arabic = console.post("/console/screen?lang=ar", SCREEN, token_from="/console/screen?lang=ar").text
+    assert "تاريخ الميلاد نفسه." in arabic and "فتح النشرة" in arabic and "Same birth date." not in arabic
+    client.cookies.clear()
+    console.sign_in("MA", Role.BUREAU_OFFICER)
+    inbox = client.get("/console/hits?lang=en").text
+    assert "data-item" in inbox and "data-ack" in inbox and "Same birth date." in inbox
+    empty = client.get("/console/hits?show=all").text
+    assert "No hit awaits" not in empty

@@ -60,7 +60,8 @@ def _notice_with_subject(session: Session, net: Net) -> str:
 
 def _facts(text: str, section: str) -> list[tuple[str, str]]:
     block = text.split(f'id="{section}-title"', 1)[1].split("</dl>", 1)[0]
-    return re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", block, re.S)
+    facts = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", block, re.S)
+    return [(label, re.sub(r"</?bdi>", "", value)) for label, value in facts]  # values are isolated for bidi
 
 
 def test_the_subject_shows_labels_in_order_with_dates_and_countries_in_words(

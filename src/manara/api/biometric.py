@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 
 from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, SessionFactory, biometric_index
 from manara.biometric import actions
-from manara.biometric.access import access_template_by_id, access_template_for_owner
+from manara.biometric.access import access_search_candidate, access_template_by_id, access_template_for_owner
 from manara.biometric.engines import Modality, PairwiseEngine, default_engine, pairwise_engine, vector_engine
 from manara.biometric.models import BiometricTemplate
 from manara.biometric.schemas import SearchOut, TemplateOut, VerifyIn, VerifyOut
-from manara.biometric.service import FingerProbe, search, search_fingers
+from manara.biometric.service import FingerProbe, search, search_fingers, visible_notice_ids
 from manara.biometric.storage import image_store
 from manara.entity.access import access_entity_for_write
 from manara.entity.models import Entity
@@ -100,7 +100,10 @@ def get_enrolment(template_id: str, session: DbSession, actor: CurrentActor) -> 
     """Return an enrolled template's metadata (never its vector)."""
     row = access_template_by_id(session, actor, template_id)
     actions.do_log_template_read(session, actor, row)
-    return _out(row)
+    out = _out(row)
+    if out.notice_id is not None and not visible_notice_ids(session, actor, {out.notice_id}):
+        out.notice_id = None  # the template is shared more widely than its notice
+    return out
 
 
 @router.delete("/enrolments/{template_id}", status_code=204)
@@ -189,9 +192,16 @@ def verify_candidate(body: VerifyIn, session: DbSession, actor: CurrentActor) ->
     if not actor.can(Perm.SCREEN):
         raise Forbidden("this role may not verify biometric candidates")
     template = access_template_by_id(session, actor, body.template_id)
+    searched = access_search_candidate(session, actor, body.search_id, template.id)  # a real search of yours
     notice = session.get(Notice, template.notice_id) if template.notice_id else None
     notice_type = notice.type if notice else "biometric"
     verification = actions.do_verify_candidate(
-        session, actor, template, body.decision, score=body.score, note=body.note, notice_type=notice_type
+        session, actor, template, body.decision, searched=searched, note=body.note, notice_type=notice_type
     )
-    return VerifyOut(id=verification.id, template_id=template.id, decision=body.decision, hit_id=verification.hit_id)
+    return VerifyOut(
+        id=verification.id,
+        template_id=template.id,
+        decision=body.decision,
+        score=searched.score,
+        hit_id=verification.hit_id,
+    )

@@ -26,6 +26,7 @@ from manara.member.models import User
 from manara.member.service import get_api_key_by_prefix
 from manara.screening.index import ScreeningIndex
 from manara.settings import get_settings
+from manara.training.service import gated_actor
 
 log = logging.getLogger("manara.auth")
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -80,7 +81,9 @@ def authenticate(session: Session, token: str | None, purpose: str | None) -> Ac
         scopes=frozenset(key.scopes),
         api_key_id=key.id,
         purpose=(purpose or None) and purpose[:500],
+        credential_by=key.minted_by if key.minted_by not in (None, user.id) else None,
     )
+    actor = gated_actor(session, actor)  # training that gates access: drops what lacks its course
     if token is not None:
         keys.CACHE.put(token, key.expires_at, replace(actor, purpose=None))
     return actor

@@ -20,11 +20,12 @@ def report_document(body: DocumentReportIn, session: DbSession, actor: CurrentAc
 
 
 @router.get("", response_model=PageOut[DocumentReportOut])
-def list_reports(
-    session: DbSession, actor: CurrentActor, paging: PageParams, own: bool = True
-) -> PageOut[DocumentReportOut]:
-    """List your country's document reports (``own=false``: every report you may see)."""
-    page = service.list_reports(session, actor, own=own, page=paging.page, page_size=paging.page_size)
+def list_reports(session: DbSession, actor: CurrentActor, paging: PageParams) -> PageOut[DocumentReportOut]:
+    """List your country's own document reports.
+
+    Other members' reports are never listed: they are found one document at a time, by number and issuing
+    country, with the audited ``GET /documents/check``."""
+    page = service.list_own_reports(session, actor, page=paging.page, page_size=paging.page_size)
     items = [DocumentReportOut.model_validate(r) for r in page.items]
     return PageOut(items=items, total=page.total, page=page.page, page_size=page.page_size)
 

@@ -9,9 +9,10 @@ from typing import Annotated
 from anyio.from_thread import run as run_async
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.concurrency import run_in_threadpool
 
-from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, PageParams, require
+from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, PageParams, ReadSessionFactory, require
+from manara.api.streaming import closing_stream
 from manara.entity import service as entity_service
 from manara.entity.access import access_entity_by_id, access_entity_for_write
 from manara.entity.actions import (
@@ -23,7 +24,7 @@ from manara.entity.actions import (
     make_placement,
 )
 from manara.entity.ftm import validate_entity
-from manara.entity.importer import export_lines, import_lines
+from manara.entity.importer import export_lines, import_lines, log_export
 from manara.entity.schemas import EntityIn, EntityOut, ImportReport
 from manara.errors import UnsupportedMedia
 from manara.identity import Actor, Perm
@@ -86,7 +87,7 @@ async def import_entities(
     settings = get_settings()
     with factory() as session:
         place = make_placement(session, actor, visibility, shared_with or [], review_date)
-    lines = _lines(request.stream())
+    lines = split_lines(request.stream(), settings.max_line_bytes)
 
     def run() -> ImportReport:
         return import_lines(
@@ -101,16 +102,28 @@ async def import_entities(
     return await run_in_threadpool(run)
 
 
-async def _lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    """Split a byte stream into lines without holding the whole body."""
-    buffer = b""
+async def split_lines(chunks: AsyncIterator[bytes], max_line: int) -> AsyncIterator[bytes]:
+    """Split a byte stream into lines without holding the whole body, in time linear in its size.
+
+    Only each new chunk is searched for newlines (never the bytes already held), and a line longer than
+    ``max_line`` stops being kept: its first ``max_line + 1`` bytes are yielded (the importer reports the
+    line as too long, by number) and the rest is skipped up to the next newline."""
+    line = bytearray()
+    overlong = False
     async for chunk in chunks:
-        buffer += chunk
-        *complete, buffer = buffer.split(b"\n")
-        for line in complete:
-            yield line
-    if buffer:
-        yield buffer
+        start = 0
+        while (end := chunk.find(b"\n", start)) != -1:
+            if not overlong:
+                line += chunk[start : min(end, start + max_line + 1 - len(line))]
+            yield bytes(line)
+            line.clear()
+            overlong = False
+            start = end + 1
+        if not overlong:
+            line += chunk[start : start + max_line + 1 - len(line)]
+            overlong = len(line) > max_line
+    if line:
+        yield bytes(line)
 
 
 def _sync_lines(lines: AsyncIterator[bytes]) -> Iterator[bytes]:
@@ -128,17 +141,23 @@ def _sync_lines(lines: AsyncIterator[bytes]) -> Iterator[bytes]:
 
 @router.get("/export", response_class=StreamingResponse)
 def export_entities(
-    factory: DbSessionFactory,
+    session: DbSession,
+    reads: ReadSessionFactory,
     actor: Reader,
     owner: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
 ) -> StreamingResponse:
-    """Stream every entity you may see as FtM JSON lines; the export is audited."""
+    """Stream every entity you may see as FtM JSON lines; the export is audited before it starts.
+
+    The audit event is committed with this handler's unit (before the response is sent), so a download
+    aborted midway is on record; the lines are read from a read-only unit, closed when the stream ends
+    however it ends (a client gone midway included), so no transaction outlives the download."""
+    log_export(session, actor, owner=owner)
 
     def stream() -> Iterator[bytes]:
-        with factory() as session:
-            yield from export_lines(session, actor, owner=owner)
+        with reads() as read_session:
+            yield from export_lines(read_session, actor, owner=owner)
 
-    return StreamingResponse(iterate_in_threadpool(stream()), media_type=NDJSON)
+    return StreamingResponse(closing_stream(stream()), media_type=NDJSON)
 
 
 @router.get("/{entity_pk}", response_model=EntityOut)

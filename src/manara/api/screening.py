@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -35,7 +35,7 @@ from manara.screening.actions import (
 )
 from manara.screening.fusion import FaceEvidence, face_evidence
 from manara.screening.index import ScreeningIndex
-from manara.screening.jobs import job_paths
+from manara.screening.jobs import job_paths, open_private
 from manara.screening.models import ScreeningJob
 from manara.screening.schemas import DocumentCheck, JobOut, ScreenIn, ScreenOut
 from manara.screening.service import search_person
@@ -115,7 +115,7 @@ async def submit_batch(request: Request, factory: DbSessionFactory, actor: Curre
         status="uploading",
     )
     source, _ = job_paths(data_dir, job.id)
-    with source.open("wb") as out:
+    with open_private(source) as out:
         async for chunk in request.stream():
             out.write(chunk)
     with factory() as session:
@@ -129,11 +129,12 @@ def batch_status(job_id: str, session: DbSession, actor: CurrentActor) -> JobOut
 
 
 @router.get("/screen/batch/{job_id}/results", response_class=StreamingResponse)
-def batch_results(job_id: str, session: DbSession, actor: CurrentActor) -> StreamingResponse:
+def batch_results(job_id: str, session: DbSession, actor: CurrentActor) -> Response:
     """Download a finished job's results: one JSON line per passenger, in input order."""
     job = access_job(session, actor, job_id)
     if job.status != "done":
         raise Conflict(f"job is {job.status}", status=job.status)
     do_log_batch_download(session, actor, job)
     _, results = job_paths(get_settings().data_dir, job.id)
-    return StreamingResponse(results.open("rb"), media_type="application/x-ndjson")
+    # FileResponse opens the file itself and closes it however the download ends (a client gone midway)
+    return FileResponse(results, media_type="application/x-ndjson")

@@ -44,6 +44,8 @@ def _canonical(event: AuditEvent) -> bytes:
     """Serialise the hashed fields of ``event`` deterministically."""
     data: dict[str, Any] = {f: getattr(event, f) for f in HASHED_FIELDS}
     data["occurred_at"] = event.occurred_at.isoformat(timespec="microseconds")
+    if event.credential is not None:  # hashed when present, so events written before the column still verify
+        data["credential"] = event.credential
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
 
 

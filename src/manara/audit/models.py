@@ -29,6 +29,9 @@ class AuditEvent(Base):
     target_ids: Mapped[list[str]] = mapped_column()
     query: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     extra: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+    # The credential acted through: API key id, console session reference, and who minted the key or set
+    # the password when not the user. Hashed when present (events from before it existed hash as before).
+    credential: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

@@ -26,6 +26,7 @@ class AuditEventOut(BaseModel):
     target_ids: list[str]
     query: dict[str, Any] | None
     extra: dict[str, Any] | None
+    credential: dict[str, Any] | None = None
     hash: str
 
 

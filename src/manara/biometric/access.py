@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from sqlalchemy.orm import Session
 
+from manara.audit.models import AuditEvent
 from manara.biometric.models import BiometricTemplate
+from manara.db.base import utcnow
 from manara.entity.access import can_view_entity
 from manara.entity.models import Entity
 from manara.errors import NotFound
@@ -45,3 +50,41 @@ def access_template_for_owner(session: Session, actor: Actor, template_id: str) 
     if template.owner_country != actor.country or not actor.can(Perm.ENTITY_WRITE):
         raise NotFound("biometric template", template_id)
     return template
+
+
+SEARCH_VALID_FOR = timedelta(hours=24)  # how long after a search its candidates may be decided on
+
+
+@dataclass(frozen=True)
+class SearchedCandidate:
+    """A template as an audited search returned it: the score and threshold that search recorded."""
+
+    search_seq: int
+    score: float
+    threshold: float
+
+
+def access_search_candidate(
+    session: Session, actor: Actor, search_id: int, template_id: str, now: datetime | None = None
+) -> SearchedCandidate:
+    """Return what the actor's own search ``search_id`` recorded for ``template_id``; NotFound if that search is
+    not the actor's, not a biometric search, older than `SEARCH_VALID_FOR`, or did not return the template.
+
+    The score of a decision comes from here, never from the client: a hit is only raised on a real search."""
+    event = session.get(AuditEvent, search_id)
+    now = now or utcnow()
+    scores = (event.extra or {}).get("scores") if event is not None else None
+    if (
+        event is None
+        or event.action != "biometric.searched"
+        or event.user_id != actor.user_id
+        or event.occurred_at < now - SEARCH_VALID_FOR
+        or not isinstance(scores, list)
+        or template_id not in event.target_ids
+    ):
+        raise NotFound("biometric_search", search_id)
+    position = event.target_ids.index(template_id)
+    threshold = (event.extra or {}).get("threshold")
+    return SearchedCandidate(
+        search_id, float(scores[position]), float(threshold) if isinstance(threshold, int | float) else 0.0
+    )

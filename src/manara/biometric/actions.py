@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
+from manara.biometric.access import SearchedCandidate
 from manara.biometric.engines import BiometricEngine, Template
 from manara.biometric.models import BiometricTemplate, BiometricVerification, Decision
 from manara.biometric.storage import ImageStore
@@ -90,11 +92,18 @@ def do_verify_candidate(
     template: BiometricTemplate,
     decision: Decision,
     *,
-    score: float | None,
+    searched: SearchedCandidate,
     note: str,
     notice_type: str,
 ) -> BiometricVerification:
-    """Record an examiner's decision; a potential candidate of another member raises a hit to it."""
+    """Record an examiner's decision on a candidate of their search; a potential candidate of another member
+    raises a hit to it, with the score and threshold the search recorded. Once per (search, template)."""
+    exists = select(BiometricVerification.id).where(
+        BiometricVerification.search_seq == searched.search_seq, BiometricVerification.template_id == template.id
+    )
+    if session.scalar(exists) is not None:
+        raise Conflict("this candidate of this search was already decided", search_id=searched.search_seq)
+    score = searched.score
     verification = BiometricVerification(
         id=new_id(),
         template_id=template.id,
@@ -103,6 +112,7 @@ def do_verify_candidate(
         decision=decision.value,
         score=score,
         note=note,
+        search_seq=searched.search_seq,
     )
     session.add(verification)
     if decision == Decision.POTENTIAL_CANDIDATE and template.owner_country != actor.country:
@@ -112,8 +122,8 @@ def do_verify_candidate(
             owner_country=template.owner_country,
             notice_type=notice_type,
             algorithm=f"{template.engine}@{template.template_version}",
-            score=score if score is not None else 0.0,
-            threshold=0.0,
+            score=score,
+            threshold=searched.threshold,
             features={"modality": template.modality, "examiner_decision": decision.value},
             explanation=f"An examiner of {actor.country} found this {template.modality} template a potential "
             "candidate for a person they searched.",
@@ -124,7 +134,7 @@ def do_verify_candidate(
             actor,
             candidate,
             fingerprint=verification.id,
-            query={"modality": template.modality, "verification_id": verification.id},
+            query={"modality": template.modality, "verification_id": verification.id, "search_id": searched.search_seq},
         )
         verification.hit_id = hit.id if hit is not None else None
     session.flush()
@@ -134,7 +144,7 @@ def do_verify_candidate(
         AuditAction.BIOMETRIC_VERIFIED,
         target_type="biometric_template",
         target_ids=[template.id, verification.id],
-        extra={"decision": decision.value, "hit_id": verification.hit_id},
+        extra={"decision": decision.value, "hit_id": verification.hit_id, "search_id": searched.search_seq},
     )
     return verification
 
@@ -142,16 +152,20 @@ def do_verify_candidate(
 # Audited reads: the probe is never recorded, only the modality and what was returned.
 
 
-def do_log_biometric_search(session: Session, actor: Actor, modality: str, template_ids: list[str]) -> None:
-    """Audit a 1:N search: its modality and the templates it returned."""
-    record(
+def do_log_biometric_search(
+    session: Session, actor: Actor, modality: str, template_ids: list[str], scores: list[float], threshold: float
+) -> int | None:
+    """Audit a 1:N search: its modality, the templates it returned with their scores, and the threshold;
+    return the event's ``seq``, the search's id (decisions on its candidates refer to it)."""
+    event = record(
         session,
         actor,
         AuditAction.BIOMETRIC_SEARCHED,
         target_type="biometric_template",
         target_ids=template_ids,
-        extra={"modality": modality},
+        extra={"modality": modality, "scores": scores, "threshold": threshold},
     )
+    return event.seq
 
 
 def do_log_template_read(session: Session, actor: Actor, template: BiometricTemplate) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Float, ForeignKey, Index, LargeBinary, SmallInteger, String, Text
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, LargeBinary, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from manara.db.base import Base, new_id, utcnow
@@ -48,6 +48,7 @@ class BiometricVerification(Base):
     """An examiner's decision on a candidate template; holds nothing of the probe."""
 
     __tablename__ = "biometric_verification"
+    __table_args__ = (UniqueConstraint("search_seq", "template_id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     template_id: Mapped[str] = mapped_column(ForeignKey("biometric_template.id", ondelete="CASCADE"), index=True)
@@ -58,3 +59,6 @@ class BiometricVerification(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     hit_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The audited search (its audit event's ``seq``) that returned the template, with the score recorded
+    # there: a decision is tied to a real search, once per (search, template).
+    search_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

@@ -54,14 +54,22 @@ class SearchOut(BaseModel):
     probe_warnings: list[str]
     candidates: list[Candidate]
     fusion: str | None = Field(None, description="Fingerprints: how per-finger scores were fused (max or sum).")
+    search_id: int | None = Field(
+        None, description="This search, as recorded in the audit log: give it when verifying a candidate."
+    )
 
 
 class VerifyIn(BaseModel):
     """An examiner's decision on one candidate."""
 
     template_id: str = Field(min_length=1, max_length=36)
+    search_id: int = Field(
+        ge=1,
+        le=2**62,
+        description="The `search_id` of your own recent search that returned this template; the score is the "
+        "one that search recorded (a client-sent score is not accepted).",
+    )
     decision: Decision
-    score: float | None = Field(None, ge=0.0, le=1.0, description="The candidate's score in the search.")
     note: str = Field("", max_length=2000)
 
 
@@ -71,4 +79,5 @@ class VerifyOut(BaseModel):
     id: str
     template_id: str
     decision: Decision
+    score: float = Field(description="The candidate's score, as the search recorded it.")
     hit_id: str | None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manara.biometric.actions import do_log_biometric_search
@@ -12,6 +13,8 @@ from manara.biometric.engines import PairwiseEngine, Template, VectorEngine
 from manara.biometric.index import BiometricIndex, Entry
 from manara.biometric.schemas import Candidate, SearchOut
 from manara.identity import Actor
+from manara.notice.access import notice_visibility_filter
+from manara.notice.models import Notice
 
 BASE_THRESHOLD = 0.5  # the engine's 1:1 decision similarity (dlib: distance 0.6)
 PER_DECADE = 1 / 30  # raised per tenfold gallery growth ...
@@ -27,6 +30,23 @@ def candidate_threshold(gallery_size: int, base: float = BASE_THRESHOLD) -> floa
     """
     raise_by = PER_DECADE * math.log10(max(gallery_size, 1))
     return round(base + min(raise_by, MAX_RAISE), 4)
+
+
+def visible_notice_ids(session: Session, actor: Actor, ids: set[str]) -> set[str]:
+    """Return the notices among ``ids`` the actor may see."""
+    if not ids:
+        return set()
+    return set(session.scalars(select(Notice.id).where(Notice.id.in_(sorted(ids)), notice_visibility_filter(actor))))
+
+
+def hide_invisible_notices(session: Session, actor: Actor, candidates: list[Candidate]) -> list[Candidate]:
+    """Blank the notice of a candidate whose notice the actor may not see (a draft, another member's
+    owner-only notice, one cancelled since): the template may be shared more widely than its notice."""
+    visible = visible_notice_ids(session, actor, {c.notice_id for c in candidates if c.notice_id})
+    return [
+        c if c.notice_id is None or c.notice_id in visible else c.model_copy(update={"notice_id": None})
+        for c in candidates
+    ]
 
 
 def search(
@@ -51,8 +71,17 @@ def search(
                 above_threshold=score >= threshold,
             )
         )
-    do_log_biometric_search(session, actor, str(engine.modality), [c.template_id for c in candidates])
+    candidates = hide_invisible_notices(session, actor, candidates)
+    search_id = do_log_biometric_search(
+        session,
+        actor,
+        str(engine.modality),
+        [c.template_id for c in candidates],
+        [c.score for c in candidates],
+        threshold,
+    )
     return SearchOut(
+        search_id=search_id,
         modality=str(engine.modality),
         engine=engine.name,
         template_version=engine.template_version,
@@ -122,8 +151,17 @@ def search_fingers(
         )
         for rank, (score, entry) in enumerate(fused[:limit], start=1)
     ]
-    do_log_biometric_search(session, actor, str(engine.modality), [c.template_id for c in candidates])
+    candidates = hide_invisible_notices(session, actor, candidates)
+    search_id = do_log_biometric_search(
+        session,
+        actor,
+        str(engine.modality),
+        [c.template_id for c in candidates],
+        [c.score for c in candidates],
+        threshold,
+    )
     return SearchOut(
+        search_id=search_id,
         modality=str(engine.modality),
         engine=engine.name,
         template_version=engine.template_version,

@@ -141,10 +141,24 @@ def _judgement(session: Session, actor: Actor, case: Case) -> TimelineEventOut |
     )
 
 
+def _visible_linked(session: Session, actor: Actor, events: Sequence[CaseEvent]) -> tuple[set[str], set[str]]:
+    """Return the ids of the entities and notices named by ``events`` that the actor may see."""
+    entity_ids = {pk for ev in events for pk in ev.data.get("entity_ids") or []}
+    notice_ids = {pk for ev in events for pk in ev.data.get("notice_ids") or []}
+    entities = set(analysis_service.refs(session, actor, entity_ids)) if entity_ids else set()
+    notices = (
+        set(session.scalars(select(Notice.id).where(Notice.id.in_(notice_ids), notice_visibility_filter(actor))))
+        if notice_ids
+        else set()
+    )
+    return entities, notices
+
+
 def timeline(session: Session, actor: Actor, case: Case) -> list[TimelineEventOut]:
     """Return the case's events in order; a sealed invitee stays anonymous to the others until it accepts."""
     hidden = hidden_countries(case, actor.country)
-    rows = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq))
+    rows = list(session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)))
+    entities, notices = _visible_linked(session, actor, rows)
     out = []
     for ev in rows:
         if ev.country in hidden:
@@ -152,6 +166,10 @@ def timeline(session: Session, actor: Actor, case: Case) -> list[TimelineEventOu
         data = dict(ev.data)
         if data.get("country") in hidden:
             data["country"] = None
+        if "entity_ids" in data:  # only the records the viewer may see (404 elsewhere), as `case_out`
+            data["entity_ids"] = [pk for pk in data["entity_ids"] or [] if pk in entities]
+        if "notice_ids" in data:
+            data["notice_ids"] = [pk for pk in data["notice_ids"] or [] if pk in notices]
         out.append(
             TimelineEventOut(seq=ev.seq, kind=ev.kind, at=ev.at, country=ev.country, username=ev.username, data=data)
         )
@@ -221,3 +239,13 @@ def is_pending_invitee(case: Case, country: str) -> bool:
     """Tell whether ``country`` is invited to ``case`` and has not answered yet."""
     member = membership(case, country)
     return member is not None and member.role == "invited" and member.responded_at is None
+
+
+def count_opened(session: Session, actor: Actor, since: datetime, until: datetime) -> int:
+    """Return how many cases the actor may see were opened in ``[since, until)`` (the operations wall's trend)."""
+    stmt = (
+        select(func.count())
+        .select_from(Case)
+        .where(case_visibility_filter(actor), Case.created_at >= since, Case.created_at < until)
+    )
+    return session.scalar(stmt) or 0

@@ -12,11 +12,12 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from manara.audit.chain import verify_chain
+from manara.audit.checkpoint import load_key, verify_checkpoints, write_checkpoint
 from manara.cli.common import console, handle_errors, session_scope, user_actor
 from manara.db.base import utcnow
-from manara.db.session import unit_of_work
+from manara.db.session import read_only_unit, unit_of_work
 from manara.entity.actions import make_placement
-from manara.entity.importer import export_lines, import_lines
+from manara.entity.importer import export_lines, import_lines, log_export
 from manara.notice.jobs import expire_due
 from manara.settings import get_settings
 from manara.visibility import Visibility
@@ -90,8 +91,10 @@ def export_cmd(
     owner: Annotated[str | None, typer.Option(help="Only entities of this owner country")] = None,
 ) -> None:
     """Export every entity the user may see as FtM JSON lines."""
-    with session_scope() as session:
+    with session_scope() as session:  # the export is on record before it starts (committed here)
         actor = user_actor(session, as_user)
+        log_export(session, actor, owner=owner)
+    with read_only_unit() as session:
         out = output.open("wb") if output else sys.stdout.buffer
         count = 0
         for line in export_lines(session, actor, owner=owner):
@@ -103,18 +106,58 @@ def export_cmd(
         console.print(f"exported {count} entities")
 
 
+KeyFile = Annotated[Path | None, typer.Option(help="Checkpoint key file (default: MANARA_AUDIT_CHECKPOINT_KEY_FILE)")]
+
+
 @audit.command("verify")
-def audit_verify() -> None:
-    """Walk the hash chain; exit 1 and name the first broken link if it was tampered with."""
-    with session_scope() as session:
+@handle_errors
+def audit_verify(
+    checkpoints: Annotated[
+        Path | None,
+        typer.Option(help="Also check the chain against the signed checkpoints of this folder (detects a rewrite)"),
+    ] = None,
+    key_file: KeyFile = None,
+) -> None:
+    """Walk the hash chain; exit 1 and name the first broken link if it was tampered with.
+
+    With --checkpoints, every signed checkpoint must match the event at its position: a log edited and
+    re-chained (every later hash recomputed) passes the chain walk but not this."""
+    key = load_key(get_settings(), key_file) if checkpoints is not None else b""
+    with read_only_unit() as session:
         report = verify_chain(session)
-    if report.ok:
-        typer.echo(f"audit chain intact: {report.checked} events verified")
-        return
-    typer.echo(
-        f"audit chain BROKEN at event {report.broken_seq}: {report.reason} ({report.checked} events verified before it)"
-    )
-    raise typer.Exit(1)
+        anchored = verify_checkpoints(session, checkpoints, key) if checkpoints is not None and report.ok else None
+    if not report.ok:
+        typer.echo(
+            f"audit chain BROKEN at event {report.broken_seq}: {report.reason} "
+            f"({report.checked} events verified before it)"
+        )
+        raise typer.Exit(1)
+    if anchored is not None and not anchored.ok:
+        where = f" at event {anchored.broken_seq}" if anchored.broken_seq is not None else ""
+        typer.echo(f"audit chain does NOT match its checkpoints{where}: {anchored.reason}")
+        raise typer.Exit(1)
+    typer.echo(f"audit chain intact: {report.checked} events verified")
+    if anchored is not None:
+        typer.echo(f"matches {anchored.checkpoints} signed checkpoints in {checkpoints}")
+
+
+@audit.command("checkpoint")
+@handle_errors
+def audit_checkpoint(
+    folder: Annotated[
+        Path | None, typer.Option("--dir", help="Folder to write to (default: MANARA_AUDIT_CHECKPOINT_DIR)")
+    ] = None,
+    key_file: KeyFile = None,
+) -> None:
+    """Write a signed checkpoint of the audit chain's head (HMAC-SHA256 with a key kept off the database)."""
+    settings = get_settings()
+    folder = folder or settings.audit_checkpoint_dir
+    if folder is None:
+        raise typer.BadParameter("give --dir or set MANARA_AUDIT_CHECKPOINT_DIR")
+    key = load_key(settings, key_file)
+    with read_only_unit() as session:
+        path = write_checkpoint(session, folder, key)
+    typer.echo(f"checkpoint written: {path}")
 
 
 @jobs.command("expire")

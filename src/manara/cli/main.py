@@ -8,6 +8,10 @@ import typer
 
 from manara.cli import admin, biometrics, data, screen, xref
 from manara.cli.common import console
+from manara.cli.crypto import crypto
+from manara.cli.drone import drones
+from manara.cli.media import media
+from manara.cli.training import training
 from manara.settings import get_settings
 
 app = typer.Typer(help="Manara: open platform for international police cooperation.", no_args_is_help=True)
@@ -24,6 +28,10 @@ app.add_typer(data.entities, name="entities")
 app.add_typer(data.audit, name="audit")
 app.add_typer(data.jobs, name="jobs")
 app.add_typer(biometrics.biometrics, name="biometrics")
+app.add_typer(training, name="training")
+app.add_typer(media, name="media")
+app.add_typer(drones, name="drones")
+app.add_typer(crypto, name="crypto")
 app.command("screen")(screen.screen)
 app.command("match")(screen.match)
 app.command("xref")(xref.xref)

@@ -4,6 +4,7 @@ of every type in every status. Seeded and deterministic; refuses to run twice on
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -14,8 +15,12 @@ from sqlalchemy.orm import Session
 from manara.db.base import utcnow
 from manara.db.session import unit_of_work
 from manara.demo.actions import do_add_demo_key, do_expire_as_overdue
+from manara.demo.crypto import load as load_crypto
+from manara.demo.drone import load as load_drone
+from manara.demo.media import load as load_media
 from manara.demo.notices import NoticePlan, plan_notices
 from manara.demo.persons import generate_persons, generate_related
+from manara.demo.training import load as load_training
 from manara.entity.actions import Placement, do_upsert_entities
 from manara.entity.ftm import validate_entity
 from manara.entity.service import get_by_natural_key
@@ -151,6 +156,10 @@ def _walk(session: Session, plan: NoticePlan, owner: Actor, reviewer: Actor, sub
         do_expire_as_overdue(session, DEMO_ACTOR, notice)
 
 
+# ``load(seed) -> summary`` of each domain's demo, run after the members, users, persons and notices exist.
+DOMAIN_DEMOS: tuple[Callable[[int], str], ...] = (load_media, load_training, load_drone, load_crypto)
+
+
 def load_demo(*, persons: int, seed: int, keys_file: Path | None = None) -> str:
     """Load the whole demo network; return a one-line summary."""
     with unit_of_work() as session:
@@ -167,24 +176,27 @@ def load_demo(*, persons: int, seed: int, keys_file: Path | None = None) -> str:
     per_country = max(persons // len(countries), 1)
     for i, code in enumerate(countries):
         with unit_of_work() as session:
-            owner = _user_actor(session, code, Role.BUREAU_OFFICER)
-            reviewer = _user_actor(session, countries[(i + 1) % len(countries)], Role.REVIEWER)
+            owner = demo_actor(session, code, Role.BUREAU_OFFICER)
+            reviewer = demo_actor(session, countries[(i + 1) % len(countries)], Role.REVIEWER)
             ids = _load_persons(session, owner, per_country, seed)
             for j, plan in enumerate(plan_notices(code, seed)):
                 subject = get_by_natural_key(session, code, ids[j % len(ids)])
                 assert subject is not None
                 _walk(session, plan, owner, reviewer, subject.id)
                 notices += 1
+    # Each domain's demo (cross-border networks of its own records), built through its actions: one
+    # ``load(seed) -> summary`` per domain, appended to DOMAIN_DEMOS.
+    extras = [load(seed) for load in DOMAIN_DEMOS]
     if keys_file is not None:
         keys_file.parent.mkdir(parents=True, exist_ok=True)
         keys_file.write_text("".join(f"{u.username}\t{u.country}\t{u.role.value}\t{u.token}\n" for u in users))
     return (
         f"demo network loaded: {len(countries)} members, {len(users)} users, "
-        f"{per_country * len(countries)} persons, {notices} notices"
+        f"{per_country * len(countries)} persons, {notices} notices" + "".join(f", {e}" for e in extras)
     )
 
 
-def _user_actor(session: Session, country: str, role: Role) -> Actor:
+def demo_actor(session: Session, country: str, role: Role) -> Actor:
     """Return the actor of the demo user of ``country`` in ``role``."""
     user = get_user_by_username(session, f"{country.lower()}.{role.value}")
     assert user is not None

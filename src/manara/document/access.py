@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from manara.document.models import DocumentReport
 from manara.errors import NotFound
 from manara.identity import Actor, Perm
-from manara.visibility import Visibility, may_see
+from manara.visibility import may_see, reaches
 
 
 def can_view_report(actor: Actor, report: DocumentReport) -> bool:
@@ -26,12 +26,9 @@ def report_visibility_filter(actor: Actor) -> ColumnElement[bool]:
     """Return the default-deny WHERE clause of document report queries."""
     if not actor.can(Perm.NOTICE_READ):
         return false()
-    shared = and_(
-        DocumentReport.visibility == Visibility.COUNTRIES, DocumentReport.share_key.contains(f",{actor.country},")
-    )
     return or_(
         DocumentReport.owner_country == actor.country,
-        and_(DocumentReport.active.is_(True), or_(DocumentReport.visibility == Visibility.ALL, shared)),
+        and_(DocumentReport.active.is_(True), reaches(DocumentReport, actor.country)),
     )
 
 

@@ -14,6 +14,7 @@ from manara.errors import Conflict, Forbidden, InvalidTransition, ValidationFail
 from manara.identity import Actor, Perm
 from manara.matching.identifiers import normalize_document
 from manara.outbox.service import enqueue
+from manara.visibility import share_key
 
 
 def number_key(number: str) -> str:
@@ -49,7 +50,7 @@ def do_report_document(session: Session, actor: Actor, data: DocumentReportIn) -
         shared_with=list(place.shared_with),
         review_date=place.review_date,
         active=True,
-        share_key="".join(f",{c}" for c in place.shared_with) + ",",
+        share_key=share_key(place.shared_with),
     )
     session.add(report)
     session.flush()

@@ -13,7 +13,7 @@ from manara.db.session import is_postgres
 from manara.entity.actions import Placement, do_log_export, do_log_import, do_upsert_entities
 from manara.entity.ftm import ValidEntity, validate_entity
 from manara.entity.schemas import ImportReport
-from manara.entity.service import iter_visible
+from manara.entity.service import count_visible, iter_visible
 from manara.errors import ManaraError
 from manara.identity import Actor
 
@@ -97,9 +97,17 @@ def import_lines(
 
 
 def export_lines(session: Session, actor: Actor, *, owner: str | None = None) -> Iterator[bytes]:
-    """Yield the FtM JSON lines of every entity the actor may see; the export itself is audited."""
-    count = 0
+    """Yield the FtM JSON lines of every entity the actor may see (record the export first: `log_export`).
+
+    Reads only, so it can stream from a read-only unit that holds no write lock while the client reads."""
     for entity in iter_visible(session, actor, owner=owner):
-        count += 1
         yield orjson.dumps({"id": entity.entity_id, "schema": entity.schema, "properties": entity.properties}) + b"\n"
+
+
+def log_export(session: Session, actor: Actor, *, owner: str | None = None) -> int:
+    """Audit an export before it starts (an aborted download is still on record); return its size.
+
+    The count is of the entities visible when the export was recorded."""
+    count = count_visible(session, actor, owner=owner)
     do_log_export(session, actor, owner=owner, count=count)
+    return count

@@ -62,6 +62,14 @@ def iter_visible(session: Session, actor: Actor, *, owner: str | None, batch: in
         last = rows[-1].id
 
 
+def count_visible(session: Session, actor: Actor, *, owner: str | None) -> int:
+    """Count the entities ``iter_visible`` would yield (recorded with an export before it streams)."""
+    stmt = select(func.count(Entity.id)).where(entity_visibility_filter(actor))
+    if owner:
+        stmt = stmt.where(Entity.owner_country == owner.upper())
+    return int(session.scalar(stmt) or 0)
+
+
 def restricting_referrer(session: Session, entity_pk: str) -> str | None:
     """Return the table of a record that refers to the entity and must not lose it, if any.
 

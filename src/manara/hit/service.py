@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import func, select
@@ -47,3 +48,34 @@ def count_open_for_owner(session: Session, actor: Actor) -> int:
         .where(hit_visibility_filter(actor), Hit.owner_country == actor.country, Hit.status.in_(OPEN_STATES))
     )
     return session.scalar(stmt) or 0
+
+
+def count_raised(session: Session, actor: Actor, since: datetime, until: datetime) -> int:
+    """Return how many hits the actor may see were raised in ``[since, until)`` (the operations wall's trend)."""
+    stmt = (
+        select(func.count())
+        .select_from(Hit)
+        .where(hit_visibility_filter(actor), Hit.created_at >= since, Hit.created_at < until)
+    )
+    return session.scalar(stmt) or 0
+
+
+def count_raised_for_owner(session: Session, actor: Actor, since: datetime, until: datetime) -> int:
+    """Return how many hits on the actor's country's records were raised in ``[since, until)`` (its queue's intake)."""
+    stmt = (
+        select(func.count())
+        .select_from(Hit)
+        .where(
+            hit_visibility_filter(actor),
+            Hit.owner_country == actor.country,
+            Hit.created_at >= since,
+            Hit.created_at < until,
+        )
+    )
+    return session.scalar(stmt) or 0
+
+
+def count_by_querying_country(session: Session, actor: Actor) -> dict[str, int]:
+    """Return, per country that screened, how many hits the actor may see (the map's hit layer)."""
+    stmt = select(Hit.querying_country, func.count()).where(hit_visibility_filter(actor)).group_by(Hit.querying_country)
+    return {row[0]: row[1] for row in session.execute(stmt)}

@@ -61,3 +61,9 @@ def case_task_assignee(actor: Actor, payload: Payload) -> bool:
 def same_country(actor: Actor, payload: Payload) -> bool:
     """Users of the member named in ``payload["country"]`` (a duty desk's own acknowledgements)."""
     return actor.can(Perm.NOTICE_READ) and actor.country == payload.get("country")
+
+
+def drone_incident_audience(actor: Actor, payload: Payload) -> bool:
+    """Drone readers of the incident's owner and of the members it is shared with (``drone.breach``)."""
+    shared = payload.get("shared_with")
+    return actor.can(Perm.DRONE_READ) and isinstance(shared, list) and actor.country in (payload.get("owner"), *shared)

@@ -153,6 +153,7 @@ def do_create_api_key(
         name=sanitize(name)[:100],
         scopes=wanted,
         expires_at=utcnow() + timedelta(days=days),
+        minted_by=acting.user_id,
     )
     session.add(key)
     session.flush()
@@ -162,7 +163,12 @@ def do_create_api_key(
         AuditAction.API_KEY_CREATED,
         target_type="api_key",
         target_ids=[key.id],
-        extra={"user_id": user.id, "scopes": wanted, "expires_at": key.expires_at.isoformat()},
+        extra={
+            "user_id": user.id,
+            "scopes": wanted,
+            "expires_at": key.expires_at.isoformat(),
+            "minted_for_another": acting.user_id != user.id,
+        },
     )
     enqueue(session, "api_key.created", {"id": key.id, "user_id": user.id}, country=user.country)  # never the token
     return key, new.token
@@ -191,7 +197,20 @@ def do_set_password(
         )
     user.password_hash = passwords.hash_password(password)
     user.failed_logins, user.locked_until = 0, None
+    user.password_set_by = None if acting.user_id == user.id else acting.user_id
     record(session, acting, AuditAction.USER_PASSWORD_SET, target_type="user", target_ids=[user.id])
+    return user
+
+
+THEMES = ("auto", "light", "dark", "contrast")
+
+
+def do_set_theme(session: Session, user: User, theme: str, *, acting: Actor) -> User:
+    """Remember the user's console display (light, dark, high contrast, or the system's choice)."""
+    if theme not in THEMES:
+        raise ValidationFailed("unknown display theme", [{"field": "theme", "message": f"one of {', '.join(THEMES)}"}])
+    user.theme = theme
+    record(session, acting, AuditAction.USER_PREFERENCES_SET, target_type="user", target_ids=[user.id])
     return user
 
 

@@ -53,6 +53,11 @@ class User(TimestampMixin, Base):
     totp_secret: Mapped[str | None] = mapped_column(String(500), nullable=True)
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # Console display: "auto" (follow the system), "light", "dark" or "contrast" (high contrast).
+    theme: Mapped[str] = mapped_column(String(16), default="auto", server_default="auto")
+    # Who set the current password when it was not the user (an administrator's reset): every event of a
+    # console session opened with it records them (audit `credential.set_by`) until the user changes it.
+    password_set_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
 class ApiKey(TimestampMixin, Base):
@@ -69,3 +74,6 @@ class ApiKey(TimestampMixin, Base):
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
     last_used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Who minted the key (user id, or the CLI operator); every event done through a key minted by someone
+    # other than its user records them (audit `credential.set_by`).
+    minted_by: Mapped[str | None] = mapped_column(String(36), nullable=True)

@@ -84,6 +84,7 @@ class ApiKeyOut(BaseModel):
     expires_at: datetime
     revoked_at: datetime | None
     created_at: datetime
+    minted_by: str | None = None
 
 
 class NewApiKeyOut(ApiKeyOut):

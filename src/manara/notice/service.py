@@ -197,3 +197,70 @@ def notice_out(notice: Notice, *, with_subject: bool = True) -> NoticeOut:
         subject = session.get(Entity, notice.subject_id) if session is not None else None
         out.subject = EntityOut.model_validate(subject) if subject is not None else None
     return out
+
+
+def count_notices_by_owner(session: Session, actor: Actor) -> dict[str, int]:
+    """Return, per owner country, how many notices the actor may see: ``count_notices``'s disjoint parts
+    (the rule of ``notice_visibility_filter``), each grouped by owner over an index (the map's notice layer)."""
+    if not actor.can(Perm.NOTICE_READ):
+        return {}
+    others = (Notice.status == NoticeStatus.PUBLISHED, Notice.owner_country != actor.country)
+    parts = [
+        select(Notice.owner_country, func.count()).where(Notice.owner_country == actor.country),
+        select(Notice.owner_country, func.count()).where(*others, Notice.visibility == Visibility.ALL),
+        select(Notice.owner_country, func.count())
+        .join(NoticeShare, Notice.id == NoticeShare.notice_id)
+        .where(NoticeShare.country == actor.country, *others, Notice.visibility != Visibility.ALL),
+    ]
+    if actor.can(Perm.NOTICE_REVIEW):  # awaiting review and not otherwise visible
+        shared = select(NoticeShare.notice_id).where(NoticeShare.country == actor.country)
+        published = and_(
+            Notice.status == NoticeStatus.PUBLISHED, or_(Notice.visibility == Visibility.ALL, Notice.id.in_(shared))
+        )
+        parts.append(
+            select(Notice.owner_country, func.count()).where(
+                Notice.owner_country != actor.country, review_queue_clause(), ~published
+            )
+        )
+    totals: dict[str, int] = {}
+    for part in parts:
+        for country, count in session.execute(part.group_by(Notice.owner_country)):
+            totals[country] = totals.get(country, 0) + count
+    return totals
+
+
+def _count_recent(actor: Actor, column: Any, since: datetime, until: datetime, *where: Any) -> Any:
+    """Return the count of the notices the actor may see whose ``column`` (a time never later than
+    ``updated_at``: a write sets it) falls in ``[since, until)``.
+
+    The window is read first, over ``ix_notice_updated_at`` (bounded by ``updated_at >= since``), into a
+    materialised CTE; only its rows meet the visibility rule. Written as one WHERE clause, the planner
+    prefers the rule's indexes (SQLite: a multi-index OR over every notice of the country and every
+    published one, 100 ms at 100,000 notices, against a few ms here).
+    """
+    recent = (
+        select(Notice.id)
+        .where(Notice.updated_at >= since, column >= since, column < until, *where)
+        .cte("recent_notices")
+        .prefix_with("MATERIALIZED")
+    )
+    return (
+        select(func.count())
+        .select_from(recent)
+        .join(Notice, Notice.id == recent.c.id)
+        .where(notice_visibility_filter(actor))
+    )
+
+
+def count_published(session: Session, actor: Actor, since: datetime, until: datetime) -> int:
+    """Return how many notices the actor may see were published in ``[since, until)`` (the operations wall)."""
+    return session.scalar(_count_recent(actor, Notice.published_at, since, until)) or 0
+
+
+def count_submitted_for_review(session: Session, actor: Actor, since: datetime, until: datetime) -> int:
+    """Return how many other members' notices were submitted for review in ``[since, until)`` (the review
+    queue's intake; reviewers only) and the actor may still see (not one shared elsewhere since)."""
+    if not (actor.can(Perm.NOTICE_READ) and actor.can(Perm.NOTICE_REVIEW)):
+        return 0
+    stmt = _count_recent(actor, Notice.submitted_at, since, until, Notice.owner_country != actor.country)
+    return session.scalar(stmt) or 0

@@ -17,7 +17,7 @@ from manara.db.base import utcnow
 from manara.document.service import visible_reports
 from manara.errors import Forbidden
 from manara.hit.actions import HitCandidate, do_raise_hit
-from manara.identity import Actor, Perm
+from manara.identity import SYSTEM, Actor, Perm
 from manara.matching import ALGORITHM, DEFAULT_THRESHOLD
 from manara.matching.identifiers import normalize_document
 from manara.screening.fusion import FaceEvidence
@@ -264,6 +264,15 @@ def do_finish_job(session: Session, job_id: str, status: str, error: str | None,
     if status == "done":
         job.total, job.processed, job.matched = counts.processed, counts.processed, counts.matched
         job.hits, job.errors = counts.hits, counts.errors
+
+
+def do_purge_jobs(session: Session, job_ids: list[str]) -> None:
+    """Mark finished jobs whose files passed their retention as ``purged`` (never run, never downloaded again);
+    the runner deletes their files after this commits. Audited as the system's act, with the jobs' ids."""
+    if not job_ids:
+        return
+    session.execute(update(ScreeningJob).where(ScreeningJob.id.in_(job_ids)).values(status="purged"))
+    record(session, SYSTEM, AuditAction.SCREENING_PURGED, target_type="screening_job", target_ids=job_ids)
 
 
 def do_requeue_running_jobs(session: Session) -> None:

@@ -1,4 +1,4 @@
-"""The signed-in user's own account: enrol a second factor (TOTP) for console sign-in.
+"""The signed-in user's own account: the console display (theme), a second factor (TOTP) for sign-in.
 
 The secret is shown once, as a QR code of its ``otpauth://`` URI, as that URI and as text, on the page
 the creating form redirects to (``web/once.py``: a reload shows it no more); the second factor is on
@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from manara.api.deps import DbSession
 from manara.identity import Actor
-from manara.member.actions import do_confirm_totp, do_start_totp
+from manara.member.actions import do_confirm_totp, do_set_theme, do_start_totp
 from manara.member.models import User
 from manara.member.totp import enabled, provisioning_uri
 from manara.text import N_
@@ -82,3 +82,17 @@ def confirm(
     if not do_confirm_totp(session, user, code, acting=actor):
         return _page(request, user, status=422, error=gettext(request, WRONG_CODE))
     return RedirectResponse("/console/account", status_code=303)
+
+
+@router.post("/account/theme", dependencies=[CsrfChecked])
+def set_theme(
+    request: Request,
+    session: DbSession,
+    actor: ConsoleActor,
+    theme: Annotated[str, Form(max_length=16)] = "auto",
+    next: Annotated[str, Form(max_length=2000)] = "/console/",  # noqa: A002 - the form field's name
+) -> Response:
+    """Remember the user's display (light, dark, high contrast, system) and go back to the page they were on."""
+    do_set_theme(session, _user(session, actor), theme, acting=actor)
+    back = next if next.startswith("/console") and not next.startswith("//") else "/console/"  # never off-site
+    return RedirectResponse(back, status_code=303)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from manara.web import (
     account_views,
@@ -14,18 +13,24 @@ from manara.web import (
     auth_views,
     case_views,
     chart_views,
+    crypto_views,
     dashboard_views,
+    drone_views,
     hit_views,
     live_views,
     map_views,
+    media_views,
     notice_action_views,
     notice_edit_views,
     notice_types,
     notice_views,
     screening_views,
     search_views,
+    training_views,
+    wall_views,
 )
 from manara.web.errors import CONSOLE_PREFIX, install_html_errors
+from manara.web.static_files import ConsoleStaticFiles
 
 STATIC = Path(__file__).parent / "static"
 
@@ -44,13 +49,18 @@ def console_router() -> APIRouter:
         audit_views,
         case_views,
         chart_views,
+        crypto_views,
+        drone_views,
         hit_views,
         live_views,
         map_views,
+        media_views,
         notice_action_views,
         notice_types,
         screening_views,
         search_views,
+        training_views,
+        wall_views,
     ):
         router.include_router(module.router)
     return router
@@ -59,5 +69,5 @@ def console_router() -> APIRouter:
 def install_console(app: FastAPI) -> None:
     """Mount the console, its static files and its HTML error pages (after the JSON error handlers)."""
     app.include_router(console_router())
-    app.mount(f"{CONSOLE_PREFIX}/static", StaticFiles(directory=STATIC), name="console-static")
+    app.mount(f"{CONSOLE_PREFIX}/static", ConsoleStaticFiles(directory=STATIC), name="console-static")
     install_html_errors(app)

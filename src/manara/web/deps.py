@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from datetime import date
 from typing import Annotated
 
@@ -11,6 +13,7 @@ from manara.api.deps import DbSessionFactory
 from manara.identity import Actor
 from manara.member.models import User
 from manara.member.passwords import user_actor
+from manara.training.service import gated_actor
 from manara.web import session as web_session
 from manara.web.errors import CsrfRejected, SignInRequired
 
@@ -24,14 +27,24 @@ def console_actor(request: Request, factory: DbSessionFactory) -> Actor:
         user = session.get(User, data.user_id)
         if user is None or not user.active or web_session.password_stamp(user.password_hash) != data.stamp:
             raise SignInRequired("session no longer valid")
-        actor = user_actor(user)
+        # the audit chain records the session (a digest of its nonce) and who set the password if not the user
+        signed_in = replace(
+            user_actor(user), session_ref=session_reference(data.nonce), credential_by=user.password_set_by
+        )
+        actor = gated_actor(session, signed_in)  # training that gates access
     request.state.console_actor = actor
+    request.state.console_theme = user.theme
     request.state.console_nonce = data.nonce
     request.state.actor = actor  # request logging, as for API requests
     return actor
 
 
 ConsoleActor = Annotated[Actor, Depends(console_actor)]
+
+
+def session_reference(nonce: str) -> str:
+    """Name a console session in the audit chain without revealing its nonce (the CSRF secret)."""
+    return "s:" + hashlib.sha256(nonce.encode()).hexdigest()[:16]
 
 
 async def check_csrf(request: Request) -> None:

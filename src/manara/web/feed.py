@@ -109,6 +109,12 @@ def _acknowledged(payload: dict[str, Any], _: Gettext) -> FeedLine:
     return FeedLine(_("%(user)s acknowledged %(reference)s") % args, payload.get("href"), "info")
 
 
+def _drone_breach(payload: dict[str, Any], _: Gettext) -> FeedLine:
+    args = {k: str(payload.get(v) or "") for k, v in (("uas", "uas_id"), ("zone", "zone_name"), ("owner", "owner"))}
+    text = _("Drone %(uas)s entered the zone %(zone)s of %(owner)s") % args
+    return FeedLine(text, f"/console/drones/incidents/{payload.get('id', '')}", "urgent")
+
+
 RULES: dict[str, FeedRule] = {
     "hit.raised": FeedRule(
         rules.hit_parties, _hit_line(N_("New hit on a %(type)s of %(owner)s, raised by %(querying)s"), "urgent")
@@ -157,6 +163,7 @@ RULES: dict[str, FeedRule] = {
         addressed=True,
     ),
     "queue.acknowledged": FeedRule(rules.same_country, _acknowledged),
+    "drone.breach": FeedRule(rules.drone_incident_audience, _drone_breach),
 }
 TOPICS = tuple(RULES)
 

@@ -19,6 +19,7 @@ from manara.hit.schemas import JudgeIn
 from manara.identity import Actor, Perm
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.render import page
+from manara.web.screening_views import explain
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -32,7 +33,7 @@ def _require_answer(actor: Actor) -> None:
 def _after(request: Request, hit: Hit) -> Response:
     """Answer an htmx request with the updated row, a plain form post with a redirect to the inbox."""
     if request.headers.get("hx-request") == "true":
-        return page(request, "_hit_row.html", hit=hit, now=utcnow())
+        return page(request, "_hit_row.html", hit=hit, now=utcnow(), reasons=explain)
     return RedirectResponse("/console/hits", status_code=303)
 
 
@@ -51,7 +52,17 @@ def inbox(
     )
     query = {"side": "owner", "show": show, "console": True}
     hit_actions.do_log_hits_read(session, actor, [h.id for h in result.items], query)
-    return page(request, "hits.html", result=result, show=show, now=utcnow())
+    pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    return page(
+        request,
+        "hits.html",
+        result=result,
+        show=show,
+        now=utcnow(),
+        reasons=explain,
+        pages=pages,
+        links={"show": show},
+    )
 
 
 @router.post("/hits/{hit_id}/acknowledge", dependencies=[CsrfChecked])

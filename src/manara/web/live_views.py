@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import Annotated, Any
 
 import orjson
@@ -25,6 +26,7 @@ from manara.db.base import utcnow
 from manara.errors import NotFound
 from manara.identity import Actor
 from manara.live import queues
+from manara.live.current import needs_check, still_visible
 from manara.live.hub import FEED_COLUMNS, LAGGED, FeedEvent, FeedHub, latest_id, read_events
 from manara.outbox.models import OutboxEvent
 from manara.settings import get_settings
@@ -91,7 +93,10 @@ async def event_stream(
             if len(missed) > limit:
                 yield f"id: {sub.start}\nevent: reset\ndata: {{}}\n\n"
                 missed = []
-            for event in missed:
+            shown = [e for e in missed if feed_item(actor, e, gettext) is not None]
+            if any(needs_check(e) for e in shown):  # a notice withdrawn since, or narrowed: not replayed
+                shown = await asyncio.to_thread(hub.read, partial(still_visible, actor=actor, events=shown))
+            for event in shown:
                 item = feed_item(actor, event, gettext)
                 if item is not None:
                     yield sse_frame(item)
@@ -108,6 +113,9 @@ async def event_stream(
                 continue  # the browser already has it (another process's tailer was ahead)
             position = max(position, event.id)
             item = feed_item(actor, event, gettext)
+            if item is not None and needs_check(event):  # checked now: it may have changed since it was written
+                current = await asyncio.to_thread(hub.read, partial(still_visible, actor=actor, events=[event]))
+                item = item if current else None
             if item is not None:
                 yield sse_frame(item)
     finally:
@@ -140,11 +148,13 @@ def recent_items(session: Session, actor: Actor, gettext: Callable[[str], str], 
         .where(OutboxEvent.id > upto - RECENT_SCAN, OutboxEvent.id <= upto, OutboxEvent.topic.in_(TOPICS))
         .order_by(OutboxEvent.id.desc())
     )
+    events = [FeedEvent(row.id, row.topic, row.payload, row.created_at, row.country) for row in session.execute(stmt)]
+    shown = still_visible(session, actor, [e for e in events if feed_item(actor, e, gettext) is not None])
     items = []
-    for row in session.execute(stmt):
-        item = feed_item(actor, FeedEvent(row.id, row.topic, row.payload, row.created_at, row.country), gettext)
+    for event in shown:
+        item = feed_item(actor, event, gettext)
         if item is not None:
-            items.append({**item, "when": row.created_at})
+            items.append({**item, "when": event.created_at})
             if len(items) == RECENT_LINES:
                 break
     return items

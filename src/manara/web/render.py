@@ -16,26 +16,87 @@ from manara.text import N_
 from manara.web import i18n, notice_types, session, subject
 from manara.web.pages import TEMPLATES
 
-# (path, label msgid, permission needed; None: every signed-in user). Labels are translated in the template.
+# The navigation: groups of (path, label msgid, permission needed; None: every signed-in user). Labels are
+# translated in the template. A new domain adds its entry to the group it belongs to (or a new group).
 NavEntry = tuple[str, str, Perm | None]
-NAV: tuple[NavEntry, ...]
-NAV = (
-    ("/console/", N_("Dashboard"), None),
-    ("/console/notices", N_("Notices"), Perm.NOTICE_READ),
-    ("/console/screen", N_("Screening"), Perm.SCREEN),
-    ("/console/hits", N_("Hits inbox"), Perm.HIT_ANSWER),
-    ("/console/map", N_("Map"), Perm.NOTICE_READ),
+NavGroup = tuple[str, tuple[NavEntry, ...]]
+NAV: tuple[NavGroup, ...] = (
+    (
+        N_("Operations"),
+        (
+            ("/console/", N_("Dashboard"), None),
+            ("/console/wall", N_("Operations wall"), Perm.NOTICE_READ),
+            ("/console/hits", N_("Hits inbox"), Perm.HIT_ANSWER),
+            ("/console/handover", N_("Handover"), Perm.CASE_HANDOVER),
+            ("/console/map", N_("Map"), Perm.NOTICE_READ),
+        ),
+    ),
+    (
+        N_("Notices and screening"),
+        (
+            ("/console/notices", N_("Notices"), Perm.NOTICE_READ),
+            ("/console/screen", N_("Screening"), Perm.SCREEN),
+            ("/console/search", N_("Search"), None),
+        ),
+    ),
+    (
+        N_("Analysis"),
+        (
+            ("/console/cases", N_("Cases"), Perm.CASE_READ),
+            ("/console/chart", N_("Link chart"), Perm.ENTITY_READ),
+        ),
+    ),
+    (
+        N_("Cybercrime"),
+        (
+            ("/console/media", N_("Media hashes"), Perm.MEDIA_READ),
+            ("/console/drones", N_("Drones"), Perm.DRONE_READ),
+            ("/console/crypto", N_("Crypto tracing"), Perm.CRYPTO_READ),
+        ),
+    ),
+    (
+        N_("Training"),
+        (
+            ("/console/training", N_("Training"), Perm.TRAINING_READ),
+            ("/console/training/desk", N_("Training desk"), Perm.TRAINING_MANAGE),
+        ),
+    ),
+    (
+        N_("Administration"),
+        (
+            ("/console/admin/users", N_("Users and members"), Perm.MEMBER_ADMIN),
+            ("/console/admin/audit", N_("Audit log"), Perm.AUDIT_READ),
+            ("/console/account", N_("Account"), None),
+        ),
+    ),
 )
-NAV += (
-    ("/console/cases", N_("Cases"), Perm.CASE_READ),
-    ("/console/handover", N_("Handover"), Perm.CASE_HANDOVER),
-    ("/console/search", N_("Search"), None),
-    ("/console/chart", N_("Link chart"), Perm.ENTITY_READ),
-)
-NAV += (
-    ("/console/admin/users", N_("Administration"), Perm.MEMBER_ADMIN),
-    ("/console/admin/audit", N_("Audit log"), Perm.AUDIT_READ),
-    ("/console/account", N_("Account"), None),
+
+
+# An icon (vendored Tabler sprite) per navigation entry; an entry without one gets an arrow.
+NAV_ICONS = {
+    "/console/": "layout-dashboard",
+    "/console/wall": "device-tv",
+    "/console/hits": "bell-ringing",
+    "/console/handover": "arrows-exchange",
+    "/console/map": "map-2",
+    "/console/notices": "file-alert",
+    "/console/screen": "user-search",
+    "/console/search": "search",
+    "/console/cases": "folders",
+    "/console/chart": "affiliate",
+    "/console/crypto": "currency-bitcoin",
+    "/console/media": "photo-scan",
+    "/console/drones": "drone",
+    "/console/training": "school",
+    "/console/admin/users": "users",
+    "/console/admin/audit": "shield-check",
+    "/console/account": "user-circle",
+}
+THEME_CHOICES = (
+    ("auto", N_("System display")),
+    ("light", N_("Light")),
+    ("dark", N_("Dark")),
+    ("contrast", N_("High contrast")),
 )
 
 
@@ -68,11 +129,16 @@ def gettext(request: Request, message: str) -> str:
     return str(i18n.translations(i18n.choose_language(request)).gettext(message))
 
 
-def nav_for(actor: Actor | None) -> list[tuple[str, str]]:
-    """Return the navigation entries the actor's role may use."""
+def nav_for(actor: Actor | None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Return the navigation groups and entries the actor's role may use (empty groups left out)."""
     if actor is None:
         return []
-    return [(path, label) for path, label, perm in NAV if perm is None or actor.can(perm)]
+    groups = []
+    for label, entries in NAV:
+        allowed = [(path, name) for path, name, perm in entries if perm is None or actor.can(perm)]
+        if allowed:
+            groups.append((label, allowed))
+    return groups
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -93,6 +159,9 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
             languages=i18n.NAMES,
             actor=actor,
             nav=nav_for(actor),
+            nav_icons=NAV_ICONS,
+            theme=getattr(request.state, "console_theme", "auto"),
+            theme_choices=THEME_CHOICES,
             csrf_token=session.csrf_token(nonce),
             version=__version__,
             path=request.url.path,

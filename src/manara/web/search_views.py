@@ -11,10 +11,11 @@ from fastapi.responses import Response
 from manara.api.deps import DbSession
 from manara.search.service import KINDS, make_filters, run_search
 from manara.web.deps import ConsoleActor, optional_date
-from manara.web.render import page
+from manara.web.render import gettext, nav_for, page
 
 router = APIRouter()
 PAGE_SIZE = 25
+PALETTE_RECORDS = 8
 
 
 @router.get("/search")
@@ -45,3 +46,21 @@ def search_page(
         page_no=page_no,
         base=f"/console/search?{kept}",
     )
+
+
+@router.get("/palette")
+def palette(
+    request: Request, session: DbSession, actor: ConsoleActor, q: Annotated[str, Query(max_length=200)] = ""
+) -> Response:
+    """Command palette results: the menu's pages whose name matches, then records (audited as a search)."""
+    words = q.strip().casefold()
+    pages = [
+        (href, name)
+        for _, entries in nav_for(actor)
+        for href, label in entries
+        if (name := gettext(request, label)) and (not words or words in name.casefold())
+    ]
+    records = (
+        run_search(session, actor, q, make_filters(None, None, None, None), 1, PALETTE_RECORDS).items if words else []
+    )
+    return page(request, "_palette_results.html", q=q, pages=pages[:6] if words else pages[:8], records=records)

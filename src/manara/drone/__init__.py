@@ -1,0 +1,1 @@
+"""Drone threats: Open Drone ID reception, tracks, geofences around sensitive sites, incidents and evidence."""

@@ -1,0 +1,1 @@
+"""Training programmes: courses, sessions, enrolment, e-learning checks, verifiable certificates, gated access."""
