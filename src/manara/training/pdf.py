@@ -143,11 +143,24 @@ def render_html(vc: dict[str, Any], url: str, language: str) -> str:
     )
 
 
-def render_pdf(vc: dict[str, Any], url: str, language: str) -> bytes:
-    """Return the PDF certificate of a signed credential."""
+def weasyprint_html() -> Any:
+    """Return WeasyPrint's ``HTML`` class, imported on first use (a slow import), leaving Pillow as it was.
+
+    Importing WeasyPrint sets Pillow's process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES``: every later decode
+    in the process would then accept a truncated file, padding it with grey, where biometric and media
+    uploads must refuse it. Certificates embed only images made here (the QR code), so it is turned off again.
+    """
+    from PIL import ImageFile
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=render_html(vc, url, language)).write_pdf(font_config=_font_config())
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return HTML
+
+
+def render_pdf(vc: dict[str, Any], url: str, language: str) -> bytes:
+    """Return the PDF certificate of a signed credential."""
+    html = weasyprint_html()
+    pdf: bytes = html(string=render_html(vc, url, language)).write_pdf(font_config=_font_config())
     return pdf
 
 
