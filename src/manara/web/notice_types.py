@@ -16,10 +16,12 @@ from manara.text import N_
 
 router = APIRouter()
 
-# Label msgids by type value; hits are also raised on travel documents (``document``), which are no notices.
+# Label msgids by type value; hits are also raised on travel documents (``document``) and on wallets known to
+# another member (``crypto``), which are no notices.
 TYPE_LABELS: dict[str, str] = {
     **{ntype.value: info.label for ntype, info in NOTICE_TYPES.items()},
     "document": N_("Travel document"),
+    "crypto": N_("Crypto wallet"),
 }
 DARK_TEXT, LIGHT_TEXT = "#111", "#fff"
 
