@@ -39,6 +39,7 @@ def test_palette_opens_a_record_and_shortcuts_move_between_pages(ui: UI) -> None
     expect(palette.get_by_role("option").filter(has_text="Screening")).to_be_visible()
     page.keyboard.press("Escape")
     expect(palette).to_be_hidden()
+    expect(page.locator("#palette-q")).not_to_be_focused()  # else the shortcuts would be typed into it
     page.keyboard.press("g")
     page.keyboard.press("s")
     page.wait_for_url("**/console/screen")

@@ -122,6 +122,12 @@ document.addEventListener("DOMContentLoaded", function () {
     input.focus();
   }
   doc.querySelectorAll("[data-palette-open]").forEach(function (b) { b.hidden = false; b.addEventListener("click", openPalette); });
+  if (palette) {
+    // Closed (Esc, a choice): the shortcuts must work at once, so the search box must not keep the focus.
+    palette.addEventListener("close", function () {
+      if (doc.activeElement === input) { input.blur(); }
+    });
+  }
   function options() { return Array.prototype.slice.call(doc.querySelectorAll("#palette-results [role=option]")); }
   function choose(list, i) {
     list.forEach(function (o, j) { o.setAttribute("aria-selected", j === i ? "true" : "false"); });
