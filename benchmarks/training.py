@@ -158,7 +158,7 @@ def main() -> None:
     for _ in range(n):
         private.sign(data)
     sign_ms = (time.perf_counter() - a0) / n * 1000
-    from manara.training.pdf import weasyprint_html
+    from manara.pdf import weasyprint_html
 
     html = weasyprint_html()  # the project's one way in (it leaves Pillow's truncated-image check on)
     a0 = time.perf_counter()

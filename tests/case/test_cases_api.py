@@ -234,3 +234,10 @@ def test_closed_case_refuses_writes(client: TestClient, net: Net) -> None:
     assert client.post(f"{API}/{case['id']}/close", headers=fr.headers).status_code == 404
     assert client.post(f"{API}/{case['id']}/close", headers=ma.headers).json()["status"] == "closed"
     assert client.post(f"{API}/{case['id']}/messages", json={"body": "late"}, headers=fr.headers).status_code == 409
+
+
+def test_a_case_may_be_marked_amber_strict_and_shows_it(client: TestClient, net: Net) -> None:
+    ma = net.user("MA", Role.BUREAU_OFFICER)
+    created = client.post(API, json={"title": "Strict handling", "tlp": "amber+strict"}, headers=ma.headers)
+    assert created.status_code == 201, created.text
+    assert client.get(f"{API}/{created.json()['id']}", headers=ma.headers).json()["tlp"] == "amber+strict"

@@ -14,7 +14,7 @@ from PIL import Image, ImageFile
 from manara.biometric.imaging import decode_rgb
 from manara.errors import ImageRejected
 from manara.media.hashing import MediaRejected, open_image
-from manara.training.pdf import weasyprint_html
+from manara.pdf import weasyprint_html
 
 
 def _truncated_jpeg() -> bytes:

@@ -42,6 +42,7 @@ from manara.errors import NotFound, PayloadTooLarge, ValidationFailed
 from manara.identity import Actor
 from manara.pagination import PageOut
 from manara.settings import get_settings
+from manara.tlp import Tlp
 from manara.visibility import Visibility
 
 router = APIRouter(prefix="/crypto", tags=["crypto"])
@@ -139,7 +140,7 @@ def import_tags(
     format: Annotated[str, Query(pattern="^(tagpack|ofac)$")],
     currency: Annotated[str, Query(pattern="^(XBT|BTC|ETH|TRX)$")] = "XBT",
     visibility: Visibility = Visibility.ALL,
-    tlp: Annotated[str, Query(pattern="^(clear|green|amber|amber\\+strict|red)$")] = "clear",
+    tlp: Tlp = Tlp.CLEAR,
     skip_bad: bool = False,
 ) -> ImportReportOut:
     """Import a GraphSense TagPack (YAML) or an OFAC address list as your country's tags; idempotent."""

@@ -12,15 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from manara.db.base import Base, CountryOwnedMixin, TimestampMixin, new_id, utcnow
 
 
-class Tlp(StrEnum):
-    """Traffic Light Protocol marking chosen by the opener (a handling instruction shown on every page)."""
-
-    CLEAR = "clear"
-    GREEN = "green"
-    AMBER = "amber"
-    RED = "red"
-
-
 class Priority(StrEnum):
     """How fast invited members are expected to answer (deadlines in MANARA_CASE_RESPONSE_MINUTES)."""
 
@@ -47,7 +38,7 @@ class Case(TimestampMixin, CountryOwnedMixin, Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
-    tlp: Mapped[str] = mapped_column(String(8))
+    tlp: Mapped[str] = mapped_column(String(16))
     priority: Mapped[str] = mapped_column(String(8), index=True)
     status: Mapped[str] = mapped_column(String(8), default="open", index=True)
     created_by: Mapped[str] = mapped_column(String(36))

@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from manara.analysis.schemas import EntityRef
-from manara.case.models import Priority, TaskStatus, Tlp
+from manara.case.models import Priority, TaskStatus
 from manara.schemas_common import CountryCode, Line, Text
+from manara.tlp import Tlp
 
 Ids = list[Line]
 

@@ -24,7 +24,7 @@ TAG_CATEGORIES = (
     "theft",
     "other",
 )
-TLP_LEVELS = ("clear", "green", "amber", "amber+strict", "red")
+
 HEURISTICS = ("cioh", "change_reuse", "change_script_type", "change_round_amount", "change_optimal")
 
 

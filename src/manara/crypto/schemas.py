@@ -8,13 +8,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from manara.schemas_common import CountryCode, Line, Text
+from manara.tlp import Tlp
 from manara.visibility import Visibility
 
 ChainName = Literal["btc", "eth", "trx"]
 Category = Literal[
     "sanctions", "ransomware", "terrorism_financing", "darknet_market", "mixer", "scam", "exchange", "theft", "other"
 ]
-TlpLevel = Literal["clear", "green", "amber", "amber+strict", "red"]
+
 Heuristic = Literal["cioh", "change_reuse", "change_script_type", "change_round_amount", "change_optimal"]
 
 
@@ -65,7 +66,7 @@ class TagIn(BaseModel):
     confidence: int = Field(50, ge=0, le=100)
     source: Line = Field(..., min_length=1, max_length=300)
     actor: Line = Field("", max_length=120)
-    tlp: TlpLevel = "amber"
+    tlp: Tlp = Tlp.AMBER
     visibility: Visibility = Visibility.ALL
     shared_with: list[CountryCode] = Field(default_factory=list, max_length=300)
 

@@ -20,16 +20,6 @@ class SignalType(StrEnum):
     SHA256 = "sha256"
 
 
-class MediaTlp(StrEnum):
-    """Traffic Light Protocol 2.0 marking of a bank (a handling instruction shown with every match)."""
-
-    CLEAR = "clear"
-    GREEN = "green"
-    AMBER = "amber"
-    AMBER_STRICT = "amber+strict"
-    RED = "red"
-
-
 class Feedback(StrEnum):
     """What the matching member found when it looked at the matched material."""
 

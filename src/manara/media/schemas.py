@@ -7,9 +7,10 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from manara.media.models import MediaTlp, SignalType
+from manara.media.models import SignalType
 from manara.media.taxonomy import LABELS
 from manara.schemas_common import CountryCode, Line, Text
+from manara.tlp import Tlp
 from manara.visibility import Visibility
 
 Label = Literal[
@@ -34,7 +35,7 @@ class BankIn(BaseModel):
     name: Line = Field(..., min_length=1, max_length=120)
     description: Text = ""
     labels: list[Label] = Field(default_factory=list, max_length=9)
-    tlp: MediaTlp = MediaTlp.AMBER
+    tlp: Tlp = Tlp.AMBER
     visibility: Visibility = Visibility.ALL
     shared_with: list[CountryCode] = Field(default_factory=list, max_length=300)
     keep_sightings: bool = False
@@ -54,7 +55,7 @@ class BankUpdate(BaseModel):
 
     description: Text | None = None
     labels: list[Label] | None = Field(None, max_length=9)
-    tlp: MediaTlp | None = None
+    tlp: Tlp | None = None
     visibility: Visibility | None = None
     shared_with: list[CountryCode] | None = Field(None, max_length=300)
     keep_sightings: bool | None = None

@@ -11,6 +11,8 @@ from typing import Any
 import segno
 from jinja2 import Environment, select_autoescape
 
+from manara.pdf import font_config, weasyprint_html
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "heading": "Certificate of training",
@@ -143,37 +145,11 @@ def render_html(vc: dict[str, Any], url: str, language: str) -> str:
     )
 
 
-def weasyprint_html() -> Any:
-    """Return WeasyPrint's ``HTML`` class, imported on first use (a slow import), leaving Pillow as it was.
-
-    Importing WeasyPrint sets Pillow's process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES``: every later decode
-    in the process would then accept a truncated file, padding it with grey, where biometric and media
-    uploads must refuse it. Certificates embed only images made here (the QR code), so it is turned off again.
-    """
-    from PIL import ImageFile
-    from weasyprint import HTML
-
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    return HTML
-
-
 def render_pdf(vc: dict[str, Any], url: str, language: str) -> bytes:
     """Return the PDF certificate of a signed credential."""
     html = weasyprint_html()
-    pdf: bytes = html(string=render_html(vc, url, language)).write_pdf(font_config=_font_config())
+    pdf: bytes = html(string=render_html(vc, url, language)).write_pdf(font_config=font_config())
     return pdf
-
-
-_FONTS: list[Any] = []
-
-
-def _font_config() -> Any:
-    """One WeasyPrint font configuration per process, reused by every certificate (fontconfig lookups)."""
-    if not _FONTS:
-        from weasyprint.text.fonts import FontConfiguration
-
-        _FONTS.append(FontConfiguration())
-    return _FONTS[0]
 
 
 def _render_to(job: tuple[str, dict[str, Any], str, str, str]) -> str:

@@ -21,13 +21,14 @@ from manara.case.access import (
     access_handover,
     access_task,
 )
-from manara.case.models import Case, Priority, TaskStatus, Tlp
+from manara.case.models import Case, Priority, TaskStatus
 from manara.case.schemas import CaseFromLinkIn, CaseIn, HandoverIn, MessageIn, TaskIn, TaskUpdateIn
 from manara.case.storage import attachment_store
 from manara.db.base import utcnow
 from manara.errors import NotFound, ValidationFailed
 from manara.identity import Actor, Perm
 from manara.settings import get_settings
+from manara.tlp import Tlp
 from manara.web import case_forms
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.render import gettext, page

@@ -14,13 +14,14 @@ from manara.api.deps import DbSession
 from manara.crypto import actions, service
 from manara.crypto.access import access_investigation_by_id, require_read
 from manara.crypto.addresses import parse_address
-from manara.crypto.models import HEURISTICS, TAG_CATEGORIES, TLP_LEVELS, CryptoAddress
+from manara.crypto.models import HEURISTICS, TAG_CATEGORIES, CryptoAddress
 from manara.crypto.parse import FORMATS, read
 from manara.crypto.schemas import CaseFromClusterIn, InvestigationIn, InvestigationUpdate, TagIn, WalletIn
 from manara.crypto.tags import read_ofac, read_tagpack
 from manara.errors import Conflict, Forbidden, NotFound, PayloadTooLarge, ValidationFailed
 from manara.identity import Actor, Perm
 from manara.settings import get_settings
+from manara.tlp import TLP_VALUES
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.render import page
 
@@ -58,7 +59,7 @@ def _index(request: Request, session: DbSession, actor: Actor, *, status: int = 
         "wallets": wallets,
         "investigations": service.list_investigations(session, actor)[:20],
         "categories": TAG_CATEGORIES,
-        "tlps": TLP_LEVELS,
+        "tlps": TLP_VALUES,
         "formats": FORMATS,
         "chains": CHAINS,
         "may_write": actor.can(Perm.CRYPTO_WRITE),

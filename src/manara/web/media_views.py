@@ -28,10 +28,11 @@ from manara.media.access import (
     access_match_for_feedback,
 )
 from manara.media.index import index_on
-from manara.media.models import Feedback, MediaTlp, SignalType
+from manara.media.models import Feedback, SignalType
 from manara.media.schemas import BankIn, FeedbackIn, HashIn
 from manara.media.taxonomy import LABELS
 from manara.settings import get_settings
+from manara.tlp import Tlp
 from manara.visibility import Visibility
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.render import page
@@ -95,7 +96,7 @@ def _banks(
         waiting=waiting,
         on_ours=on_ours,
         labels=LABELS,
-        tlps=[t.value for t in MediaTlp],
+        tlps=[t.value for t in Tlp],
         visibilities=[v.value for v in Visibility],
         errors=errors or {},
         form=form or {"labels": [], "tlp": "amber", "visibility": "all"},

@@ -1,0 +1,1 @@
+"""Crime areas: one taxonomy carried by notices, cases, subjects and assessments."""

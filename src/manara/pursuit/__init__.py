@@ -1,0 +1,1 @@
+"""Pursuit of wanted persons: from a located person to surrender, treaty deadlines, coordinated operations, public appeals."""
