@@ -87,3 +87,17 @@ def test_document_numbers_are_qualified_by_issuing_country() -> None:
         ("document", "tn:L246297")
     }
     assert identifier_keys("Passport", {"number": ["L246297"], "country": ["jo"]}) == {("document", "jo:L246297")}
+
+
+def test_iban_of_no_country_and_mistyped_bitcoin_addresses_are_not_identifiers() -> None:
+    assert normalize_iban("XX82 WEST 1234 5698 7654 32") is None  # the mod-97 check alone would pass it
+    assert normalize_iban("DE89 3704 0044 0532 0130") is None  # wrong length for Germany
+    assert normalize_wallet("1BoatSLRHtKNngkdXEeobR76b53LETtpyU", "BTC") is None  # base58check fails
+    assert normalize_wallet("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdx") is None  # bech32 checksum fails
+    assert normalize_wallet("1BoatSLRHtKNngkdXEeobR76b53LETtpyT", "BTC") == "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"
+
+
+def test_national_ibans_outside_the_registry_are_checked_by_length_and_checksum() -> None:
+    assert normalize_iban("MA64 0115 1900 0001 2050 0053 4921") == "MA64011519000001205000534921"
+    assert normalize_iban("MA64 0115 1900 0001 2050 0053 4922") is None  # checksum
+    assert normalize_iban("MA64 0115 1900 0001 2050 0053 49") is None  # Moroccan IBANs have 28 characters

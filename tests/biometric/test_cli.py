@@ -30,7 +30,7 @@ def test_verify_refuses_malformed_lines(tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.tsv"
     pairs.write_text("only-one-path\n")
     result = CliRunner().invoke(app, ["biometrics", "verify", "--pairs", str(pairs)])
-    assert result.exit_code == 2 and "[1]" in result.output
+    assert result.exit_code == 65 and "[1]" in result.output
 
 
 def test_verify_fingers_with_the_api_engine(tmp_path: Path) -> None:

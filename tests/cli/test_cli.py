@@ -46,7 +46,7 @@ def ok(*args: str) -> str:
 def test_admin_commands_create_members_users_and_a_key_shown_once(db: Path) -> None:
     assert "member MA Morocco" in ok("members", "create", "ma")
     bad = runner.invoke(app, ["members", "create", "XX"])
-    assert bad.exit_code == 1 and "not an ISO 3166 country" in bad.output
+    assert bad.exit_code == 65 and "not an ISO 3166 country" in bad.output
     ok("users", "create", "ma.bo", "--country", "MA", "--role", "bureau_officer")
     token = ok("keys", "create", "ma.bo", "--days", "30").strip().splitlines()[-1]
     assert token.startswith("mnr_")
@@ -70,7 +70,7 @@ def test_import_is_idempotent_reports_bad_lines_and_exports(db: Path, tmp_path: 
         b'{"id": "p2", "schema": "Person", "properties": {"name": ["X"], "birthDate": ["1980-02-30"]}}\n'
     )
     first = runner.invoke(app, ["entities", "import", str(source), "--as", "ma.bo"])
-    assert first.exit_code == 2 and "created 1" in first.output
+    assert first.exit_code == 65 and "created 1" in first.output
     assert "line 2" in first.output and "line 3" in first.output and "1980-02-30" in first.output
     again = runner.invoke(app, ["entities", "import", str(source), "--as", "ma.bo"])
     assert "created 0" in again.output and "unchanged 1" in again.output
@@ -137,3 +137,39 @@ def test_demo_load_builds_a_network_once(db: Path, tmp_path: Path) -> None:
     types = {row[0] for row in conn.execute("SELECT DISTINCT type FROM notice")}
     assert len(types) == 9
     assert "intact" in ok("audit", "verify")
+
+
+def test_user_administration_results_on_stdout_as_json_and_errors_in_one_line(db: Path) -> None:
+    ok("members", "create", "MA")
+    ok("users", "create", "ma.bo", "--country", "MA", "--role", "bureau_officer")
+    listed = runner.invoke(app, ["users", "list", "--json"])
+    assert listed.exit_code == 0 and listed.stderr == ""
+    assert [orjson.loads(line) for line in listed.stdout.splitlines()] == [
+        {"username": "ma.bo", "country": "MA", "role": "bureau_officer", "active": True}
+    ]
+    assert "ma.bo" in runner.invoke(app, ["users", "list"]).stdout  # the table too goes to standard output
+    assert "disabled ma.bo" in ok("users", "disable", "ma.bo")
+    assert "ma.bo is now analyst" in ok("users", "set-role", "ma.bo", "analyst")
+    row = orjson.loads(runner.invoke(app, ["users", "list", "--json"]).stdout)
+    assert (row["role"], row["active"]) == ("analyst", False)
+    assert "enabled ma.bo" in ok("users", "enable", "ma.bo")
+    missing = runner.invoke(app, ["users", "disable", "nobody"])
+    assert missing.exit_code == 2 and "no user 'nobody'" in missing.output and "Traceback" not in missing.output
+    bad_role = runner.invoke(app, ["users", "set-role", "ma.bo", "emperor"])
+    assert bad_role.exit_code == 2
+    assert orjson.loads(ok("members", "list", "--json")) == {"code": "MA", "name": "Morocco", "active": True}
+
+
+def test_a_passenger_list_is_screened_from_standard_input(db: Path) -> None:
+    ok("members", "create", "FR")
+    ok("users", "create", "fr.fo", "--country", "FR", "--role", "frontline_officer")
+    csv = "id,names,birth_date\np1,Karim Benali,1980-01-02\np2,,1980-01-02\n"
+    vague = runner.invoke(app, ["screen", "-", "--as", "fr.fo"], input=csv)
+    assert vague.exit_code == 2 and "--format" in vague.output
+    done = runner.invoke(app, ["screen", "-", "--as", "fr.fo", "--format", "csv"], input=csv)
+    assert done.exit_code == 0, done.output
+    rows = [orjson.loads(line) for line in done.stdout.splitlines()]
+    assert [r.get("id") for r in rows] == ["p1", "p2"] and "error" in rows[1] and "error" not in rows[0]
+    assert "screened 2" in done.stderr
+    absent = runner.invoke(app, ["screen", "/nonexistent/list.csv", "--as", "fr.fo"])
+    assert absent.exit_code == 2 and "no such file" in absent.output

@@ -129,3 +129,48 @@ def test_delete_refuses_a_notice_subject(client: TestClient, session: Session, n
     free = make_entity(session, officer.actor, "free", "Free Person", visibility="countries", shared=("EG",))
     assert client.delete(f"{API}/{free.id}", headers=officer.headers).status_code == 204
     assert client.get(f"{API}/{free.id}", headers=officer.headers).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("schema", "props", "field", "reason"),
+    [
+        ("BankAccount", {"iban": ["XX82 WEST 1234 5698 7654 32"]}, "properties.iban", "no IBAN country 'XX'"),
+        ("BankAccount", {"iban": ["GB82 WEST 1234 5698 7654 31"]}, "properties.iban", "checksum"),
+        ("BankAccount", {"iban": ["DE89 3704 0044 0532 0130"]}, "properties.iban", "invalid IBAN"),
+        (
+            "CryptoWallet",
+            {"publicKey": ["1BoatSLRHtKNngkdXEeobR76b53LETtpyU"], "currencySymbol": ["BTC"]},
+            "properties.publicKey",
+            "invalid Bitcoin address",
+        ),
+        (
+            "CryptoWallet",
+            {"publicKey": ["bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdx"], "currency": ["bitcoin"]},
+            "properties.publicKey",
+            "checksum",
+        ),
+    ],
+)
+def test_mistyped_ibans_and_bitcoin_addresses_are_refused(
+    client: TestClient, session: Session, net: Net, schema: str, props: dict[str, Any], field: str, reason: str
+) -> None:
+    ma = net.user("MA", Role.BUREAU_OFFICER)
+    entity = {"id": "acct-1", "schema": schema, "properties": props}
+    got = client.post(API, json=entity, headers=ma.headers)
+    assert got.status_code == 422, got.text
+    errors = got.json()["error"]["details"]["errors"]
+    assert any(e["field"] == field and reason in e["message"] for e in errors), errors
+    assert _entities(session) == 0
+
+
+def test_real_ibans_and_bitcoin_addresses_are_kept(client: TestClient, net: Net) -> None:
+    ma = net.user("MA", Role.BUREAU_OFFICER)
+    account = {"id": "acct-2", "schema": "BankAccount", "properties": {"iban": ["DE89 3704 0044 0532 0130 00"]}}
+    wallet = {
+        "id": "wallet-2",
+        "schema": "CryptoWallet",
+        "properties": {"publicKey": ["1BoatSLRHtKNngkdXEeobR76b53LETtpyT"], "currencySymbol": ["BTC"]},
+    }
+    for entity in (account, wallet):
+        got = client.post(API, json=entity, headers=ma.headers)
+        assert got.status_code == 201, got.text

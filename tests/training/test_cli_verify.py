@@ -52,5 +52,9 @@ def test_offline_verification(tmp_path: Path, monkeypatch: object) -> None:
 
     garbage = tmp_path / "garbage.json"
     garbage.write_text("{nope", encoding="utf-8")
-    assert runner.invoke(app, ["training", "verify", str(garbage), "--key", key]).exit_code == 2
-    assert runner.invoke(app, ["training", "verify", str(good), "--key", "zzz"]).exit_code == 2
+    assert (
+        runner.invoke(app, ["training", "verify", str(garbage), "--key", key]).exit_code == 65
+    )  # invalid data (EX_DATAERR)
+    assert (
+        runner.invoke(app, ["training", "verify", str(good), "--key", "zzz"]).exit_code == 65
+    )  # invalid data (EX_DATAERR)

@@ -119,3 +119,23 @@ def test_results_show_names_by_script_reasons_in_words_and_next_steps(
     assert "data-item" in inbox and "data-ack" in inbox and "Same birth date." in inbox
     empty = client.get("/console/hits?show=all").text
     assert "No hit awaits" not in empty
+
+
+def test_a_pasted_identity_card_zone_fills_the_form_and_screens_the_holder(
+    console: Console, client: TestClient, net: Net
+) -> None:
+    from screening.test_mrz_api import td1
+
+    notice = publish_red(client, net)
+    console.sign_in("FR", Role.FRONTLINE_OFFICER)
+    zone = td1("BEN<SALAH", "ABDERRAHMANE", "MA1234567", "MAR", "850412")
+    page = console.post("/console/screen/mrz", {"mrz": zone}, token_from="/console/screen")
+    assert page.status_code == 200, page.text
+    assert str(notice["reference"]) in page.text and 'id="mrz-result"' in page.text
+    assert "every check digit verified" in page.text and "ABDERRAHMANE BEN SALAH" in page.text
+    altered = console.post(
+        "/console/screen/mrz", {"mrz": zone.replace("850412", "850413", 1)}, token_from="/console/screen"
+    )
+    assert "check digits failed for birth_date, composite" in altered.text
+    bad = console.post("/console/screen/mrz", {"mrz": "P<MAR" + "<" * 40}, token_from="/console/screen")
+    assert bad.status_code == 422 and 'id="s-mrz-error"' in bad.text and 'aria-invalid="true"' in bad.text

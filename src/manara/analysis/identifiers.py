@@ -13,7 +13,7 @@ from typing import Any
 
 import phonenumbers
 
-from manara.matching.identifiers import normalize_country, normalize_document
+from manara.matching.identifiers import bitcoin_problem, iban_problem, normalize_country, normalize_document
 
 _SEPARATORS = re.compile(r"[\s\-_.·/]+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -43,14 +43,13 @@ def normalize_email(value: str) -> str | None:
 
 
 def normalize_iban(value: str) -> str | None:
-    """Return an IBAN without separators, upper-cased, if its ISO 13616 mod-97 check holds."""
+    """Return an IBAN without separators, upper-cased, if it is a real one (country, length, checksum)."""
     text = _SEPARATORS.sub("", value.upper())
     if text.startswith("IBAN"):
         text = text[4:]
     if not _IBAN.match(text):
         return None
-    digits = "".join(str(int(ch, 36)) for ch in text[4:] + text[:4])
-    return text if int(digits) % 97 == 1 else None
+    return text if iban_problem(text) is None else None
 
 
 def _bitcoin(text: str) -> str | None:
@@ -60,9 +59,10 @@ def _bitcoin(text: str) -> str | None:
         if text != lower and text != text.upper():
             return None
         body = lower[3:]
-        return lower if 11 <= len(body) <= 87 and set(body) <= _BECH32 else None
-    # base58 (P2PKH "1…", P2SH "3…") is case-sensitive: keep it exactly as written.
-    if text[:1] in ("1", "3") and 25 <= len(text) <= 35 and set(text) <= _BASE58:
+        shaped = 11 <= len(body) <= 87 and set(body) <= _BECH32
+        return lower if shaped and (lower.startswith("tb1") or bitcoin_problem(lower) is None) else None
+    # base58 (P2PKH "1…", P2SH "3…") is case-sensitive: keep it exactly as written; its checksum must hold.
+    if text[:1] in ("1", "3") and 25 <= len(text) <= 35 and set(text) <= _BASE58 and bitcoin_problem(text) is None:
         return text
     return None
 

@@ -37,8 +37,8 @@ from manara.screening.fusion import FaceEvidence, face_evidence
 from manara.screening.index import ScreeningIndex
 from manara.screening.jobs import job_paths, open_private
 from manara.screening.models import ScreeningJob
-from manara.screening.schemas import DocumentCheck, JobOut, ScreenIn, ScreenOut
-from manara.screening.service import search_person
+from manara.screening.schemas import DocumentCheck, JobOut, MrzIn, MrzScreenOut, ScreenIn, ScreenOut
+from manara.screening.service import read_mrz, search_person
 from manara.settings import get_settings
 
 router = APIRouter(tags=["screening"])
@@ -51,6 +51,29 @@ async def screen(
     """Screen a person against every published notice you may see; matches on other members' notices
     raise hits to their owners. Documents with an issuing country are also checked against the register.
     An optional ``face_image`` is searched among the face templates you may see and fused into the scores."""
+    out = await _screen(body, request, actor, factory, reads)
+    # Built by our own code: serialised once, without FastAPI validating it again against ScreenOut.
+    return Response(out.model_dump_json(), media_type="application/json")
+
+
+@router.post("/screen/mrz", response_model=MrzScreenOut, openapi_extra=AUTH_OPENAPI)
+async def screen_mrz(
+    body: MrzIn, request: Request, actor: HeaderActor, factory: DbSessionFactory, reads: ReadSessionFactory
+) -> Response:
+    """Screen the holder of a travel document from its machine-readable zone (TD3 passport, TD1 identity card
+    or TD2): the name, birth date, nationality and sex it holds, and the document against the register. The
+    zone as read comes back with its check digits; a failed check is reported, not hidden (a misread or an
+    altered document), and the holder is screened all the same."""
+    if not actor.can(Perm.SCREEN):
+        raise Forbidden("this role may not screen")
+    query, read = read_mrz(body)
+    out = await _screen(query, request, actor, factory, reads)
+    return Response(MrzScreenOut(**out.model_dump(), document=read).model_dump_json(), media_type="application/json")
+
+
+async def _screen(
+    body: ScreenIn, request: Request, actor: Actor, factory: SessionFactory, reads: SessionFactory
+) -> ScreenOut:
     index = screening_index(request)
     if index.lazy_build and actor.can(Perm.SCREEN):  # tests and single-process tools build on first use
         await run_in_threadpool(_catch_up, reads, index)
@@ -69,9 +92,7 @@ async def screen(
 
     # Hits, document checks and the audit records share a transaction with concurrent requests; this
     # returns once that transaction has committed.
-    out = await WRITER.submit(factory, finish)
-    # Built by our own code: serialised once, without FastAPI validating it again against ScreenOut.
-    return Response(out.model_dump_json(), media_type="application/json")
+    return await WRITER.submit(factory, finish)
 
 
 def _catch_up(reads: SessionFactory, index: ScreeningIndex) -> None:

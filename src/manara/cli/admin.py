@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
-from manara.cli.common import cli_actor, console, handle_errors, session_scope
+from manara.cli.common import cli_actor, console, handle_errors, results, session_scope
 from manara.identity import Role
 from manara.member import actions, service
-from manara.member.models import ApiKey
+from manara.member.models import ApiKey, User
+
+Json = Annotated[bool, typer.Option("--json", help="One JSON object per line instead of a table")]
 
 members = typer.Typer(help="Member countries (ISO 3166-1 alpha-2).", no_args_is_help=True)
 agencies = typer.Typer(help="National bureaus and agencies.", no_args_is_help=True)
@@ -28,11 +32,14 @@ def member_create(code: str, name: Annotated[str | None, typer.Option(help="Disp
 
 
 @members.command("list")
-def member_list() -> None:
+def member_list(as_json: Json = False) -> None:
     """List member countries."""
     with session_scope() as session:
         for m in service.list_members(session):
-            typer.echo(f"{m.code}\t{m.name}\t{'active' if m.active else 'inactive'}")
+            if as_json:
+                typer.echo(json.dumps({"code": m.code, "name": m.name, "active": m.active}, ensure_ascii=False))
+            else:
+                typer.echo(f"{m.code}\t{m.name}\t{'active' if m.active else 'inactive'}")
 
 
 @agencies.command("create")
@@ -74,13 +81,55 @@ def user_set_password(username: str) -> None:
 
 
 @users.command("list")
-def user_list(country: Annotated[str | None, typer.Option(help="Only this country")] = None) -> None:
-    """List users."""
+def user_list(
+    country: Annotated[str | None, typer.Option(help="Only this country")] = None, as_json: Json = False
+) -> None:
+    """List users (on standard output)."""
     with session_scope() as session:
+        found = service.list_users(session, country=country.upper() if country else None)
+        if as_json:
+            for u in found:
+                row = {"username": u.username, "country": u.country, "role": u.role, "active": u.active}
+                typer.echo(json.dumps(row, ensure_ascii=False))
+            return
         table = Table("username", "country", "role", "active")
-        for u in service.list_users(session, country=country.upper() if country else None):
+        for u in found:
             table.add_row(u.username, u.country, u.role, str(u.active))
-        console.print(table)
+        results.print(table)
+
+
+def _user(session: Session, username: str) -> User:
+    user = service.get_user_by_username(session, username)
+    if user is None:
+        raise typer.BadParameter(f"no user {username!r}", param_hint="USERNAME")
+    return user
+
+
+@users.command("disable")
+@handle_errors
+def user_disable(username: str) -> None:
+    """Disable a user: no sign-in, no API key, open console sessions and live feeds end (audited)."""
+    with session_scope() as session:
+        user = actions.do_update_user(session, _user(session, username), acting=cli_actor(), active=False)
+        typer.echo(f"disabled {user.username}")
+
+
+@users.command("enable")
+@handle_errors
+def user_enable(username: str) -> None:
+    """Enable a disabled user again (audited)."""
+    with session_scope() as session:
+        user = actions.do_update_user(session, _user(session, username), acting=cli_actor(), active=True)
+        typer.echo(f"enabled {user.username}")
+
+
+@users.command("set-role")
+@handle_errors
+def user_set_role(username: str, role: Annotated[Role, typer.Argument(help="The new role")]) -> None:
+    """Change a user's role; their sessions end so the new rights apply at once (audited)."""
+    with session_scope() as session:
+        user = actions.do_update_user(session, _user(session, username), acting=cli_actor(), role=role)
+        typer.echo(f"{user.username} is now {user.role}")
 
 
 @keys.command("create")
@@ -114,11 +163,16 @@ def key_revoke(prefix: str) -> None:
 
 
 @keys.command("list")
-def key_list(username: str) -> None:
+@handle_errors
+def key_list(username: str, as_json: Json = False) -> None:
     """List a user's API keys (never their secrets)."""
     with session_scope() as session:
-        user = service.get_user_by_username(session, username)
-        rows: list[ApiKey] = list(service.list_api_keys(session, user.id)) if user else []
+        rows: list[ApiKey] = list(service.list_api_keys(session, _user(session, username).id))
         for k in rows:
+            if as_json:
+                row = {"prefix": k.prefix, "name": k.name, "scopes": list(k.scopes),
+                       "expires_at": k.expires_at.isoformat(), "revoked": k.revoked_at is not None}  # fmt: skip
+                typer.echo(json.dumps(row, ensure_ascii=False))
+                continue
             state = "revoked" if k.revoked_at else f"expires {k.expires_at:%Y-%m-%d}"
             typer.echo(f"{k.prefix}\t{k.name}\t{state}\t{','.join(k.scopes)}")

@@ -13,6 +13,7 @@ import typer
 from numpy.typing import NDArray
 
 from manara.biometric.engines import Modality, default_engine
+from manara.cli.common import EXIT_DATA
 from manara.errors import ImageRejected
 
 biometrics = typer.Typer(help="Biometric templates: offline comparison.", no_args_is_help=True)
@@ -40,7 +41,7 @@ def verify(
     bad = [i + 1 for i, row in enumerate(rows) if len(row) != 2]
     if bad:
         typer.echo(f"lines without exactly two tab-separated paths: {bad[:10]}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_DATA)
     paths = sorted({p for row in rows for p in row})
     templates: dict[str, NDArray[np.float32] | None] = {}
     # Not multiprocessing.Pool: its daemonic workers could not start the isolated WSQ decoder process.

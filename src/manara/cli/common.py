@@ -13,12 +13,18 @@ from rich.console import Console
 from sqlalchemy.orm import Session
 
 from manara.db.session import unit_of_work
-from manara.errors import ManaraError
+from manara.errors import ManaraError, ValidationFailed
 from manara.identity import Actor, Role
 from manara.member.service import get_user_by_username
 
-console = Console(stderr=True)
+console = Console(stderr=True)  # progress, notes and errors
+results = Console()  # what a command answers: standard output, so it can be piped
 F = TypeVar("F", bound=Callable[..., Any])
+# Exit statuses (BSD sysexits): 2 is a usage error (typer's own); bad input data and unreadable files differ
+# from a refusal by the platform so that scripts can tell them apart.
+EXIT_REFUSED = 1
+EXIT_DATA = 65  # EX_DATAERR: the input is not valid data
+EXIT_NO_INPUT = 66  # EX_NOINPUT: a file cannot be read
 
 
 def cli_actor() -> Actor:
@@ -35,16 +41,27 @@ def user_actor(session: Session, username: str, purpose: str | None = None) -> A
 
 
 def handle_errors(func: F) -> F:
-    """Print domain errors as one clear line and exit with status 1."""
+    """Print errors as one clear line (no traceback) and exit with a status that tells their kind: 65 for
+    invalid data, 66 for a file that cannot be read, 1 for a refusal (not found, forbidden, conflict)."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except ValidationFailed as exc:
+            details = exc.data.get("errors") or exc.data.get("failures") or ""
+            console.print(f"[red]error:[/red] {exc.message} {details}".rstrip(), soft_wrap=True)
+            raise typer.Exit(EXIT_DATA) from exc
         except ManaraError as exc:
             details = exc.data.get("errors") or exc.data.get("failures") or ""
-            console.print(f"[red]error:[/red] {exc.message} {details}".rstrip())
-            raise typer.Exit(1) from exc
+            console.print(f"[red]error:[/red] {exc.message} {details}".rstrip(), soft_wrap=True)
+            raise typer.Exit(EXIT_REFUSED) from exc
+        except (UnicodeDecodeError, ValueError) as exc:
+            console.print(f"[red]error:[/red] invalid input: {exc}", soft_wrap=True, markup=False)
+            raise typer.Exit(EXIT_DATA) from exc
+        except OSError as exc:
+            console.print(f"[red]error:[/red] {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), soft_wrap=True)
+            raise typer.Exit(EXIT_NO_INPUT) from exc
 
     return wrapper  # type: ignore[return-value]
 

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from manara.audit.chain import verify_chain
 from manara.audit.checkpoint import load_key, verify_checkpoints, write_checkpoint
-from manara.cli.common import console, handle_errors, session_scope, user_actor
+from manara.cli.common import EXIT_DATA, console, handle_errors, session_scope, user_actor
 from manara.db.base import utcnow
 from manara.db.session import read_only_unit, unit_of_work
 from manara.entity.actions import make_placement
@@ -80,7 +80,7 @@ def import_cmd(
         f"unchanged {report.unchanged}  errors {len(report.errors)}"
     )
     if report.errors:
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_DATA)
 
 
 @entities.command("export")

@@ -18,7 +18,9 @@ from manara.screening.index import ScreeningIndex, settle
 
 @handle_errors
 def screen(
-    path: Annotated[Path, typer.Argument(help="Passenger list: CSV (see docs/screening.md) or FtM JSON lines")],
+    path: Annotated[
+        Path, typer.Argument(help="Passenger list: CSV (see docs/screening.md) or FtM JSON lines; - for stdin")
+    ],
     as_user: Annotated[str, typer.Option("--as", help="Username of the screening officer")],
     output: Annotated[Path | None, typer.Option(help="Results as JSON lines (default: standard output)")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: from the file name)")] = None,
@@ -26,9 +28,14 @@ def screen(
     workers: Annotated[int | None, typer.Option(help="Scoring processes (default: one per CPU)")] = None,
 ) -> None:
     """Screen a passenger list against every published notice the user may see; matches raise hits."""
+    stdin = str(path) == "-"
+    if stdin and fmt is None:
+        raise typer.BadParameter("say --format csv or --format jsonl when the list comes on standard input")
     kind = fmt or ("csv" if path.suffix.lower() == ".csv" else "jsonl")
     if kind not in ("csv", "jsonl"):
         raise typer.BadParameter("--format must be csv or jsonl")
+    if not stdin and not path.is_file():
+        raise typer.BadParameter(f"no such file: {path}", param_hint="PATH")
     with session_scope() as session:
         actor = user_actor(session, as_user, purpose)
     index = ScreeningIndex()
@@ -37,7 +44,8 @@ def screen(
     settle()
     out = output.open("wb") if output else sys.stdout.buffer
     columns = (TextColumn("screening"), BarColumn(), TextColumn("{task.completed} passengers"))
-    with path.open("rb") as handle, Progress(*columns, console=console) as bar:
+    source = sys.stdin.buffer if stdin else path.open("rb")
+    with source as handle, Progress(*columns, console=console) as bar:
         task = bar.add_task("screening", total=None)
 
         def progress(counts: BatchCounts) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from manara.cli.common import cli_actor, console, handle_errors
+from manara.cli.common import EXIT_DATA, cli_actor, console, handle_errors
 from manara.db.session import unit_of_work
 from manara.settings import get_settings
 from manara.training import actions, credential, service
@@ -39,7 +39,7 @@ def verify(
         data = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         console.print(f"[red]cannot read {file}: {exc}[/red]")
-        raise typer.Exit(2) from exc
+        raise typer.Exit(EXIT_DATA) from exc
     if isinstance(data, dict) and isinstance(data.get("credential"), dict):
         data = data["credential"]
     key_text = key
@@ -49,7 +49,7 @@ def verify(
         public = credential.load_public(key_text)
     except ValueError as exc:
         console.print(f"[red]bad key: {exc}[/red]")
-        raise typer.Exit(2) from exc
+        raise typer.Exit(EXIT_DATA) from exc
     status, reason = credential.offline_status(data, public, datetime.now(UTC))
     if status == "valid" and status_list is not None:
         listed = json.loads(status_list.read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+from manara.crypto.addresses import script_to_address
 from manara.demo.name_places import (
     AUTHORITIES,
     CITIES,
@@ -28,7 +29,6 @@ _ALNUM = "CFGHJKLMNPRTVWXYZ0123456789"  # German document alphabet: no vowels, n
 _ARABIC_PLATE = "أبدهوطي"
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
-_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 _BLOCK = 64
 
 
@@ -233,7 +233,10 @@ def _vehicle(person: Entity, cc: str, rng: random.Random) -> list[Entity]:
 
 
 def _wallet(person: Entity, rng: random.Random) -> Entity:
-    key = "bc1q" + "".join(_BECH32[int(rng.random() * 32)] for _ in range(38))
+    # A real P2WPKH address (bech32 with its checksum) of a random 20-byte key hash: imports check it.
+    key, _ = script_to_address(bytes([0x00, 0x14]) + bytes(int(rng.random() * 256) for _ in range(20)))
+    if key is None:  # pragma: no cover - a P2WPKH script always has an address
+        raise RuntimeError("no address for a P2WPKH script")
     return _entity(f"{person['id']}-wallet", "CryptoWallet", publicKey=key, currencySymbol="BTC", holder=person["id"])
 
 

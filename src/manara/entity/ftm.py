@@ -15,6 +15,7 @@ from followthemoney.schema import Schema
 from followthemoney.types import registry
 
 from manara.errors import InvalidEntity
+from manara.matching.identifiers import bitcoin_problem, iban_problem
 from manara.text import sanitize
 
 # Schemata members may submit: subjects, their documents and assets, and relations between them.
@@ -148,6 +149,31 @@ def _clean_values(schema: Schema, name: str, values: Any, max_chars: int) -> tup
     return cleaned, errors
 
 
+# Identifiers with a maintained validator (python-stdnum): a value that fails it is refused, not stored as text.
+BITCOIN_CURRENCIES = frozenset({"btc", "xbt", "bitcoin"})
+
+
+def _reason(kind: str, problem: str | None) -> str | None:
+    return f"invalid {kind}: {problem}" if problem else None
+
+
+def _identifier_errors(schema: Schema, props: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Check IBANs of bank accounts and Bitcoin addresses of wallets with their own validators."""
+    errors = [
+        {"field": "properties.iban", "message": reason}
+        for value in props.get("iban", [])
+        if schema.is_a("BankAccount") and (reason := _reason("IBAN", iban_problem(value)))
+    ]
+    currencies = {c.strip().lower() for c in [*props.get("currency", []), *props.get("currencySymbol", [])]}
+    if schema.is_a("CryptoWallet") and currencies & BITCOIN_CURRENCIES:
+        errors += [
+            {"field": "properties.publicKey", "message": reason}
+            for value in props.get("publicKey", [])
+            if (reason := _reason("Bitcoin address", bitcoin_problem(value)))
+        ]
+    return errors
+
+
 def validate_entity(data: Any, *, max_chars: int = 10_000) -> ValidEntity:
     """Validate a submitted FtM entity dict strictly; raise InvalidEntity listing every problem."""
     if not isinstance(data, dict):
@@ -164,6 +190,7 @@ def validate_entity(data: Any, *, max_chars: int = 10_000) -> ValidEntity:
         errors.extend(errs)
         if cleaned:
             props[str(name)] = cleaned
+    errors.extend(_identifier_errors(schema, props))
     if errors:
         raise InvalidEntity("invalid entity properties", errors)
     missing = [p for p in schema.required if not props.get(p)]

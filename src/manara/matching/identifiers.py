@@ -48,3 +48,50 @@ def countries(values: Iterable[str]) -> frozenset[str]:
 def documents(values: Iterable[str]) -> frozenset[str]:
     """Normalise a list of document numbers into a set of keys."""
     return frozenset(d for d in map(normalize_document, values) if d)
+
+
+# Countries whose banks issue IBANs in the ISO 13616 form without being in SWIFT's IBAN registry (so not in
+# python-stdnum's), with their length: Morocco and Algeria above all for Manara, the UEMOA and CEMAC zones,
+# and others published in banks' lists of national IBAN formats. Length and the mod-97 check are enforced.
+NATIONAL_IBAN_LENGTHS = {
+    "MA": 28, "DZ": 26, "IR": 26, "AO": 25, "CV": 25, "GW": 25, "MZ": 25, "KM": 27, "MG": 27,
+    "BF": 28, "BJ": 28, "CI": 28, "ML": 28, "NE": 28, "SN": 28, "TG": 28,
+    "CF": 27, "CG": 27, "CM": 27, "GA": 27, "GQ": 27, "TD": 27,
+}  # fmt: skip
+
+
+def iban_problem(value: str) -> str | None:
+    """Return why ``value`` is not a real IBAN (no such IBAN country, wrong length or format for that country,
+    bad ISO 7064 checksum), or None when it is one; python-stdnum keeps the registry's per-country formats."""
+    from stdnum import iban, numdb
+    from stdnum.exceptions import ValidationError
+    from stdnum.iso7064 import mod_97_10
+
+    compact = iban.compact(value)
+    national = NATIONAL_IBAN_LENGTHS.get(compact[:2])
+    if national is not None:
+        if len(compact) != national or not compact[2:4].isdigit() or not compact.isalnum():
+            return f"an IBAN of {compact[:2]} has {national} characters"
+        return (
+            None if mod_97_10.is_valid(compact[4:] + compact[:4]) else "the number's checksum or check digit is invalid"
+        )
+    if not numdb.get("iban").info(compact)[0][1]:
+        return f"no IBAN country {compact[:2]!r}"
+    try:
+        iban.validate(compact)
+    except ValidationError as exc:
+        return str(exc).lower().rstrip(".")
+    return None
+
+
+def bitcoin_problem(value: str) -> str | None:
+    """Return why ``value`` is not a valid Bitcoin mainnet address (base58check or bech32/bech32m checksum,
+    version, length), or None when it is one (python-stdnum)."""
+    from stdnum import bitcoin
+    from stdnum.exceptions import ValidationError
+
+    try:
+        bitcoin.validate(value)
+    except ValidationError as exc:
+        return str(exc).lower().rstrip(".")
+    return None

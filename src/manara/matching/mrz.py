@@ -1,4 +1,5 @@
-"""Parse passport machine-readable zones (ICAO Doc 9303 TD3: two lines of 44 characters)."""
+"""Parse the machine-readable zones of travel documents (ICAO Doc 9303): TD3 passports (two lines of 44
+characters), TD2 (two lines of 36) and TD1 identity cards (three lines of 30), with every check digit verified."""
 
 import re
 from dataclasses import dataclass
@@ -7,17 +8,20 @@ from manara.matching.identifiers import normalize_country
 from manara.matching.record import PersonRecord
 
 _WEIGHTS = (7, 3, 1)
-_LINE = re.compile(r"^[A-Z0-9<]{44}$")
+_CHARS = re.compile(r"^[A-Z0-9<]+$")
+# Line count and length of each format (Doc 9303 parts 4, 5 and 6).
+FORMATS = {"TD1": (3, 30), "TD2": (2, 36), "TD3": (2, 44)}
 
 
 class MRZError(ValueError):
-    """The text is not a well-formed TD3 machine-readable zone."""
+    """The text is not a well-formed machine-readable zone."""
 
 
 @dataclass(frozen=True)
-class PassportMRZ:
-    """Fields of a TD3 MRZ and whether each check digit verified."""
+class DocumentMRZ:
+    """Fields of a machine-readable zone and whether each check digit verified."""
 
+    format: str
     document_type: str
     issuer: str
     surname: str
@@ -27,13 +31,18 @@ class PassportMRZ:
     birth_date: str
     sex: str | None
     expiry_date: str
-    personal_number: str
+    optional_data: str
     checks: dict[str, bool]
 
     @property
     def valid(self) -> bool:
         """Tell whether every check digit verified."""
         return all(self.checks.values())
+
+    @property
+    def failed_checks(self) -> list[str]:
+        """The fields whose check digit did not verify (a misread or an altered document)."""
+        return [name for name, ok in self.checks.items() if not ok]
 
     def person(self, record_id: str) -> PersonRecord:
         """Return the holder as a PersonRecord to screen (name, birth date, nationality, sex, number)."""
@@ -86,36 +95,91 @@ def _names(field: str) -> tuple[str, str]:
     return surname.replace("<", " ").strip(), given.replace("<", " ").strip()
 
 
-def parse_td3(text: str, current_year: int = 2026) -> PassportMRZ:
-    """Parse a TD3 MRZ (two lines, newline-separated or concatenated) and verify check digits."""
+def _lines(text: str) -> tuple[str, list[str]]:
+    """Split a zone into its lines (newline-separated or concatenated) and tell its format."""
     lines = [ln.strip().upper() for ln in text.strip().splitlines() if ln.strip()]
-    if len(lines) == 1 and len(lines[0]) == 88:
-        lines = [lines[0][:44], lines[0][44:]]
-    if len(lines) != 2 or not all(_LINE.match(ln) for ln in lines):
-        raise MRZError("a TD3 MRZ has two lines of 44 characters A-Z, 0-9 and '<'")
-    one, two = lines
+    if len(lines) == 1:  # scanners and forms often join the lines
+        for count, width in FORMATS.values():
+            if len(lines[0]) == count * width:
+                lines = [lines[0][i * width : (i + 1) * width] for i in range(count)]
+                break
+    for fmt, (count, width) in FORMATS.items():
+        if len(lines) == count and all(len(ln) == width for ln in lines):
+            if not all(_CHARS.match(ln) for ln in lines):
+                raise MRZError("a machine-readable zone holds only the characters A-Z, 0-9 and '<'")
+            return fmt, lines
+    raise MRZError(
+        "a machine-readable zone has three lines of 30 characters (TD1 identity card), "
+        "two lines of 36 (TD2) or two lines of 44 (TD3 passport)"
+    )
+
+
+def _sex(char: str) -> str | None:
+    return {"M": "male", "F": "female"}.get(char)
+
+
+def _td3(one: str, two: str, current_year: int) -> DocumentMRZ:
     if one[0] != "P":
-        raise MRZError("a TD3 passport MRZ starts with 'P'")
+        raise MRZError("a TD3 passport zone starts with 'P'")
     surname, given = _names(one[5:44])
     composite = two[0:10] + two[13:20] + two[21:43]
     checks = {
         "number": _check(two[0:9], two[9]),
         "birth_date": _check(two[13:19], two[19]),
         "expiry_date": _check(two[21:27], two[27]),
-        "personal_number": _check(two[28:42], two[42]),
+        "optional_data": _check(two[28:42], two[42]),
         "composite": _check(composite, two[43]),
     }
-    sex = {"M": "male", "F": "female"}.get(two[20])
-    return PassportMRZ(
-        document_type=one[0:2].strip("<"),
-        issuer=one[2:5].strip("<"),
-        surname=surname,
-        given_names=given,
-        number=two[0:9].strip("<"),
-        nationality=two[10:13].strip("<"),
-        birth_date=_birth_date(two[13:19], current_year),
-        sex=sex,
-        expiry_date=_birth_date(two[21:27], 2099),
-        personal_number=two[28:42].strip("<"),
-        checks=checks,
-    )
+    return DocumentMRZ("TD3", one[0:2].strip("<"), one[2:5].strip("<"), surname, given, two[0:9].strip("<"),
+                       two[10:13].strip("<"), _birth_date(two[13:19], current_year), _sex(two[20]),
+                       _birth_date(two[21:27], 2099), two[28:42].strip("<"), checks)  # fmt: skip
+
+
+def _td2(one: str, two: str, current_year: int) -> DocumentMRZ:
+    surname, given = _names(one[5:36])
+    number, number_check = two[0:9], two[9]
+    optional = two[28:35]
+    if number_check == "<" and optional.strip("<"):  # a number longer than 9: the rest and its check follow
+        rest = optional.strip("<")
+        number, number_check, optional = number + rest[:-1], rest[-1], ""
+    composite = two[0:10] + two[13:20] + two[21:35]
+    checks = {
+        "number": _check(number, number_check),
+        "birth_date": _check(two[13:19], two[19]),
+        "expiry_date": _check(two[21:27], two[27]),
+        "composite": _check(composite, two[35]),
+    }
+    return DocumentMRZ("TD2", one[0:2].strip("<"), one[2:5].strip("<"), surname, given, number.strip("<"),
+                       two[10:13].strip("<"), _birth_date(two[13:19], current_year), _sex(two[20]),
+                       _birth_date(two[21:27], 2099), optional.strip("<"), checks)  # fmt: skip
+
+
+def _td1(one: str, two: str, three: str, current_year: int) -> DocumentMRZ:
+    number, number_check = one[5:14], one[14]
+    optional = one[15:30]
+    if number_check == "<" and optional.strip("<"):  # a number longer than 9: the rest and its check follow
+        rest = optional.split("<", 1)[0]
+        number, number_check, optional = number + rest[:-1], rest[-1], optional[len(rest) :]
+    surname, given = _names(three)
+    composite = one[5:30] + two[0:7] + two[8:15] + two[18:29]
+    checks = {
+        "number": _check(number, number_check),
+        "birth_date": _check(two[0:6], two[6]),
+        "expiry_date": _check(two[8:14], two[14]),
+        "composite": _check(composite, two[29]),
+    }
+    optional_data = (optional.strip("<") + " " + two[18:29].strip("<")).strip()
+    return DocumentMRZ("TD1", one[0:2].strip("<"), one[2:5].strip("<"), surname, given, number.strip("<"),
+                       two[15:18].strip("<"), _birth_date(two[0:6], current_year), _sex(two[7]),
+                       _birth_date(two[8:14], 2099), optional_data, checks)  # fmt: skip
+
+
+def parse_mrz(text: str, current_year: int = 2026) -> DocumentMRZ:
+    """Parse a TD1, TD2 or TD3 machine-readable zone and verify its check digits (a failed check is reported
+    in ``checks``, not raised: a misread or an altered document is for the officer to see)."""
+    fmt, lines = _lines(text)
+    if fmt == "TD3":
+        return _td3(lines[0], lines[1], current_year)
+    if fmt == "TD2":
+        return _td2(lines[0], lines[1], current_year)
+    return _td1(lines[0], lines[1], lines[2], current_year)

@@ -40,6 +40,32 @@ class ScreenIn(BaseModel):
     )
 
 
+class MrzIn(BaseModel):
+    """The machine-readable zone of a passport (TD3), an identity card (TD1) or a TD2 document, as read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mrz: str = Field(..., min_length=60, max_length=200, description="The zone's lines, newline-separated or joined")
+    limit: int = Field(10, ge=1, le=50)
+
+
+class MrzOut(BaseModel):
+    """What the zone says and whether its check digits verified (a failure is a misread or an altered document)."""
+
+    format: Literal["TD1", "TD2", "TD3"]
+    document_type: str
+    issuer: str
+    surname: str
+    given_names: str
+    number: str
+    nationality: str
+    birth_date: str
+    sex: str | None
+    expiry_date: str
+    valid: bool
+    failed_checks: list[str]
+
+
 class ScreenResult(BaseModel):
     """One candidate notice with its score and explanation."""
 
@@ -75,6 +101,12 @@ class ScreenOut(BaseModel):
     threshold: float
     results: list[ScreenResult]
     documents: list[DocumentCheck] = Field(default_factory=list)
+
+
+class MrzScreenOut(ScreenOut):
+    """The screening of the document's holder, with the zone as read."""
+
+    document: MrzOut
 
 
 class JobOut(BaseModel):

@@ -6,19 +6,69 @@ The write half (raising hits, checking documents, the audit) is ``screening/acti
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Any
 
 import orjson
+from pydantic import ValidationError
 
-from manara.errors import Forbidden
+from manara.errors import Forbidden, ValidationFailed
 from manara.identity import Actor, Perm
 from manara.matching import PersonRecord
-from manara.matching.identifiers import normalize_document
+from manara.matching.identifiers import normalize_country, normalize_document
+from manara.matching.mrz import DocumentMRZ, MRZError, parse_mrz
 from manara.notice.types import is_urgent
 from manara.screening.fusion import FaceEvidence
 from manara.screening.index import IndexWarmingUp, ScreeningIndex, Target
-from manara.screening.schemas import ScreenIn
+from manara.screening.schemas import DocumentIn, MrzIn, MrzOut, ScreenIn
 from manara.text import sanitize
+
+# ICAO codes of a zone that are not ISO 3166 alpha-3 (Doc 9303 part 3): Germany is "D".
+_MRZ_STATES = {"D": "DE"}
+
+
+def _mrz_country(code: str) -> str | None:
+    country = _MRZ_STATES.get(code) or normalize_country(code)
+    return country.upper() if country else None
+
+
+def _real_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def read_mrz(body: MrzIn) -> tuple[ScreenIn, MrzOut]:
+    """Turn a machine-readable zone into the screening of its holder (name, birth date, nationality, sex, the
+    document and its issuing state) and the zone as read; a malformed zone is refused with the reason."""
+    try:
+        mrz: DocumentMRZ = parse_mrz(body.mrz)
+    except MRZError as exc:
+        raise ValidationFailed(str(exc), [{"field": "mrz", "message": str(exc)}]) from None
+    name = f"{mrz.given_names} {mrz.surname}".strip()
+    if not name:
+        raise ValidationFailed("the zone names nobody", [{"field": "mrz", "message": "no name in the zone"}])
+    issuer = _mrz_country(mrz.issuer)
+    try:
+        query = ScreenIn(
+            names=[name],
+            birth_date=mrz.birth_date if _real_date(mrz.birth_date) else None,
+            nationality=_mrz_country(mrz.nationality),
+            gender=mrz.sex if mrz.sex in ("male", "female") else None,
+            documents=[DocumentIn(number=mrz.number, country=issuer)] if mrz.number else [],
+            limit=body.limit,
+        )
+    except ValidationError as exc:
+        problems = [{"field": "mrz", "message": str(e["msg"])} for e in exc.errors()]
+        raise ValidationFailed("the zone's fields are not a person to screen", problems) from None
+    read = MrzOut(
+        format=mrz.format, document_type=mrz.document_type, issuer=mrz.issuer, surname=mrz.surname,
+        given_names=mrz.given_names, number=mrz.number, nationality=mrz.nationality, birth_date=mrz.birth_date,
+        sex=mrz.sex, expiry_date=mrz.expiry_date, valid=mrz.valid, failed_checks=mrz.failed_checks,
+    )  # fmt: skip
+    return query, read
 
 
 def fingerprint(query: ScreenIn) -> str:

@@ -13,14 +13,15 @@ from sqlalchemy.orm import Session
 
 from manara.api.deps import DbSession, screening_index
 from manara.entity.models import Entity
-from manara.errors import Forbidden
+from manara.errors import Forbidden, ValidationFailed
 from manara.identity import Actor, Perm
 from manara.matching.text import name_script
 from manara.notice.access import notice_visibility_filter
 from manara.notice.models import Notice
 from manara.notice.types import is_urgent
 from manara.screening.actions import do_screen_person
-from manara.screening.schemas import ScreenIn, ScreenOut
+from manara.screening.schemas import MrzIn, MrzOut, ScreenIn, ScreenOut
+from manara.screening.service import read_mrz
 from manara.text import N_
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.render import gettext, page
@@ -31,6 +32,9 @@ FIELD_ERRORS = {
     "birth_date": N_("Use YYYY, YYYY-MM or YYYY-MM-DD."),
     "nationality": N_("Use a two-letter country code."),
     "documents": N_("Enter the document number (and a two-letter issuing country)."),
+    "mrz": N_(
+        "Paste the two or three lines of the zone: 2 × 44 characters (passport), 3 × 30 (identity card) or 2 × 36."
+    ),
 }
 Text = Annotated[str, Form(max_length=4000)]
 # The scripts a name may be written in, as an officer calls them (matching.text.script_of's names).
@@ -215,8 +219,39 @@ def screen_form(request: Request, actor: ConsoleActor) -> Response:
     """Show the screening form."""
     if not actor.can(Perm.SCREEN):
         raise Forbidden("this role may not screen")
-    empty = dict.fromkeys(("names", "birth_date", "nationality", "document_number", "document_country"), "")
+    empty = dict.fromkeys(FORM_FIELDS, "")
     return page(request, "screen.html", form=empty, errors={}, outcome=None, query_names=[])
+
+
+FORM_FIELDS = ("names", "birth_date", "nationality", "document_number", "document_country", "mrz")
+
+
+def _form_of(query: ScreenIn, mrz: str) -> dict[str, str]:
+    """The form as the zone filled it in, so the officer sees (and may correct) what was read."""
+    document = query.documents[0] if query.documents else None
+    return {
+        "names": "\n".join(query.names),
+        "birth_date": query.birth_date or "",
+        "nationality": query.nationality or "",
+        "document_number": document.number if document else "",
+        "document_country": (document.country or "") if document else "",
+        "mrz": mrz,
+    }
+
+
+@router.post("/screen/mrz", dependencies=[CsrfChecked])
+def screen_mrz(request: Request, session: DbSession, actor: ConsoleActor, mrz: Text = "") -> Response:
+    """Read a machine-readable zone, fill the form with what it holds and screen the holder; the zone's check
+    digits are shown (a failure means a misread or an altered document)."""
+    if not actor.can(Perm.SCREEN):
+        raise Forbidden("this role may not screen")
+    try:
+        query, read = read_mrz(MrzIn(mrz=mrz))
+    except (ValidationError, ValidationFailed):
+        form = {**dict.fromkeys(FORM_FIELDS, ""), "mrz": mrz}
+        errors = {"mrz": gettext(request, FIELD_ERRORS["mrz"])}
+        return page(request, "screen.html", status=422, form=form, errors=errors, outcome=None, query_names=[])
+    return _results(request, session, actor, query, _form_of(query, mrz), read)
 
 
 @router.post("/screen", dependencies=[CsrfChecked])
@@ -237,6 +272,7 @@ def screen(
         "nationality": nationality,
         "document_number": document_number,
         "document_country": document_country,
+        "mrz": "",
     }
     try:
         query = ScreenIn.model_validate(_query(form))
@@ -244,6 +280,12 @@ def screen(
         return page(
             request, "screen.html", status=422, form=form, errors=_errors(request, exc), outcome=None, query_names=[]
         )
+    return _results(request, session, actor, query, form, None)
+
+
+def _results(
+    request: Request, session: Session, actor: Actor, query: ScreenIn, form: dict[str, str], read: MrzOut | None
+) -> Response:
     outcome = do_screen_person(session, actor, screening_index(request), query)
     return page(
         request,
@@ -254,4 +296,5 @@ def screen(
         query_names=[name_of(n) for n in query.names],
         candidates=candidates(session, actor, outcome),
         is_urgent=is_urgent,
+        mrz_read=read,
     )
