@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     PAYLOAD_TOO_LARGE = "payload_too_large"
     UNSUPPORTED_MEDIA = "unsupported_media_type"
     RATE_LIMITED = "rate_limited"
+    PRECONDITION_FAILED = "precondition_failed"
     UNAVAILABLE = "unavailable"
     INTERNAL = "internal_error"
 
@@ -70,6 +71,12 @@ class Conflict(ManaraError):
     """The request conflicts with the current state (duplicate, stale version)."""
 
     code, http_status = ErrorCode.CONFLICT, 409
+
+
+class PreconditionFailed(ManaraError):
+    """An ``If-Match`` names a version the record no longer has: someone else changed it in between."""
+
+    code, http_status = ErrorCode.PRECONDITION_FAILED, 412
 
 
 class ValidationFailed(ManaraError):

@@ -370,3 +370,14 @@ def test_a_file_added_to_a_bank_matches_its_cropped_and_captioned_reposts(
         f"{API}/banks/{bank['id']}/files", content=jpeg(81), headers={**fr, "content-type": "image/jpeg"}
     )
     assert other.status_code == 404
+
+
+def test_a_stale_bank_update_is_refused(client: TestClient, net: Net) -> None:
+    ma = net.user("MA", Role.BUREAU_OFFICER).headers
+    bank = make_bank(client, ma, "MA conditional")
+    tag = client.get(f"{API}/banks/{bank['id']}", headers=ma).headers["ETag"]
+    first = client.patch(f"{API}/banks/{bank['id']}", json={"tlp": "amber+strict"}, headers={**ma, "If-Match": tag})
+    assert first.status_code == 200 and first.json()["tlp"] == "amber+strict"
+    stale = client.patch(f"{API}/banks/{bank['id']}", json={"tlp": "clear"}, headers={**ma, "If-Match": tag})
+    assert stale.status_code == 412 and stale.json()["error"]["details"]["etag"] == first.headers["ETag"]
+    assert client.get(f"{API}/banks/{bank['id']}", headers=ma).json()["tlp"] == "amber+strict"

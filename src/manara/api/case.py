@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Response, UploadFile
 
+from manara.api.conditional import IfMatch, require_match, send_tag
 from manara.api.deps import CurrentActor, DbSession, PageParams, attachment_response
 from manara.case import actions, thread
 from manara.case import service as case_service
@@ -202,11 +203,24 @@ def create_task(case_id: str, body: TaskIn, session: DbSession, actor: CurrentAc
 
 
 @router.patch("/{case_id}/tasks/{task_id}", response_model=TaskOut)
-def update_task(case_id: str, task_id: str, body: TaskUpdateIn, session: DbSession, actor: CurrentActor) -> TaskOut:
-    """Change a task's status: the assignee's country or the country that created it."""
+def update_task(
+    case_id: str,
+    task_id: str,
+    body: TaskUpdateIn,
+    session: DbSession,
+    actor: CurrentActor,
+    response: Response,
+    if_match: IfMatch = None,
+) -> TaskOut:
+    """Change a task's status: the assignee's country or the country that created it; with ``If-Match`` (the
+    ``ETag`` of the task's creation or last change), only if nobody changed it since (412 otherwise)."""
     case = access_case_for_write(session, actor, case_id)
     task = access_task(session, case, task_id)
-    return TaskOut.model_validate(actions.do_update_task(session, actor, case, task, body))
+    require_match(if_match, task)
+    updated = actions.do_update_task(session, actor, case, task, body)
+    session.flush()
+    send_tag(response, updated)
+    return TaskOut.model_validate(updated)
 
 
 @router.get("/{case_id}/timeline", response_model=list[TimelineEventOut])

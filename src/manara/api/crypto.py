@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
+from manara.api.conditional import IfMatch, require_match, send_tag
 from manara.api.deps import CurrentActor, DbSession, PageParams
 from manara.crypto import actions, service
 from manara.crypto.access import (
@@ -277,18 +278,32 @@ def list_investigations(session: DbSession, actor: CurrentActor) -> list[Investi
 
 
 @router.get("/investigations/{investigation_id}", response_model=InvestigationOut)
-def get_investigation(investigation_id: str, session: DbSession, actor: CurrentActor) -> InvestigationOut:
-    """One of your country's investigations."""
-    return InvestigationOut.model_validate(access_investigation_by_id(session, actor, investigation_id))
+def get_investigation(
+    investigation_id: str, session: DbSession, actor: CurrentActor, response: Response
+) -> InvestigationOut:
+    """One of your country's investigations (``ETag``: its version, for ``If-Match`` on an update)."""
+    found = access_investigation_by_id(session, actor, investigation_id)
+    send_tag(response, found)
+    return InvestigationOut.model_validate(found)
 
 
 @router.patch("/investigations/{investigation_id}", response_model=InvestigationOut)
 def update_investigation(
-    investigation_id: str, body: InvestigationUpdate, session: DbSession, actor: CurrentActor
+    investigation_id: str,
+    body: InvestigationUpdate,
+    session: DbSession,
+    actor: CurrentActor,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> InvestigationOut:
-    """Switch heuristics, undo or restore merges (by evidence ``link_id``)."""
+    """Switch heuristics, undo or restore merges (by evidence ``link_id``); with ``If-Match``, only if nobody
+    changed the investigation since you read it (412 otherwise)."""
     found = access_investigation_by_id(session, actor, investigation_id)
-    return InvestigationOut.model_validate(actions.do_update_investigation(session, actor, found, body))
+    require_match(if_match, found)
+    updated = actions.do_update_investigation(session, actor, found, body)
+    session.flush()
+    send_tag(response, updated)
+    return InvestigationOut.model_validate(updated)
 
 
 @router.post("/cases", status_code=201)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from manara.api.conditional import IfMatch, require_match, send_tag
 from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, PageParams
 from manara.errors import Forbidden, PayloadTooLarge, UnsupportedMedia, ValidationFailed
 from manara.identity import Actor, Perm
@@ -139,17 +140,29 @@ def list_banks(session: DbSession, actor: CurrentActor, paging: PageParams, own:
 
 
 @router.get("/banks/{bank_id}", response_model=BankOut)
-def get_bank(bank_id: str, session: DbSession, actor: CurrentActor) -> BankOut:
-    """Return a bank you may see."""
+def get_bank(bank_id: str, session: DbSession, actor: CurrentActor, response: Response) -> BankOut:
+    """Return a bank you may see (``ETag``: its version, for ``If-Match`` on an update)."""
     bank = access_bank_by_id(session, actor, bank_id)
+    send_tag(response, bank)
     return bank_out(bank, service.hash_counts(session, [bank.id]).get(bank.id, 0))
 
 
 @router.patch("/banks/{bank_id}", response_model=BankOut)
-def update_bank(bank_id: str, body: BankUpdate, session: DbSession, actor: CurrentActor) -> BankOut:
-    """Change one of your banks (labels, TLP, visibility, sightings, active)."""
+def update_bank(
+    bank_id: str,
+    body: BankUpdate,
+    session: DbSession,
+    actor: CurrentActor,
+    response: Response,
+    if_match: IfMatch = None,
+) -> BankOut:
+    """Change one of your banks (labels, TLP, visibility, sightings, active); with ``If-Match``, only if nobody
+    changed it since you read it (412 otherwise)."""
     bank = access_bank_for_owner(session, actor, bank_id)
+    require_match(if_match, bank)
     bank = actions.do_update_bank(session, actor, bank, body)
+    session.flush()
+    send_tag(response, bank)
     return bank_out(bank, service.hash_counts(session, [bank.id]).get(bank.id, 0))
 
 

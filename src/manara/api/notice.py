@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Request, Response
 
+from manara.api.conditional import IfMatch, UpdatedAfter, require_match, send_location, send_tag
 from manara.api.deps import CurrentActor, DbSession, PageParams
 from manara.notice import actions, service
 from manara.notice.access import access_notice_by_id, access_notice_for_owner, access_notice_for_review
@@ -21,10 +22,20 @@ IdempotencyKey = Annotated[str | None, Header(max_length=100, description="Makes
 
 @router.post("", response_model=NoticeOut, status_code=201)
 def create_notice(
-    body: NoticeIn, session: DbSession, actor: CurrentActor, idempotency_key: IdempotencyKey = None
+    body: NoticeIn,
+    session: DbSession,
+    actor: CurrentActor,
+    request: Request,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> NoticeOut:
-    """Create a draft notice or diffusion owned by your country (``Idempotency-Key`` makes retries safe)."""
-    return notice_out(actions.do_create_notice_once(session, actor, body, idempotency_key))
+    """Create a draft notice or diffusion owned by your country (``Idempotency-Key`` makes retries safe); the
+    ``Location`` header names the new notice."""
+    notice = actions.do_create_notice_once(session, actor, body, idempotency_key)
+    send_location(request, response, notice.id)
+    session.flush()
+    send_tag(response, notice)
+    return notice_out(notice)
 
 
 @router.get("", response_model=PageOut[NoticeOut])
@@ -39,6 +50,7 @@ def list_notices(
     review_queue: bool = False,
     review_from: date | None = None,
     review_to: date | None = None,
+    updated_after: UpdatedAfter = None,
 ) -> PageOut[NoticeOut]:
     """List notices you may see (``review_queue=true``: those awaiting your review).
 
@@ -55,6 +67,7 @@ def list_notices(
         review_queue=review_queue,
         review_from=review_from,
         review_to=review_to,
+        updated_after=updated_after,
         page=paging.page,
         page_size=paging.page_size,
     )
@@ -70,6 +83,7 @@ def list_notices(
             "review_queue": review_queue,
             "review_from": review_from and review_from.isoformat(),
             "review_to": review_to and review_to.isoformat(),
+            "updated_after": updated_after and updated_after.isoformat(),
         },
     )
     items = [notice_out(n, with_subject=False) for n in page.items]
@@ -77,18 +91,32 @@ def list_notices(
 
 
 @router.get("/{notice_id}", response_model=NoticeOut)
-def get_notice(notice_id: str, session: DbSession, actor: CurrentActor) -> NoticeOut:
-    """Return a notice you may see, with its subject; the read is audited."""
+def get_notice(notice_id: str, session: DbSession, actor: CurrentActor, response: Response) -> NoticeOut:
+    """Return a notice you may see, with its subject; the read is audited. The ``ETag`` header names this
+    version: send it back as ``If-Match`` when you update the notice."""
     notice = access_notice_by_id(session, actor, notice_id)
     actions.do_log_notice_read(session, actor, notice)
+    send_tag(response, notice)
     return notice_out(notice)
 
 
 @router.patch("/{notice_id}", response_model=NoticeOut)
-def update_notice(notice_id: str, body: NoticePatch, session: DbSession, actor: CurrentActor) -> NoticeOut:
-    """Edit one of your draft or refused notices."""
+def update_notice(
+    notice_id: str,
+    body: NoticePatch,
+    session: DbSession,
+    actor: CurrentActor,
+    response: Response,
+    if_match: IfMatch = None,
+) -> NoticeOut:
+    """Edit one of your draft or refused notices; with ``If-Match``, only if nobody changed it since you read it
+    (412 otherwise)."""
     notice = access_notice_for_owner(session, actor, notice_id)
-    return notice_out(actions.do_update_notice(session, actor, notice, body))
+    require_match(if_match, notice)
+    updated = actions.do_update_notice(session, actor, notice, body)
+    session.flush()
+    send_tag(response, updated)
+    return notice_out(updated)
 
 
 @router.post("/{notice_id}/submit", response_model=NoticeOut)

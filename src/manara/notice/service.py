@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, and_, case, func, literal, or_, select, tuple_
@@ -72,10 +72,12 @@ def list_notices(
     review_queue: bool = False,
     review_from: date | None = None,
     review_to: date | None = None,
+    updated_after: datetime | None = None,
     page: int = 1,
     page_size: int = 50,
 ) -> Page[Notice]:
-    """Return a page of notices the actor may see, newest first.
+    """Return a page of notices the actor may see, newest first (oldest first from ``updated_after`` on, for
+    incremental sync: records updated at or after that time).
 
     ``q`` looks in the title, the reference and the subject's name, in any script (case-folded where
     the script has case); ``review_from``/``review_to`` bound the review date (inclusive).
@@ -84,6 +86,10 @@ def list_notices(
     stmt = select(Notice).where(notice_visibility_filter(actor), *filters)
     if review_queue:
         stmt = stmt.where(review_queue_clause(), Notice.owner_country != actor.country)
+    if updated_after is not None:
+        since = updated_after if updated_after.tzinfo else updated_after.replace(tzinfo=UTC)  # naive: UTC
+        stmt = stmt.where(Notice.updated_at >= since).order_by(Notice.updated_at, Notice.id)
+        return paginate(session, stmt, page=page, page_size=page_size)
     return paginate(session, stmt.order_by(Notice.updated_at.desc(), Notice.id), page=page, page_size=page_size)
 
 
