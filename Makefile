@@ -3,17 +3,26 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+HOST ?= 127.0.0.1
+PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 export MANARA_DATA_DIR ?= ./var
 
-.PHONY: run test test-sqlite test-pg lint bench install db demo clean namebench-venv openapi
+.PHONY: run test test-sqlite test-pg lint bench install install-runtime db demo clean namebench-venv openapi \
+	container-test fuzz crashtest soak
 
-$(STAMP): pyproject.toml
-	scripts/ensure-system-deps.sh build browser
-	test -d $(VENV) || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
+# The runtime set, what `manara serve` needs (no browser, no mypy); the Containerfile runs the same script.
+$(RUNTIME_STAMP): pyproject.toml scripts/install.sh
+	PY=$(PY) scripts/install.sh $(VENV) runtime
+	touch $(RUNTIME_STAMP)
+
+# The development set on top of it: test and lint tools, Debian's Chromium for the browser tests.
+$(STAMP): $(RUNTIME_STAMP)
+	PY=$(PY) scripts/install.sh $(VENV) dev
 	touch $(STAMP)
+
+install-runtime: $(RUNTIME_STAMP)
 
 install: $(STAMP)
 
@@ -31,14 +40,14 @@ $(NAMEBENCH_STAMP): benchmarks/namebench-requirements.txt
 
 namebench-venv: $(NAMEBENCH_STAMP)
 
-db: $(STAMP)
+db: $(RUNTIME_STAMP)
 	$(BIN)/manara db upgrade
 
 demo: db
 	$(BIN)/manara demo load
 
 run: demo
-	$(BIN)/manara serve --host 127.0.0.1 --port 8000
+	$(BIN)/manara serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks scripts
@@ -70,11 +79,32 @@ bench: $(STAMP) $(NAMEBENCH_STAMP)
 	$(BIN)/python benchmarks/lighthouse.py
 	$(BIN)/python benchmarks/crypto.py
 	$(BIN)/python benchmarks/training.py
+	$(BIN)/python benchmarks/assessments.py
 	$(BIN)/python benchmarks/drone.py
+	$(BIN)/python benchmarks/pursuit.py
+	$(BIN)/python benchmarks/taxii.py
+	$(BIN)/python benchmarks/webhooks.py
+	$(BIN)/python benchmarks/security.py
 
 clean:
 	rm -rf $(VENV) $(NAMEBENCH_VENV) var manara.db manara.db-wal manara.db-shm manara.db.writer-lock
 
 # After a deliberate API change: regenerate the contract and review its diff (tests/api/test_openapi.py).
-openapi: $(STAMP)
+openapi: $(RUNTIME_STAMP)
 	$(BIN)/python scripts/openapi_doc.py > docs/openapi.json
+
+# The container stack (Containerfile, deploy/compose.yaml) built and run with podman, answering /ready through
+# the TLS proxy; minutes, so not part of `make test` (docs/deployment.md).
+container-test: $(STAMP)
+	MANARA_CONTAINER_TEST=1 $(BIN)/pytest -q -n 0 -p no:cacheprovider tests/deploy
+
+# Proofs of issue 21 (docs/security.md): >= 10,000 schema-generated requests; kill -9 of the server during
+# imports, batch jobs, enrolments and cross-matching; 10 minutes of mixed traffic with flat memory.
+fuzz: $(STAMP)
+	$(BIN)/python benchmarks/fuzz.py
+
+crashtest: $(STAMP)
+	MANARA_CRASHTEST=1 $(BIN)/pytest -q -n 0 -p no:cacheprovider tests/crash
+
+soak: $(STAMP)
+	$(BIN)/python benchmarks/soak.py --minutes 10

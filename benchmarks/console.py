@@ -21,10 +21,6 @@ import argparse
 import asyncio
 import os
 import re
-import socket
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -32,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from _server import free_port, percentiles, serve
 from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -51,13 +48,6 @@ from manara.settings import get_settings
 COUNTRIES = ["MA", "DZ", "TN", "EG", "JO", "LB", "AE", "FR", "ES", "DE"]
 PASSWORD = "benchmark password 2026"
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
-
-
-def percentiles(values: list[float]) -> tuple[float, float, float]:
-    """Return p50, p99 and max of ``values`` in milliseconds."""
-    ordered = sorted(values)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return statistics.median(ordered) * 1000, p99 * 1000, ordered[-1] * 1000
 
 
 def people(session: Session) -> dict[str, Any]:
@@ -225,34 +215,6 @@ def render_times(url: str, renders: int) -> None:
                 times.append(time.perf_counter() - start)
         p50, p99, top = percentiles(times)
         print(f"render {label:<28} p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  max {top:7.1f} ms  ({renders} requests)")
-
-
-def free_port() -> int:
-    """Return a free TCP port on loopback."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def serve(url: str, workdir: Path, port: int) -> subprocess.Popen[bytes]:
-    """Start `manara serve` on the benchmark database; wait until it answers."""
-    env = {
-        **os.environ,
-        "MANARA_DATABASE_URL": url,
-        "MANARA_DATA_DIR": str(workdir / "var"),
-        "MANARA_LOG_LEVEL": "WARNING",
-    }
-    proc = subprocess.Popen([sys.executable, "-m", "manara.cli.main", "serve", "--port", str(port)], env=env)  # noqa: S603
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("server did not become ready")
 
 
 class FeedClient:

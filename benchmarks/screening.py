@@ -275,6 +275,7 @@ def serve(url: str, snapshot: Path, workdir: Path, port: int, workers: int) -> s
         "MANARA_SCREENING_SNAPSHOT": str(snapshot),
         "MANARA_DATA_DIR": str(workdir / "var"),
         "MANARA_LOG_LEVEL": "WARNING",
+        "MANARA_RATE_LIMITS_ENABLED": "false",  # the benchmark measures the server, not its rate limits
     }
     command = [sys.executable, "-m", "manara.cli.main", "serve", "--port", str(port), "--workers", str(workers)]
     proc = subprocess.Popen(command, env=env)  # noqa: S603

@@ -13,6 +13,7 @@ if [ "$want_build" = 1 ]; then
   command -v g++ >/dev/null || missing+=(g++)
   ldconfig -p | grep -q libpango-1.0.so || missing+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint (certificates)
   [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)  # assessment PDF tests read pages back (pdftotext, pdftoppm)
 fi
 if [ "$want_pg" = 1 ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)

@@ -107,7 +107,7 @@ def publish_red(session: Session, owner: Actor, reviewer: Actor, name: str, *, v
         {
             "type": "red",
             "subject_id": entity.id,
-            "title": f"Wanted: {name}",
+            "title": f"Fugitive: {name}",  # user data: no word of the console catalog
             "summary": "Armed robbery.",
             "details": red_details(),
             "visibility": visibility,

@@ -15,6 +15,8 @@ SRC = ROOT / "src" / "manara"
 DOMAINS = ("member", "entity", "notice", "document", "hit", "screening", "biometric", "analysis", "case", "search")
 DOMAINS += ("live", "demo")
 DOMAINS += ("crypto",)
+DOMAINS += ("pursuit",)
+DOMAINS += ("cyber",)
 
 # (caller, callee): why the caller's write includes the callee's.
 SEAMS = {
@@ -31,6 +33,9 @@ SEAMS = {
     ("demo", "entity"): "the demo loader builds a network through the domains' own actions",
     ("demo", "notice"): "the demo loader builds a network through the domains' own actions",
     ("demo", "crypto"): "the demo loader builds a network through the domains' own actions",
+    ("pursuit", "live"): "a provisional arrest's deadline and a public tip are acknowledged through the live queue",
+    ("demo", "pursuit"): "the demo loader builds a network through the domains' own actions",
+    ("demo", "cyber"): "the demo loader builds a network through the domains' own actions",
 }
 
 

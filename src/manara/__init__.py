@@ -1,3 +1,3 @@
 """Manara: open platform for international police cooperation."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -17,10 +16,12 @@ from manara import __version__
 from manara.analysis.jobs import XrefRunner
 from manara.api import (
     analysis,
+    assessment,
     audit,
     biometric,
     case,
     crypto,
+    cyber,
     document,
     drone,
     entity,
@@ -28,14 +29,22 @@ from manara.api import (
     media,
     member,
     notice,
+    pursuit,
     screening,
     search,
+    taxii,
     training,
+    webhook,
     xref,
 )
 from manara.api.deps import DbSession
 from manara.api.errors import install_error_handlers
+from manara.api.idempotency import IdempotentPosts
+from manara.api.logs import RequestLog, configure_logging
+from manara.api.metrics import router as metrics_router
 from manara.api.middleware import BodyLimit, RequestContext
+from manara.api.ratelimit import RateLimit, RateLimits
+from manara.assessment.jobs import AssessmentRunner
 from manara.biometric.index import BiometricIndex, start_warmup
 from manara.db.session import read_only_unit, unit_of_work
 from manara.screening.index import IndexWarmingUp, ScreeningIndex
@@ -45,6 +54,8 @@ from manara.serve import preloaded_index, runs_background_jobs
 from manara.settings import get_settings
 from manara.web.console import install_console
 from manara.web.pages import landing_page
+from manara.web.security_headers import SecurityHeaders
+from manara.webhook.delivery import WebhookRunner
 
 API_PREFIX = "/api/v1"
 # The JSON routers, in the order of the OpenAPI document; a new domain adds its `api/<domain>.py` here.
@@ -67,6 +78,10 @@ API_MODULES = (
     media,
     crypto,
     drone,
+    pursuit,
+    webhook,
+    cyber,
+    assessment,
 )
 
 
@@ -102,7 +117,7 @@ def _lifespan(workers: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[
         refresher = IndexRefresher(
             read_only_unit, app.state.screening_index, settings.screening_refresh_seconds, settings.screening_snapshot
         )
-        runners: list[JobRunner | XrefRunner] = []
+        runners: list[JobRunner | XrefRunner | WebhookRunner | AssessmentRunner] = []
         if runs_background_jobs():  # one process per deployment (see manara.serve)
             runners = [
                 JobRunner(
@@ -112,6 +127,8 @@ def _lifespan(workers: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[
                     escalate_every=settings.escalation_every_seconds,
                 ),
                 XrefRunner(unit_of_work, settings.data_dir),
+                WebhookRunner(unit_of_work, settings.webhook_every_seconds, settings.webhook_timeout_seconds),
+                AssessmentRunner(unit_of_work, settings.data_dir),
             ]
         refresher.start()
         for runner in runners:
@@ -131,7 +148,7 @@ def create_app(*, workers: bool = True) -> FastAPI:
     ``workers=False`` (tests) skips the background index refresher and batch job runner.
     """
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)  # JSON lines with the request id (api/logs.py)
     app = FastAPIOffline(  # Swagger UI and ReDoc served from the package: no CDN, works offline
         lifespan=_lifespan(workers),
         title="Manara API",
@@ -146,12 +163,18 @@ def create_app(*, workers: bool = True) -> FastAPI:
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(_health_router())
+    app.include_router(taxii.router)  # TAXII 2.1 at /taxii2/ (api/taxii.py)
+    app.include_router(metrics_router)  # /metrics for the configured networks or token (api/metrics.py)
     install_console(app)  # /console pages, static files, HTML error pages for console paths
     app.add_api_route("/", landing_page, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
+    app.add_middleware(IdempotentPosts)  # Idempotency-Key on every creating request (api/idempotency.py)
     app.add_middleware(
         BodyLimit,
         default=settings.max_request_bytes,
         overrides={f"{API_PREFIX}/entities/import": settings.max_import_bytes},
     )
+    app.add_middleware(RateLimit, limits=RateLimits.from_settings(settings))  # finding 11
+    app.add_middleware(SecurityHeaders)  # finding 10: CSP, no-store, nosniff, no referrer
+    app.add_middleware(RequestLog)  # one log line and the metrics of each request, inside its request id
     app.add_middleware(RequestContext)
     return app

@@ -46,6 +46,14 @@ class Perm(StrEnum):
     MEDIA_READ = "media:read"
     MEDIA_MATCH = "media:match"
     MEDIA_WRITE = "media:write"
+    WEBHOOK_ADMIN = "webhook:admin"
+    CYBER_READ = "cyber:read"
+    CYBER_WRITE = "cyber:write"
+    PURSUIT_READ = "pursuit:read"
+    PURSUIT_WRITE = "pursuit:write"
+    ASSESSMENT_READ = "assessment:read"
+    ASSESSMENT_WRITE = "assessment:write"
+    ASSESSMENT_REVIEW = "assessment:review"
 
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
@@ -117,6 +125,17 @@ CRYPTO_PERMS: dict[Role, frozenset[Perm]] = {
 for _role, _perms in CRYPTO_PERMS.items():
     ROLE_PERMS[_role] = ROLE_PERMS[_role] | _perms
 
+# Cyber indicators: bureau officers and analysts keep their country's indicators, import and export STIX/MISP and
+# run TAXII pulls; frontline and duty officers read indicators and the KEV feed.
+CYBER_PERMS: dict[Role, frozenset[Perm]] = {
+    Role.FRONTLINE_OFFICER: frozenset({Perm.CYBER_READ}),
+    Role.BUREAU_OFFICER: frozenset({Perm.CYBER_READ, Perm.CYBER_WRITE}),
+    Role.ANALYST: frozenset({Perm.CYBER_READ, Perm.CYBER_WRITE}),
+    Role.DUTY_OFFICER: frozenset({Perm.CYBER_READ}),
+}
+for _role, _perms in CYBER_PERMS.items():
+    ROLE_PERMS[_role] = ROLE_PERMS[_role] | _perms
+
 # Drones: frontline, bureau, analyst and duty desks see their country's tracks and incidents; bureau, analyst and
 # duty officers keep geofences, receivers and incidents; receivers post with keys scoped to drone:ingest.
 DRONE_PERMS: dict[Role, frozenset[Perm]] = {
@@ -126,6 +145,30 @@ DRONE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.DUTY_OFFICER: frozenset({Perm.DRONE_READ, Perm.DRONE_WRITE, Perm.DRONE_INGEST}),
 }
 for _role, _perms in DRONE_PERMS.items():
+    ROLE_PERMS[_role] = ROLE_PERMS[_role] | _perms
+
+# Pursuit of wanted persons: bureau and duty desks run pursuits and operations; analysts read them. Treaties
+# are kept by administrators (member:admin).
+PURSUIT_PERMS: dict[Role, frozenset[Perm]] = {
+    Role.BUREAU_OFFICER: frozenset({Perm.PURSUIT_READ, Perm.PURSUIT_WRITE}),
+    Role.DUTY_OFFICER: frozenset({Perm.PURSUIT_READ, Perm.PURSUIT_WRITE}),
+    Role.ANALYST: frozenset({Perm.PURSUIT_READ}),
+}
+for _role, _perms in PURSUIT_PERMS.items():
+    ROLE_PERMS[_role] = ROLE_PERMS[_role] | _perms
+
+# Webhooks: a member's administrators subscribe its endpoints to event types and replay dead deliveries.
+ROLE_PERMS[Role.ADMINISTRATOR] = ROLE_PERMS[Role.ADMINISTRATOR] | {Perm.WEBHOOK_ADMIN}
+
+# Threat assessments: analysts and bureau officers write their member's assessments and peer-review other
+# members'; reviewers review; duty officers read what is disseminated to their member.
+ASSESSMENT_PERMS: dict[Role, frozenset[Perm]] = {
+    Role.BUREAU_OFFICER: frozenset({Perm.ASSESSMENT_READ, Perm.ASSESSMENT_WRITE, Perm.ASSESSMENT_REVIEW}),
+    Role.ANALYST: frozenset({Perm.ASSESSMENT_READ, Perm.ASSESSMENT_WRITE, Perm.ASSESSMENT_REVIEW}),
+    Role.REVIEWER: frozenset({Perm.ASSESSMENT_READ, Perm.ASSESSMENT_REVIEW}),
+    Role.DUTY_OFFICER: frozenset({Perm.ASSESSMENT_READ}),
+}
+for _role, _perms in ASSESSMENT_PERMS.items():
     ROLE_PERMS[_role] = ROLE_PERMS[_role] | _perms
 
 ALL_SCOPES: frozenset[str] = frozenset(p.value for p in Perm)

@@ -20,6 +20,7 @@ SIGINT/SIGTERM are passed on to the workers for a graceful shutdown.
 from __future__ import annotations
 
 import ctypes
+import ipaddress
 import logging
 import os
 import signal
@@ -27,14 +28,20 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import uvicorn
+from sqlalchemy.orm import Session
 
+from manara import metrics
+from manara.api.logs import configure_logging
 from manara.db.session import get_engine, read_only_unit
+from manara.demo.security import demo_credentials
 from manara.screening.index import ScreeningIndex, settle
 from manara.screening.refresher import warm
-from manara.settings import get_settings
+from manara.settings import UNSAFE_SECRETS, get_settings
 
 log = logging.getLogger("manara.serve")
 
@@ -66,18 +73,58 @@ def _config(host: str, port: int) -> uvicorn.Config:
         host=host,
         port=port,
         proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,  # X-Forwarded-For believed from these peers only
         log_level=settings.log_level.lower(),
+        log_config=None,  # the app's structlog formatter (api/logs.py) handles uvicorn's loggers too
+        access_log=False,  # replaced by the app's request line: route template, never the query string
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 
+class UnsafeStart(RuntimeError):
+    """The server refuses to start: the reason is in the message (finding 5)."""
+
+
+def listens_beyond_loopback(host: str) -> bool:
+    """Tell whether ``host`` lets other machines connect (anything but a loopback address or localhost)."""
+    if host.strip().lower() == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return True  # a name: it may resolve to any interface
+
+
+def check_start(host: str, factory: Callable[[], AbstractContextManager[Session]] = read_only_unit) -> None:
+    """Refuse to serve with the public development secret beyond loopback, or production on demo credentials."""
+    settings = get_settings()
+    secret = settings.secret_key.get_secret_value()
+    if listens_beyond_loopback(host) and (secret in UNSAFE_SECRETS or len(secret) < 32):
+        raise UnsafeStart(
+            f"refusing to listen on {host}: MANARA_SECRET_KEY is the public development value or shorter than "
+            "32 characters, so anyone could forge console cookies; set a long random secret or listen on 127.0.0.1"
+        )
+    if settings.env == "prod":
+        with factory() as session:
+            found = demo_credentials(session)
+        if found:
+            raise UnsafeStart(
+                "refusing to serve with MANARA_ENV=prod: the database holds demo credentials whose secrets are "
+                f"public ({', '.join(found[:5])}{', …' if len(found) > 5 else ''}); use a database without the demo"
+            )
+
+
 def serve(host: str, port: int, workers: int) -> None:
     """Serve until interrupted: in this process when ``workers`` is 1, else in ``workers`` forked ones."""
+    check_start(host)
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    if workers > 1:  # every worker counts into files of one folder; /metrics sums them (manara.metrics)
+        metrics.use_multiprocess(settings.data_dir / "metrics")
     config = _config(host, port)
     if workers <= 1:
         uvicorn.Server(config).run()
         return
-    logging.basicConfig(level=get_settings().log_level)  # the workers' app does the same; the loader logs first
     if not _become_subreaper():
         raise RuntimeError("--workers above 1 needs Linux (the forked workers' supervisor is a subreaper)")
     sock = config.bind_socket()  # listening starts with the first worker: until then, connections are refused
@@ -151,6 +198,7 @@ class _Supervisor:
                 self.start(numbers)
             return
         number = self.children.pop(pid, -1)
+        metrics.process_dead(pid)
         if number >= 0 and not self.stopping:
             log.error("worker %d (pid %d) exited with status %d; restarting it", number, pid, code)
             time.sleep(RESTART_PAUSE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -61,3 +62,22 @@ def replace_shares(record: Shared, countries: list[str], make: Callable[[str], A
     record.shares = [s for s in record.shares if s.country in wanted]
     have = {s.country for s in record.shares}
     record.shares.extend(make(c) for c in sorted(wanted - have))
+
+
+# Recipients of a shared record must not learn each other: ``shared_with`` is shown whole only to the
+# record's owner. The API sets the viewer's country for the request (``api/deps.py``); the Out schemas
+# that carry ``shared_with`` pass it through ``shares_for`` when they are serialised.
+VIEWER_COUNTRY: ContextVar[str | None] = ContextVar("manara_viewer_country", default=None)
+
+
+def shares_for(viewer: str | None, owner: str, shared_with: Iterable[str]) -> list[str]:
+    """Return the share list as ``viewer`` may see it: all of it for the owner, else only the viewer's own entry."""
+    shared = list(shared_with)
+    if viewer is None or viewer == owner:
+        return shared
+    return [code for code in shared if code == viewer]
+
+
+def shares_for_viewer(owner: str, shared_with: Iterable[str]) -> list[str]:
+    """``shares_for`` the country of the request being answered (everything outside a request: CLI, jobs)."""
+    return shares_for(VIEWER_COUNTRY.get(), owner, shared_with)

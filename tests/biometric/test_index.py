@@ -13,8 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from manara import snapshot_trust
 from manara.biometric.index import BiometricIndex, Entry, search_params, visibility_selector
 from manara.settings import get_settings
+from manara.snapshot_trust import UntrustedSnapshot
 
 ENGINE = ("test-engine", "1")
 FINGER = ("test-minutiae", "1")
@@ -153,10 +155,11 @@ def test_a_snapshot_missing_fingerprint_minutiae_is_refused(tmp_path: Path) -> N
     index.put(finger_entry(1, "FR", "all", 1), np.ones(8, dtype=np.float32))
     index.save(tmp_path)
     (tmp_path / "minutiae-0.npz").unlink()
-    with pytest.raises(OSError):
+    with pytest.raises(UntrustedSnapshot, match="removed"):  # the seal no longer matches (tests/security)
         BiometricIndex().load(tmp_path)
     meta = json.loads((tmp_path / "templates.json").read_text())
     meta["minutiae"] = []
     (tmp_path / "templates.json").write_text(json.dumps(meta))
+    snapshot_trust.seal(tmp_path)  # sealed as it is now: the structural check still refuses it
     with pytest.raises(ValueError, match="minutiae"):
         BiometricIndex().load(tmp_path)

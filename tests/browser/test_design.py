@@ -60,6 +60,12 @@ PAGES = (
     ("drones", "/console/drones", "ma.bureau_officer"),
     ("crypto", "/console/crypto", "ma.bureau_officer"),
     ("media", "/console/media", "ma.bureau_officer"),
+    ("cyber", "/console/cyber", "ma.bureau_officer"),
+    ("pursuits", "/console/pursuits", "ma.bureau_officer"),
+    ("operations", "/console/operations", "ma.bureau_officer"),
+    ("assessments", "/console/assessments", "ma.bureau_officer"),
+    ("webhooks", "/console/admin/webhooks", "ma.administrator"),
+    ("sessions", "/console/account/sessions", "ma.bureau_officer"),
     ("admin-users", "/console/admin/users", "ma.administrator"),
 )
 USERS = sorted({user for _, _, user in PAGES})

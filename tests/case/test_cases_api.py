@@ -241,3 +241,15 @@ def test_a_case_may_be_marked_amber_strict_and_shows_it(client: TestClient, net:
     created = client.post(API, json={"title": "Strict handling", "tlp": "amber+strict"}, headers=ma.headers)
     assert created.status_code == 201, created.text
     assert client.get(f"{API}/{created.json()['id']}", headers=ma.headers).json()["tlp"] == "amber+strict"
+
+
+def test_new_cases_are_located_and_changes_synced_with_updated_after(client: TestClient, net: Net) -> None:
+    ma = net.user("MA", Role.BUREAU_OFFICER)
+    first = client.post(API, json={"title": "Sync one"}, headers=ma.headers)
+    assert first.headers["Location"] == f"{API}/{first.json()['id']}"
+    mark = datetime.now(UTC)
+    second = client.post(API, json={"title": "Sync two"}, headers=ma.headers).json()
+    changed = client.get(API, params={"updated_after": mark.isoformat()}, headers=ma.headers).json()
+    assert [c["id"] for c in changed["items"]] == [second["id"]]
+    fr = client.get(API, params={"updated_after": mark.isoformat()}, headers=net.user("FR", Role.ANALYST).headers)
+    assert fr.json()["items"] == []  # not invited: not synced

@@ -173,3 +173,26 @@ def test_a_passenger_list_is_screened_from_standard_input(db: Path) -> None:
     assert "screened 2" in done.stderr
     absent = runner.invoke(app, ["screen", "/nonexistent/list.csv", "--as", "fr.fo"])
     assert absent.exit_code == 2 and "no such file" in absent.output
+
+
+def test_a_suspended_member_can_no_longer_act_and_is_admitted_again(db: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from manara.app import create_app
+
+    ok("members", "create", "MA")
+    ok("users", "create", "ma.bo", "--country", "MA", "--role", "bureau_officer")
+    token = ok("keys", "create", "ma.bo").strip().splitlines()[-1]
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(workers=False)) as client:
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+        assert "suspended MA" in ok("members", "disable", "ma")
+        refused = client.get("/api/v1/me", headers=headers)
+        assert refused.status_code == 401 and "suspended" in refused.json()["error"]["message"]
+        listed = orjson.loads(ok("members", "list", "--json"))
+        assert listed["active"] is False
+        assert "admitted MA" in ok("members", "enable", "MA")
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert runner.invoke(app, ["members", "disable", "XX"]).exit_code == 2
+    verify = runner.invoke(app, ["audit", "verify"])
+    assert verify.exit_code == 0, verify.output

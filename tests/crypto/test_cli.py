@@ -45,7 +45,7 @@ def ok(*args: str) -> str:
 def test_crypto_commands(db: Path, tmp_path: Path) -> None:
     assert "p2wpkh" in ok("crypto", "validate", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4")
     bad = runner.invoke(app, ["crypto", "validate", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"])
-    assert bad.exit_code == 1 and "checksum" in bad.output
+    assert bad.exit_code == 65 and "checksum" in bad.output
     ok("members", "create", "FR")
     ok("users", "create", "fr.an", "--country", "FR", "--role", "analyst")
     pay = tx(
@@ -59,7 +59,7 @@ def test_crypto_commands(db: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken.jsonl"
     broken.write_text(etl_line(pay) + "\n{\n", encoding="utf-8")
     failed = runner.invoke(app, ["crypto", "import", str(broken), "--format", "etl-jsonl", "--as", "fr.an"])
-    assert failed.exit_code == 1 and "line 2" in failed.output
+    assert failed.exit_code == 65 and "line 2" in failed.output
     ofac = tmp_path / "ofac.txt"
     ofac.write_text(p2pkh("c") + "\n", encoding="utf-8")
     assert "1 new of 1 tags" in ok("crypto", "tags", str(ofac), "--format", "ofac", "--as", "fr.an")

@@ -49,7 +49,7 @@ def test_decode_a_capture_offline() -> None:
     assert bad.exit_code == 1 and "bad_capture" in bad.output
     one = runner.invoke(app, ["drones", "check", BasicId.build("ABC123").encode().hex()])
     assert one.exit_code == 0 and '"uas_id": "ABC123"' in one.stdout
-    assert runner.invoke(app, ["drones", "check", "zz"]).exit_code == 1
+    assert runner.invoke(app, ["drones", "check", "zz"]).exit_code == 65
 
 
 def test_import_a_capture_for_a_receiver_then_purge(db: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
+from manara import keyring
 from manara.member import totp
 
 RFC4226 = ["755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871", "520489"]
@@ -55,7 +56,7 @@ def test_the_secret_is_stored_encrypted_and_a_changed_server_key_reads_nothing(
     from manara.settings import get_settings
 
     settings = get_settings().model_copy(update={"secret_key": SecretStr("another-key-" + "x" * 40)})
-    monkeypatch.setattr(totp, "get_settings", lambda: settings)
+    monkeypatch.setattr(keyring, "get_settings", lambda: settings)
     assert totp.decrypt_secret(stored) is None
 
 

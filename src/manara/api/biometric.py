@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Header, Request, Response, UploadFile
 from sqlalchemy.orm import Session
 
 from manara.api.deps import CurrentActor, DbSession, DbSessionFactory, SessionFactory, biometric_index
@@ -69,6 +70,9 @@ def enrol(
     modality: Annotated[Modality, Form()] = Modality.FACE,
     keep_original: Annotated[bool, Form()] = False,
     position: Annotated[int | None, Form(ge=0, le=10, description="ANSI/NIST finger position")] = None,
+    idempotency_key: Annotated[
+        str | None, Header(max_length=100, description="Makes a retried enrolment safe: the first one is returned")
+    ] = None,
 ) -> TemplateOut:
     """Enrol a face image or a fingerprint for a person your country owns (``subject_pk``) or its notice's subject."""
     if not actor.can(Perm.ENTITY_WRITE):
@@ -81,12 +85,22 @@ def enrol(
     store = image_store(settings.data_dir) if settings.biometric_store_originals else None
     with factory() as session:
         subject, notice = _subject(session, actor, subject_pk, notice_id)
-        row = actions.do_enrol_template(
+        request = {
+            "subject": subject.id,
+            "notice": notice.id if notice else None,
+            "modality": str(modality),
+            "position": finger_position,
+            "keep_original": keep_original,
+            "image_sha256": hashlib.sha256(data).hexdigest(),
+        }
+        row = actions.do_enrol_template_once(
             session,
             actor,
             subject,
             engine,
             template,
+            idempotency_key=idempotency_key,
+            request=request,
             notice=notice,
             original=data if keep_original else None,
             store=store,

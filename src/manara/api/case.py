@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Response, UploadFile
+from fastapi import APIRouter, File, Request, Response, UploadFile
 
-from manara.api.conditional import IfMatch, require_match, send_tag
+from manara.api.conditional import IfMatch, UpdatedAfter, require_match, send_location, send_tag
 from manara.api.deps import CurrentActor, DbSession, PageParams, attachment_response
 from manara.case import actions, thread
 from manara.case import service as case_service
@@ -52,10 +52,18 @@ def list_cases(
     paging: PageParams,
     status: str | None = None,
     priority: Priority | None = None,
+    updated_after: UpdatedAfter = None,
 ) -> PageOut[CaseSummaryOut]:
-    """List the cases your country takes part in, most recently active first."""
+    """List the cases your country takes part in, most recently active first (``updated_after``: what changed
+    since, oldest first)."""
     page = case_service.list_cases(
-        session, actor, status=status, priority=priority, page=paging.page, page_size=paging.page_size
+        session,
+        actor,
+        status=status,
+        priority=priority,
+        page=paging.page,
+        page_size=paging.page_size,
+        updated_after=updated_after,
     )
     items = [CaseSummaryOut.model_validate(c) for c in page.items]
     actions.do_log_cases_listed(session, actor, [c.id for c in items], {"status": status, "priority": priority})
@@ -63,9 +71,12 @@ def list_cases(
 
 
 @router.post("", response_model=CaseOut, status_code=201)
-def open_case(body: CaseIn, session: DbSession, actor: CurrentActor) -> CaseOut:
-    """Open a case and invite member countries; attached entities and notices must be visible to you."""
-    return case_service.case_out(session, actor, actions.do_open_case(session, actor, body))
+def open_case(body: CaseIn, session: DbSession, actor: CurrentActor, request: Request, response: Response) -> CaseOut:
+    """Open a case and invite member countries; attached entities and notices must be visible to you (the
+    ``Location`` header names the new case)."""
+    case = actions.do_open_case(session, actor, body)
+    send_location(request, response, case.id)
+    return case_service.case_out(session, actor, case)
 
 
 @router.post("/from-link/{link_id}", response_model=CaseOut, status_code=201)

@@ -16,6 +16,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from manara.api.ratelimit import check_user
 from manara.biometric.index import BiometricIndex
 from manara.db.base import utcnow
 from manara.db.session import read_only_unit, unit_of_work
@@ -23,10 +24,11 @@ from manara.errors import Forbidden, Unauthenticated
 from manara.identity import Actor, Perm, Role
 from manara.member import keys
 from manara.member.models import User
-from manara.member.service import get_api_key_by_prefix
+from manara.member.service import get_api_key_by_prefix, member_active
 from manara.screening.index import ScreeningIndex
 from manara.settings import get_settings
 from manara.training.service import gated_actor
+from manara.visibility import VIEWER_COUNTRY
 
 log = logging.getLogger("manara.auth")
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -73,6 +75,8 @@ def authenticate(session: Session, token: str | None, purpose: str | None) -> Ac
     user = session.get(User, key.user_id)
     if user is None or not user.active:
         raise Unauthenticated("user disabled")
+    if not member_active(session, user.country):
+        raise Unauthenticated("member suspended")
     actor = Actor(
         user_id=user.id,
         username=user.username,
@@ -117,6 +121,8 @@ async def _resolve(request: Request, factory: SessionFactory, token: str | None,
     if actor is None:
         actor = await run_in_threadpool(_authenticate_in_unit, factory, token, purpose)
     request.state.actor = actor
+    VIEWER_COUNTRY.set(actor.country)  # recipients of shared records do not learn each other (visibility.py)
+    check_user(request, actor)  # the user's rate limit, over all their keys (finding 11)
     return actor
 
 

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 
+from manara.api.conditional import IfMatch, require_match, send_tag
 from manara.api.deps import CurrentActor, DbSession, require
 from manara.identity import Actor, Perm
-from manara.member import actions, service
+from manara.member import actions, service, sessions
 from manara.member.access import access_api_key_for_revoke, access_user_for_admin
-from manara.member.schemas import ApiKeyIn, ApiKeyOut, MemberOut, MeOut, NewApiKeyOut, UserIn, UserOut, UserPatch
+from manara.member.schemas import (
+    ApiKeyIn,
+    ApiKeyOut,
+    ConsoleSessionOut,
+    MemberOut,
+    MeOut,
+    NewApiKeyOut,
+    SessionsRevokedOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
 from manara.pagination import PageOut
 
 router = APIRouter(tags=["members"])
@@ -53,12 +65,31 @@ def create_user(body: UserIn, session: DbSession, actor: Admin) -> UserOut:
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
-def update_user(user_id: str, body: UserPatch, session: DbSession, actor: Admin) -> UserOut:
-    """Change a user's role or disable (``active: false``) or re-enable them; disabling ends their sessions."""
+def update_user(
+    user_id: str, body: UserPatch, session: DbSession, actor: Admin, response: Response, if_match: IfMatch = None
+) -> UserOut:
+    """Change a user's role or disable (``active: false``) or re-enable them; disabling ends their sessions.
+    With ``If-Match`` (the ``ETag`` of the last change), only if nobody changed the user since (412 otherwise)."""
     user = access_user_for_admin(session, actor, user_id)
-    return UserOut.model_validate(
-        actions.do_update_user(session, user, acting=actor, role=body.role, active=body.active)
-    )
+    require_match(if_match, user)
+    updated = actions.do_update_user(session, user, acting=actor, role=body.role, active=body.active)
+    session.flush()
+    send_tag(response, updated)
+    return UserOut.model_validate(updated)
+
+
+@router.get("/users/{user_id}/sessions", response_model=list[ConsoleSessionOut])
+def list_sessions(user_id: str, session: DbSession, actor: Admin) -> list[ConsoleSessionOut]:
+    """List a user's open console sessions (never their tokens)."""
+    user = access_user_for_admin(session, actor, user_id)
+    return [ConsoleSessionOut.model_validate(s) for s in sessions.sessions_of(session, user.id)]
+
+
+@router.post("/users/{user_id}/sessions/revoke", response_model=SessionsRevokedOut)
+def revoke_sessions(user_id: str, session: DbSession, actor: Admin) -> SessionsRevokedOut:
+    """End every console session of a user of your country now (their open live feeds close within seconds)."""
+    user = access_user_for_admin(session, actor, user_id)
+    return SessionsRevokedOut(revoked=actions.do_revoke_user_sessions(session, user, acting=actor, reason="admin"))
 
 
 @router.get("/users/{user_id}/api-keys", response_model=list[ApiKeyOut])

@@ -1,1 +1,1 @@
-"""Threat assessments: crime areas, indicators computed from the network's data, analyst judgements, TLP-marked reports."""
+"""Threat assessments: indicators computed from the network's data, analyst judgements, TLP-marked reports."""

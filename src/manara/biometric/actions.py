@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
@@ -14,6 +17,7 @@ from manara.db.base import new_id
 from manara.entity.models import Entity
 from manara.errors import Conflict
 from manara.hit.actions import HitCandidate, do_raise_hit
+from manara.idempotency import remember, replay
 from manara.identity import Actor
 from manara.notice.models import Notice
 from manara.outbox.service import enqueue
@@ -65,6 +69,61 @@ def do_enrol_template(
     enqueue(session, "biometric.enrolled", {"id": row.id, "subject": subject.id}, country=actor.country)
     if original is not None and store is not None:  # last: a failure above leaves no file behind
         store.put(row.id, original)
+    return row
+
+
+def do_enrol_template_once(
+    session: Session,
+    actor: Actor,
+    subject: Entity,
+    engine: BiometricEngine,
+    template: Template,
+    *,
+    idempotency_key: str | None,
+    request: dict[str, Any],
+    notice: Notice | None = None,
+    original: bytes | None = None,
+    store: ImageStore | None = None,
+    finger_position: int | None = None,
+) -> BiometricTemplate:
+    """Enrol a template; a retry with the same idempotency key (and the same ``request``: subject, image
+    digest, options) returns the first template instead of enrolling it twice, e.g. after the client lost the
+    answer to a server that crashed once the enrolment had committed."""
+
+    def enrol() -> BiometricTemplate:
+        return do_enrol_template(
+            session,
+            actor,
+            subject,
+            engine,
+            template,
+            notice=notice,
+            original=original,
+            store=store,
+            finger_position=finger_position,
+        )
+
+    if not idempotency_key:
+        return enrol()
+
+    def first(template_id: str) -> BiometricTemplate:
+        row = session.get(BiometricTemplate, template_id)
+        if row is None or row.owner_country != actor.country:
+            raise Conflict("Idempotency-Key already used for an enrolment that was deleted since", key=idempotency_key)
+        return row
+
+    previous = replay(session, actor, idempotency_key, request)
+    if previous is not None:
+        return first(previous)
+    try:
+        with session.begin_nested():  # a concurrent retry that wins the key undoes this enrolment
+            row = enrol()
+            remember(session, actor, idempotency_key, request, row.id)
+    except IntegrityError:
+        winner = replay(session, actor, idempotency_key, request)
+        if winner is None:
+            raise
+        return first(winner)
     return row
 
 

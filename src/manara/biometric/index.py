@@ -36,6 +36,7 @@ from numpy.typing import NDArray
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from manara import snapshot_trust
 from manara.biometric.access import template_visible_to
 from manara.biometric.engines import is_pairwise, vector_from_bytes
 from manara.biometric.models import BiometricTemplate
@@ -318,9 +319,11 @@ class BiometricIndex:
         tmp = folder / "templates.json.tmp"
         tmp.write_bytes(orjson.dumps(meta))
         tmp.replace(folder / "templates.json")  # written last: a snapshot without it is ignored
+        snapshot_trust.seal(folder)  # digests and keyed MAC: only this deployment's snapshot is loaded
 
     def load(self, folder: Path) -> None:
         """Replace the contents with a snapshot written by save(); the next ensure() replays newer events."""
+        snapshot_trust.verify(folder)  # before faiss or numpy parse anything: UntrustedSnapshot says why
         meta = orjson.loads((folder / "templates.json").read_bytes())
         if meta.get("format") != SNAPSHOT_FORMAT:
             raise ValueError(f"unknown biometric snapshot format {meta.get('format')!r}")

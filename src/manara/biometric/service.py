@@ -12,6 +12,8 @@ from manara.biometric.actions import do_log_biometric_search
 from manara.biometric.engines import PairwiseEngine, Template, VectorEngine
 from manara.biometric.index import BiometricIndex, Entry
 from manara.biometric.schemas import Candidate, SearchOut
+from manara.entity.access import entity_visibility_filter
+from manara.entity.models import Entity
 from manara.identity import Actor
 from manara.notice.access import notice_visibility_filter
 from manara.notice.models import Notice
@@ -40,12 +42,21 @@ def visible_notice_ids(session: Session, actor: Actor, ids: set[str]) -> set[str
 
 
 def hide_invisible_notices(session: Session, actor: Actor, candidates: list[Candidate]) -> list[Candidate]:
-    """Blank the notice of a candidate whose notice the actor may not see (a draft, another member's
-    owner-only notice, one cancelled since): the template may be shared more widely than its notice."""
-    visible = visible_notice_ids(session, actor, {c.notice_id for c in candidates if c.notice_id})
+    """Check every id a candidate list names against the actor's *current* access (finding 12).
+
+    A candidate whose subject the actor may no longer see (narrowed or withdrawn since the index was
+    refreshed) is dropped and the ranks closed up, so no gap betrays it; the notice of a candidate is
+    blanked when the actor may not see that notice (a draft, another member's owner-only notice, one
+    cancelled since): the template may be shared more widely than its notice."""
+    subjects = {c.subject_pk for c in candidates}
+    seen = set(
+        session.scalars(select(Entity.id).where(Entity.id.in_(sorted(subjects)), entity_visibility_filter(actor)))
+    )
+    kept = [c for c in candidates if c.subject_pk in seen]
+    visible = visible_notice_ids(session, actor, {c.notice_id for c in kept if c.notice_id})
     return [
-        c if c.notice_id is None or c.notice_id in visible else c.model_copy(update={"notice_id": None})
-        for c in candidates
+        c.model_copy(update={"rank": rank, "notice_id": c.notice_id if c.notice_id in visible else None})
+        for rank, c in enumerate(kept, start=1)
     ]
 
 

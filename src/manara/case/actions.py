@@ -28,6 +28,7 @@ from manara.case.models import (
 from manara.case.schemas import CaseFromLinkIn, CaseIn, HandoverIn, MessageIn, TaskIn, TaskUpdateIn
 from manara.case.service import hidden_countries, is_pending_invitee, visible_member_countries
 from manara.case.storage import AttachmentStore, safe_filename, sniff
+from manara.crime import normalise
 from manara.db.base import utcnow
 from manara.entity.access import access_entity_by_id
 from manara.errors import Conflict, Forbidden, InvalidTransition, NotFound, PayloadTooLarge, ValidationFailed
@@ -103,6 +104,7 @@ def _new_case(session: Session, actor: Actor, data: CaseIn | CaseFromLinkIn, **f
         status="open",
         owner_country=actor.country,
         created_by=actor.user_id,
+        crime_areas=normalise(a.value for a in getattr(data, "crime_areas", [])),
         **fields,
     )
     case.members = [CaseMember(country=actor.country, role="owner", invited_at=utcnow(), responded_at=utcnow())]

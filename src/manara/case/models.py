@@ -47,6 +47,7 @@ class Case(TimestampMixin, CountryOwnedMixin, Base):
     )
     entity_ids: Mapped[list[str]] = mapped_column(default=list)
     notice_ids: Mapped[list[str]] = mapped_column(default=list)
+    crime_areas: Mapped[list[str]] = mapped_column(default=list)  # manara.crime.CrimeArea values
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     members: Mapped[list[CaseMember]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="CaseMember.invited_at"

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from manara.analysis.schemas import EntityRef
 from manara.case.models import Priority, TaskStatus
+from manara.crime import CrimeArea
 from manara.schemas_common import CountryCode, Line, Text
 from manara.tlp import Tlp
 
@@ -37,6 +38,7 @@ class CaseIn(BaseModel):
     invite: list[CountryCode] = Field(default_factory=list, max_length=50)
     entity_ids: Ids = Field(default_factory=list, max_length=50)
     notice_ids: Ids = Field(default_factory=list, max_length=50)
+    crime_areas: list[CrimeArea] = Field(default_factory=list, max_length=16)
 
 
 class CaseFromLinkIn(BaseModel):
@@ -151,6 +153,7 @@ class CaseSummaryOut(BaseModel):
     priority: str
     status: str
     owner_country: str
+    crime_areas: list[str] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
 

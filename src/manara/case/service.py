@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, func, not_, select
@@ -50,14 +50,26 @@ def visible_member_countries(case: Case, viewer_country: str) -> set[str]:
 
 
 def list_cases(
-    session: Session, actor: Actor, *, status: str | None, priority: str | None, page: int, page_size: int
+    session: Session,
+    actor: Actor,
+    *,
+    status: str | None,
+    priority: str | None,
+    page: int,
+    page_size: int,
+    updated_after: datetime | None = None,
 ) -> Page[Case]:
-    """Return a page of the cases the actor's country takes part in, most recently active first."""
+    """Return a page of the cases the actor's country takes part in, most recently active first (oldest first
+    from ``updated_after`` on, for incremental sync: cases updated at or after that time)."""
     stmt = select(Case).where(case_visibility_filter(actor))
     if status:
         stmt = stmt.where(Case.status == status)
     if priority:
         stmt = stmt.where(Case.priority == priority)
+    if updated_after is not None:
+        since = updated_after if updated_after.tzinfo else updated_after.replace(tzinfo=UTC)  # naive: UTC
+        stmt = stmt.where(Case.updated_at >= since).order_by(Case.updated_at, Case.id)
+        return paginate(session, stmt, page=page, page_size=page_size)
     return paginate(session, stmt.order_by(Case.updated_at.desc(), Case.id), page=page, page_size=page_size)
 
 
@@ -101,6 +113,7 @@ def case_out(session: Session, actor: Actor, case: Case) -> CaseOut:
         priority=case.priority,
         status=case.status,
         owner_country=case.owner_country,
+        crime_areas=list(case.crime_areas or []),
         created_at=case.created_at,
         updated_at=case.updated_at,
         summary=case.summary,

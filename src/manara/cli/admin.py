@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from manara.cli.common import cli_actor, console, handle_errors, results, session_scope
 from manara.identity import Role
 from manara.member import actions, service
-from manara.member.models import ApiKey, User
+from manara.member.models import ApiKey, Member, User
 
 Json = Annotated[bool, typer.Option("--json", help="One JSON object per line instead of a table")]
 
@@ -40,6 +40,32 @@ def member_list(as_json: Json = False) -> None:
                 typer.echo(json.dumps({"code": m.code, "name": m.name, "active": m.active}, ensure_ascii=False))
             else:
                 typer.echo(f"{m.code}\t{m.name}\t{'active' if m.active else 'inactive'}")
+
+
+def _member(session: Session, code: str) -> Member:
+    found = session.get(Member, code.upper())
+    if found is None:
+        raise typer.BadParameter(f"no member {code!r}", param_hint="CODE")
+    return found
+
+
+@members.command("disable")
+@handle_errors
+def member_disable(code: str) -> None:
+    """Suspend a member country: its users can no longer sign in or use an API key, their console sessions
+    end, and nothing more can be shared with it; what it owns stays (audited)."""
+    with session_scope() as session:
+        member = actions.do_set_member_active(session, _member(session, code), False, acting=cli_actor())
+        typer.echo(f"suspended {member.code}")
+
+
+@members.command("enable")
+@handle_errors
+def member_enable(code: str) -> None:
+    """Admit a suspended member country again (audited)."""
+    with session_scope() as session:
+        member = actions.do_set_member_active(session, _member(session, code), True, acting=cli_actor())
+        typer.echo(f"admitted {member.code}")
 
 
 @agencies.command("create")

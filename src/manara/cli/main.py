@@ -6,35 +6,67 @@ from typing import Annotated
 
 import typer
 
+from manara import __version__
 from manara.cli import admin, biometrics, data, screen, xref
+from manara.cli import ops as ops_cli
+from manara.cli import security as security_cli
+from manara.cli.assessment import assessments
 from manara.cli.common import console
 from manara.cli.crypto import crypto
+from manara.cli.cyber import cyber
 from manara.cli.drone import drones
 from manara.cli.media import media
+from manara.cli.pursuit import operations, pursuits
 from manara.cli.training import training
+from manara.cli.webhook import webhooks
 from manara.settings import get_settings
 
 app = typer.Typer(help="Manara: open platform for international police cooperation.", no_args_is_help=True)
 db = typer.Typer(help="Database schema.", no_args_is_help=True)
 demo = typer.Typer(help="The demo network.", no_args_is_help=True)
 
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"manara {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit")
+    ] = False,
+) -> None:
+    """Manara: open platform for international police cooperation."""
+
+
 app.add_typer(db, name="db")
 app.add_typer(demo, name="demo")
 app.add_typer(admin.members, name="members")
 app.add_typer(admin.agencies, name="agencies")
 app.add_typer(admin.users, name="users")
+admin.keys.command("rotate")(security_cli.rotate)  # stored secrets onto the newest server key
 app.add_typer(admin.keys, name="keys")
 app.add_typer(data.entities, name="entities")
 app.add_typer(data.audit, name="audit")
 app.add_typer(data.jobs, name="jobs")
 app.add_typer(biometrics.biometrics, name="biometrics")
 app.add_typer(training, name="training")
+app.add_typer(assessments, name="assessments")
 app.add_typer(media, name="media")
 app.add_typer(drones, name="drones")
 app.add_typer(crypto, name="crypto")
+app.add_typer(cyber, name="cyber")
+app.add_typer(operations, name="operations")
+app.add_typer(pursuits, name="pursuits")
+app.add_typer(webhooks, name="webhooks")
 app.command("screen")(screen.screen)
 app.command("match")(screen.match)
 app.command("xref")(xref.xref)
+app.command("backup")(ops_cli.backup)
+app.command("restore")(ops_cli.restore)
+data.jobs.command("retention")(ops_cli.retention)
 
 
 @db.command("upgrade")
@@ -60,9 +92,14 @@ def serve(
     ] = 1,
 ) -> None:
     """Serve the API and web pages."""
+    from manara.serve import UnsafeStart
     from manara.serve import serve as run
 
-    run(host, port, workers)
+    try:
+        run(host, port, workers)
+    except UnsafeStart as refused:  # finding 5: a clear line, not a traceback
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(2) from None
 
 
 @demo.command("load")

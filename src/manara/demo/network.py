@@ -15,12 +15,16 @@ from sqlalchemy.orm import Session
 from manara.db.base import utcnow
 from manara.db.session import unit_of_work
 from manara.demo.actions import do_add_demo_key, do_expire_as_overdue
+from manara.demo.assessment import load as load_assessment
 from manara.demo.crypto import load as load_crypto
+from manara.demo.cyber import load as load_cyber
 from manara.demo.drone import load as load_drone
 from manara.demo.media import load as load_media
 from manara.demo.notices import NoticePlan, plan_notices
 from manara.demo.persons import generate_persons, generate_related
+from manara.demo.pursuit import load as load_pursuit
 from manara.demo.training import load as load_training
+from manara.demo.webhook import load as load_webhook
 from manara.entity.actions import Placement, do_upsert_entities
 from manara.entity.ftm import validate_entity
 from manara.entity.service import get_by_natural_key
@@ -157,7 +161,16 @@ def _walk(session: Session, plan: NoticePlan, owner: Actor, reviewer: Actor, sub
 
 
 # ``load(seed) -> summary`` of each domain's demo, run after the members, users, persons and notices exist.
-DOMAIN_DEMOS: tuple[Callable[[int], str], ...] = (load_media, load_training, load_drone, load_crypto)
+DOMAIN_DEMOS: tuple[Callable[[int], str], ...] = (
+    load_media,
+    load_training,
+    load_drone,
+    load_crypto,
+    load_cyber,
+    load_assessment,
+    load_pursuit,
+    load_webhook,
+)
 
 
 def load_demo(*, persons: int, seed: int, keys_file: Path | None = None) -> str:

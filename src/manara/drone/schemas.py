@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from manara.drone.models import IncidentKind, ZoneKind
 from manara.schemas_common import CountryCode, Line, Text
-from manara.visibility import Visibility
+from manara.visibility import Visibility, shares_for_viewer
 
 HexPayload = str
 TransportName = Literal["bt_legacy", "bt_long_range", "wifi_beacon", "wifi_nan", "unknown"]
@@ -265,6 +265,11 @@ class IncidentOut(BaseModel):
     shared_with: list[str]
     opened_at: datetime
     closed_at: datetime | None
+
+    @field_serializer("shared_with")
+    def _recipients_hidden(self, value: list[str]) -> list[str]:
+        """Recipients do not learn each other: the whole list only for the owner."""
+        return shares_for_viewer(self.owner_country, value)
 
 
 class EvidenceOut(BaseModel):

@@ -30,6 +30,7 @@ class Entity(TimestampMixin, CountryOwnedMixin, Base):
     review_date: Mapped[date]
     status: Mapped[str] = mapped_column(String(16), default="active")
     content_hash: Mapped[str] = mapped_column(String(64))
+    crime_areas: Mapped[list[str]] = mapped_column(default=list)  # manara.crime.CrimeArea values
     shares: Mapped[list[EntityShare]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", passive_deletes=True
     )

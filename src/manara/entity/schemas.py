@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-from manara.visibility import Visibility
+from manara.visibility import Visibility, shares_for_viewer
 
 
 class Distribution(BaseModel):
@@ -43,8 +43,14 @@ class EntityOut(BaseModel):
     shared_with: list[str]
     review_date: date
     status: str
+    crime_areas: list[str] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
+
+    @field_serializer("shared_with")
+    def _recipients_hidden(self, value: list[str]) -> list[str]:
+        """Recipients do not learn each other: the whole list only for the owner."""
+        return shares_for_viewer(self.owner_country, value)
 
 
 class ImportReport(BaseModel):

@@ -67,3 +67,19 @@ def drone_incident_audience(actor: Actor, payload: Payload) -> bool:
     """Drone readers of the incident's owner and of the members it is shared with (``drone.breach``)."""
     shared = payload.get("shared_with")
     return actor.can(Perm.DRONE_READ) and isinstance(shared, list) and actor.country in (payload.get("owner"), *shared)
+
+
+def pursuit_party(actor: Actor, payload: Payload) -> bool:
+    """Pursuit readers; ``pursuit.*`` events are addressed to each member country of the pursuit only."""
+    return actor.can(Perm.PURSUIT_READ)
+
+
+def operation_participant(actor: Actor, payload: Payload) -> bool:
+    """Pursuit readers; ``operation.*`` events are addressed to the leader and each participant only (they
+    carry counts, codes and countries, never a target's identity)."""
+    return actor.can(Perm.PURSUIT_READ)
+
+
+def appeal_owner(actor: Actor, payload: Payload) -> bool:
+    """Pursuit readers of the member that owns the public appeal (tips, their escalation)."""
+    return actor.can(Perm.PURSUIT_READ) and actor.country == payload.get("owner")

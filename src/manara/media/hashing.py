@@ -186,7 +186,7 @@ def hash_image(data: bytes, *, variants: bool = False, max_bytes: int = MAX_IMAG
         "top80": image.crop((0, 0, width, height * 4 // 5)),
     }
     for name, part in extra.items():
-        if part is not None:
+        if part is not None and min(part.size) > 0:  # a picture a few pixels high has no top part to hash
             part_hex, part_quality = pdq_of(part)
             if part_quality >= PDQ_QUALITY_MIN:
                 found[name] = part_hex

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from manara.media.models import SignalType
 from manara.media.taxonomy import LABELS
 from manara.schemas_common import CountryCode, Line, Text
 from manara.tlp import Tlp
-from manara.visibility import Visibility
+from manara.visibility import Visibility, shares_for_viewer
 
 Label = Literal[
     "attack_footage",
@@ -79,6 +79,11 @@ class BankOut(BaseModel):
     active: bool
     created_at: datetime
     hash_count: int = 0
+
+    @field_serializer("shared_with")
+    def _recipients_hidden(self, value: list[str]) -> list[str]:
+        """Recipients do not learn each other: the whole list only for the owner."""
+        return shares_for_viewer(self.owner_country, value)
 
 
 class HashIn(BaseModel):

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from manara.errors import NotFound
 from manara.identity import Actor, Perm
-from manara.member.models import ApiKey, User
+from manara.member.models import ApiKey, ConsoleSession, User
 
 
 def access_user_for_admin(session: Session, actor: Actor, user_id: str) -> User:
@@ -26,3 +26,11 @@ def access_api_key_for_revoke(session: Session, actor: Actor, key_id: str) -> Ap
     if key is None or not (own or admin):
         raise NotFound("api_key", key_id)
     return key
+
+
+def access_own_session(session: Session, actor: Actor, session_id: str) -> ConsoleSession:
+    """Return one of the actor's own console sessions; another user's (or none) is NotFound."""
+    found = session.get(ConsoleSession, session_id) if len(session_id) <= 36 else None
+    if found is None or found.user_id != actor.user_id:
+        raise NotFound("console_session", session_id[:36])
+    return found

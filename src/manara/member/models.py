@@ -77,3 +77,40 @@ class ApiKey(TimestampMixin, Base):
     # Who minted the key (user id, or the CLI operator); every event done through a key minted by someone
     # other than its user records them (audit `credential.set_by`).
     minted_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class ConsoleSession(Base):
+    """A console session, held on the server: the cookie carries only its signed secret token.
+
+    Only a SHA-256 digest of the token is stored (a database reader cannot sign in with it). Signing out,
+    a password change, a role change or disabling the user revokes it; every request checks it.
+    """
+
+    __tablename__ = "console_session"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)  # the audited reference
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id"), index=True)
+    credential: Mapped[str] = mapped_column(String(16), default="password")  # "password" or "oidc"
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    revoked_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    user_agent_hash: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")  # shown on "your sessions"
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins of one (address, account) pair: each failure past the free ones doubles the wait.
+
+    Keyed by a digest of both, so that an attacker from one address slows only their own attempts: the
+    account's owner, from another address, signs in as usual (no hard lock anyone can trigger).
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    updated_at: Mapped[datetime]

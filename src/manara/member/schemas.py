@@ -91,3 +91,22 @@ class NewApiKeyOut(ApiKeyOut):
     """A new key with its token, shown this once."""
 
     token: str
+
+
+class ConsoleSessionOut(BaseModel):
+    """A console session of a user (never its token): what an administrator sees before revoking it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    credential: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    user_agent: str
+
+
+class SessionsRevokedOut(BaseModel):
+    """How many console sessions were ended."""
+
+    revoked: int

@@ -32,6 +32,11 @@ def list_members(session: Session) -> Sequence[Member]:
     return session.scalars(select(Member).order_by(Member.code)).all()
 
 
+def member_active(session: Session, code: str) -> bool:
+    """Tell whether a member country takes part in the network now (a suspended member's users cannot act)."""
+    return bool(session.scalar(select(Member.active).where(Member.code == code)))
+
+
 def get_user_by_username(session: Session, username: str) -> User | None:
     """Return the user called ``username``, if any."""
     return session.scalars(select(User).where(User.username == username)).one_or_none()

@@ -10,17 +10,16 @@ audited actions (``member/actions.py``); this module holds the codes and the sec
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import secrets
 import struct
 import time
 from urllib.parse import quote, urlencode
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import InvalidToken
 
+from manara import keyring
 from manara.member.passwords import second_factor_required
-from manara.settings import get_settings
 
 STEP_SECONDS = 30
 DIGITS = 6
@@ -58,22 +57,25 @@ def provisioning_uri(secret_b32: str, username: str) -> str:
     return f"otpauth://totp/{quote(ISSUER)}:{quote(username)}?{params}"
 
 
-def _fernet() -> Fernet:
-    material = hashlib.sha256(b"manara.totp:" + get_settings().secret_key.get_secret_value().encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(material))
+PURPOSE, LEGACY = "manara.totp", b"manara.totp:"  # keys of ``manara.keyring`` (rotatable)
 
 
 def encrypt_secret(secret_b32: str) -> str:
-    """Return the secret encrypted for storage."""
-    return _fernet().encrypt(secret_b32.encode()).decode()
+    """Return the secret encrypted for storage (newest server key)."""
+    return keyring.encrypt(PURPOSE, secret_b32.encode(), LEGACY)
 
 
 def decrypt_secret(stored: str) -> str | None:
-    """Return the stored secret, or None when it cannot be decrypted (the server key changed)."""
+    """Return the stored secret, or None when no configured server key opens it."""
     try:
-        return _fernet().decrypt(stored.encode()).decode()
+        return keyring.decrypt(PURPOSE, stored, LEGACY).decode()
     except (InvalidToken, ValueError):
         return None
+
+
+def reencrypt_secret(stored: str) -> str:
+    """Return the stored secret re-encrypted under the newest server key (``manara keys rotate``)."""
+    return keyring.rotate(PURPOSE, stored, LEGACY)
 
 
 def matching_step(secret_b32: str, code: str, *, now: float | None = None, after: int | None = None) -> int | None:

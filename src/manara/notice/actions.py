@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
+from manara.crime import CrimeArea, from_offence, normalise
 from manara.db.base import utcnow
 from manara.entity.access import access_entity_for_write
 from manara.entity.actions import Placement, make_placement
@@ -17,7 +18,7 @@ from manara.identity import Actor, Perm
 from manara.notice.access import access_notice_by_id
 from manara.notice.checks import neutrality_flags, required_failures
 from manara.notice.models import Notice, NoticeReview, NoticeShare, NoticeStatus
-from manara.notice.schemas import NoticeIn, NoticePatch
+from manara.notice.schemas import NoticeDetails, NoticeIn, NoticePatch
 from manara.notice.service import new_reference
 from manara.notice.types import published_on_submit
 from manara.outbox.service import enqueue
@@ -61,6 +62,13 @@ def _place(notice: Notice, place: Placement) -> None:
     _set_shares(notice, notice.shared_with)
 
 
+def _crime_areas(chosen: list[CrimeArea] | None, details: NoticeDetails) -> list[str]:
+    """The owner's crime areas, or those recognised in the offence, activity or threat text when none is chosen."""
+    if chosen is not None:
+        return normalise(a.value for a in chosen)
+    return [a.value for a in from_offence(details.offence, details.criminal_activity, details.threat)]
+
+
 def do_create_notice(session: Session, actor: Actor, data: NoticeIn) -> Notice:
     """Create a draft notice owned by the actor's country."""
     _require(actor, Perm.NOTICE_WRITE)
@@ -81,6 +89,7 @@ def do_create_notice(session: Session, actor: Actor, data: NoticeIn) -> Notice:
         review_date=place.review_date,
         checks={},
         created_by=actor.user_id,
+        crime_areas=_crime_areas(data.crime_areas, data.details),
         shares=[],
         reviews=[],
     )
@@ -125,6 +134,8 @@ def do_update_notice(session: Session, actor: Actor, notice: Notice, patch: Noti
         notice.summary = patch.summary
     if patch.details is not None:
         notice.details = patch.details.model_dump(mode="json", exclude_none=True)
+    if patch.crime_areas is not None:
+        notice.crime_areas = normalise(a.value for a in patch.crime_areas)
     if fields & {"visibility", "shared_with", "review_date"}:
         place = make_placement(
             session,

@@ -54,6 +54,7 @@ class Notice(TimestampMixin, CountryOwnedMixin, Base):
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     close_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     version: Mapped[int] = mapped_column(default=1)
+    crime_areas: Mapped[list[str]] = mapped_column(default=list)  # manara.crime.CrimeArea values
     shares: Mapped[list[NoticeShare]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     reviews: Mapped[list[NoticeReview]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="NoticeReview.created_at"

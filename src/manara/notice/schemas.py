@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from manara.crime import CrimeArea
 from manara.entity.schemas import EntityOut
 from manara.notice.models import NoticeType
 from manara.schemas_common import CountryCode, Line, Text
-from manara.visibility import Visibility
+from manara.visibility import Visibility, shares_for_viewer
 
 
 class NoticeDetails(BaseModel):
@@ -57,6 +58,9 @@ class NoticeIn(BaseModel):
     visibility: Visibility = Visibility.ALL
     shared_with: list[CountryCode] = Field(default_factory=list, max_length=300)
     review_date: date | None = None
+    crime_areas: list[CrimeArea] | None = Field(
+        None, max_length=16, description="Crime areas; when absent, those recognised in the offence text"
+    )
 
 
 class NoticePatch(BaseModel):
@@ -71,6 +75,7 @@ class NoticePatch(BaseModel):
     visibility: Visibility | None = None
     shared_with: list[CountryCode] | None = Field(None, max_length=300)
     review_date: date | None = None
+    crime_areas: list[CrimeArea] | None = Field(None, max_length=16)
 
 
 class ReviewIn(BaseModel):
@@ -129,6 +134,7 @@ class NoticeOut(BaseModel):
     shared_with: list[str]
     review_date: date
     checks: dict[str, Any]
+    crime_areas: list[str] = Field(default_factory=list)
     reviews: list[ReviewOut] = Field(default_factory=list)
     submitted_at: datetime | None
     published_at: datetime | None
@@ -137,3 +143,8 @@ class NoticeOut(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @field_serializer("shared_with")
+    def _recipients_hidden(self, value: list[str]) -> list[str]:
+        """Recipients do not learn each other: the whole list only for the owner."""
+        return shares_for_viewer(self.owner_country, value)

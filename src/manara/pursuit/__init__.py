@@ -1,1 +1,1 @@
-"""Pursuit of wanted persons: from a located person to surrender, treaty deadlines, coordinated operations, public appeals."""
+"""Pursuit of wanted persons: located to surrendered, treaty deadlines, coordinated operations, public appeals."""

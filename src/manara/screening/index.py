@@ -20,6 +20,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from manara import metrics, snapshot_trust
 from manara.entity.models import Entity
 from manara.errors import ErrorCode, ManaraError
 from manara.matching import Matcher, MatchResult, PersonRecord, record_from_ftm
@@ -153,9 +154,11 @@ class ScreeningIndex:
             tmp = folder / "targets.json.tmp"
             tmp.write_bytes(orjson.dumps(meta))
             tmp.replace(folder / "targets.json")
+            snapshot_trust.seal(folder)  # digests and keyed MAC: only this deployment's snapshot is loaded
 
     def load(self, folder: Path) -> None:
         """Replace the contents with a snapshot written by save(); the next ensure() replays newer events."""
+        snapshot_trust.verify(folder)  # before any byte is parsed: UntrustedSnapshot says why
         with self.lock:
             meta = orjson.loads((folder / "targets.json").read_bytes())
             low_water = int(meta["low_water"])
@@ -204,7 +207,10 @@ class ScreeningIndex:
                 return viewers is not None and country in viewers
 
             results = self.matcher.search(query, limit=limit, allowed=allowed)
-            return [(r, self.targets[r.id]) for r in results if r.id in self.targets]
+            found = [(r, self.targets[r.id]) for r in results if r.id in self.targets]
+        metrics.SCREENINGS.labels("screening").inc()
+        metrics.MATCHES.labels("screening").inc(len(found))
+        return found
 
 
 def settle() -> None:

@@ -6,6 +6,7 @@ import logging
 import threading
 from pathlib import Path
 
+from manara import metrics
 from manara.screening.batch import SessionFactory
 from manara.screening.index import ScreeningIndex, settle
 
@@ -37,6 +38,7 @@ class IndexRefresher:
             try:
                 with self.factory() as session:
                     self.index.ensure(session)
+                metrics.note_index_refresh("screening", len(self.index))
             except Exception:  # noqa: BLE001 - a failed pull is retried at the next tick
                 log.exception("screening index refresh failed")
             self.stop.wait(self.interval)

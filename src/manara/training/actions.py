@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manara.audit.actions import AuditAction, record
@@ -403,3 +404,14 @@ def do_notify_expiring(session: Session, actor: Actor, *, within_days: int, now:
             target_ids=[c.id for c in certs],
         )
     return len(certs)
+
+
+def do_reencrypt_signing_keys(session: Session, *, acting: Actor) -> int:
+    """Re-encrypt every member's signing key under the newest server key (``manara keys rotate``); audited."""
+    rows = list(session.scalars(select(SigningKey)))
+    for row in rows:
+        row.private_key_encrypted = keys.reencrypt(row.private_key_encrypted)
+    record(
+        session, acting, AuditAction.SECRETS_REENCRYPTED, target_type="training_signing_key", extra={"count": len(rows)}
+    )
+    return len(rows)

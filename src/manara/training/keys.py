@@ -10,15 +10,14 @@ in memory just to sign, never logged, audited, put in an outbox event or returne
 
 from __future__ import annotations
 
-import base64
 import hashlib
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import InvalidToken
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
+from manara import keyring
 from manara.errors import ManaraError
-from manara.settings import get_settings
 from manara.training.credential import public_multibase
 
 
@@ -28,16 +27,19 @@ class KeyUnavailable(ManaraError):
     http_status = 503
 
 
-def _fernet() -> Fernet:
-    secret = get_settings().secret_key.get_secret_value().encode()
-    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"manara.training.signing:" + secret).digest()))
+PURPOSE, LEGACY = "manara.training.signing", b"manara.training.signing:"  # keys of ``manara.keyring``
+
+
+def reencrypt(stored: str) -> str:
+    """Return the stored private key re-encrypted under the newest server key (``manara keys rotate``)."""
+    return keyring.rotate(PURPOSE, stored, LEGACY)
 
 
 def new_key() -> tuple[Ed25519PrivateKey, str, str]:
     """Return a fresh private key, its public multibase and its encrypted form for storage."""
     key = Ed25519PrivateKey.generate()
     raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-    return key, public_multibase(key.public_key()), _fernet().encrypt(raw).decode()
+    return key, public_multibase(key.public_key()), keyring.encrypt(PURPOSE, raw, LEGACY)
 
 
 def key_id(country: str, public: str) -> str:
@@ -48,7 +50,7 @@ def key_id(country: str, public: str) -> str:
 def decrypt(stored: str) -> Ed25519PrivateKey:
     """Return the private key from its stored form, or raise KeyUnavailable."""
     try:
-        raw = _fernet().decrypt(stored.encode())
+        raw = keyring.decrypt(PURPOSE, stored, LEGACY)
     except (InvalidToken, ValueError) as exc:
         raise KeyUnavailable("the signing key cannot be decrypted with this server's secret") from exc
     return Ed25519PrivateKey.from_private_bytes(raw)

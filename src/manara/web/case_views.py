@@ -3,11 +3,10 @@ timeline, and the desk handover. Same access rules and write path as the API."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
 
 from manara.api.deps import DbSession, attachment_response
 from manara.case import actions as case_actions
@@ -25,32 +24,19 @@ from manara.case.models import Case, Priority, TaskStatus
 from manara.case.schemas import CaseFromLinkIn, CaseIn, HandoverIn, MessageIn, TaskIn, TaskUpdateIn
 from manara.case.storage import attachment_store
 from manara.db.base import utcnow
-from manara.errors import NotFound, ValidationFailed
+from manara.errors import NotFound
 from manara.identity import Actor, Perm
 from manara.settings import get_settings
 from manara.tlp import Tlp
 from manara.web import case_forms
 from manara.web.deps import ConsoleActor, CsrfChecked
+from manara.web.forms import parse_form, split_codes
 from manara.web.render import gettext, page
 
 router = APIRouter()
-M = TypeVar("M", bound=BaseModel)
 PAGE_SIZE = 25
 Text = Annotated[str, Form(max_length=20_000)]
 Line = Annotated[str, Form(max_length=500)]
-
-
-def _parse(model: type[M], data: dict[str, Any]) -> M:
-    """Validate a form with the API's own model; a bad form is a 422 page naming the fields."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        fields = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
-        raise ValidationFailed("invalid form", fields) from exc
-
-
-def _split(value: str) -> list[str]:
-    return [v.strip().upper() for v in value.replace(";", ",").split(",") if v.strip()]
 
 
 def _to(case_id: str, anchor: str = "") -> Response:
@@ -113,7 +99,7 @@ def open_case(
     form = {"c-title": title, "c-summary": summary, "c-tlp": tlp, "c-priority": priority, "c-invite": invite}
     try:
         body = CaseIn.model_validate(
-            {"title": title, "summary": summary, "tlp": tlp, "priority": priority, "invite": _split(invite)}
+            {"title": title, "summary": summary, "tlp": tlp, "priority": priority, "invite": split_codes(invite)}
         )
         with session.begin_nested():
             case = case_actions.do_open_case(session, actor, body)
@@ -148,7 +134,7 @@ def from_link(
 ) -> Response:
     """Open a case on a suggested link, inviting its other side."""
     link = case_actions.access_link_for_case(session, actor, link_id)
-    body = _parse(CaseFromLinkIn, {"title": title, "summary": summary, "tlp": tlp, "priority": priority})
+    body = parse_form(CaseFromLinkIn, {"title": title, "summary": summary, "tlp": tlp, "priority": priority})
     return _to(case_actions.do_open_case_from_link(session, actor, link, body).id)
 
 
@@ -207,7 +193,7 @@ def _refused(
 def invite(case_id: str, request: Request, session: DbSession, actor: ConsoleActor, countries: Line = "") -> Response:
     """Invite member countries (comma-separated codes)."""
     case = access_case_for_owner(session, actor, case_id)
-    wanted = _split(countries)
+    wanted = split_codes(countries)
     if not wanted:
         errors = {"inv": gettext(request, case_forms.REQUIRED)}
         return _case_page(request, session, actor, case, status=422, errors=errors, form={"inv": countries})
@@ -297,7 +283,7 @@ def update_task(case_id: str, task_id: str, session: DbSession, actor: ConsoleAc
     """Change a task's status."""
     case = access_case_for_write(session, actor, case_id)
     task = access_task(session, case, task_id)
-    case_actions.do_update_task(session, actor, case, task, _parse(TaskUpdateIn, {"status": status}))
+    case_actions.do_update_task(session, actor, case, task, parse_form(TaskUpdateIn, {"status": status}))
     return _to(case_id, "#tasks")
 
 
@@ -322,7 +308,7 @@ def handover(request: Request, session: DbSession, actor: ConsoleActor) -> Respo
 @router.post("/handover", dependencies=[CsrfChecked])
 def write_handover(session: DbSession, actor: ConsoleActor, open_items: Text, watch: Text = "") -> Response:
     """Write a handover note for the next shift."""
-    case_actions.do_write_handover(session, actor, _parse(HandoverIn, {"open_items": open_items, "watch": watch}))
+    case_actions.do_write_handover(session, actor, parse_form(HandoverIn, {"open_items": open_items, "watch": watch}))
     return RedirectResponse("/console/handover", status_code=303)
 
 

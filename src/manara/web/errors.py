@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from manara.errors import Forbidden, ManaraError, Unauthenticated
 from manara.web.render import page
+from manara.web.session import SESSION_COOKIE
 
 log = logging.getLogger("manara.web")
 CONSOLE_PREFIX = "/console"
@@ -41,7 +42,10 @@ def error_page(request: Request, status: int, message: str | None = None) -> Res
 def _html_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, SignInRequired):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"{CONSOLE_PREFIX}/login?next={quote(target, safe='')}", status_code=303)
+        response = RedirectResponse(f"{CONSOLE_PREFIX}/login?next={quote(target, safe='')}", status_code=303)
+        if request.cookies.get(SESSION_COOKIE):  # ended or revoked on the server: forget it (no redirect loop)
+            response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+        return response
     if isinstance(exc, ManaraError):
         return error_page(request, exc.http_status)
     if isinstance(exc, StarletteHTTPException):

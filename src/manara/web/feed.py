@@ -115,6 +115,63 @@ def _drone_breach(payload: dict[str, Any], _: Gettext) -> FeedLine:
     return FeedLine(text, f"/console/drones/incidents/{payload.get('id', '')}", "urgent")
 
 
+PURSUIT_STATES = {
+    "wanted": N_("Wanted"),
+    "location_suspected": N_("Location suspected"),
+    "located": N_("Located"),
+    "provisional_arrest": N_("Provisional arrest"),
+    "extradition_requested": N_("Extradition requested"),
+    "granted": N_("Extradition granted"),
+    "refused": N_("Extradition refused"),
+    "appeal": N_("Decision under appeal"),
+    "surrendered": N_("Surrendered"),
+    "released": N_("Released"),
+    "withdrawn": N_("Withdrawn"),
+}
+TARGET_STATUSES = {
+    "sought": N_("Sought"),
+    "located": N_("Located"),
+    "arrested": N_("Arrested"),
+    "not_located": N_("Not located"),
+    "cancelled": N_("Cancelled"),
+}
+
+
+def _pursuit_line(msgid: str, level: str) -> Callable[[dict[str, Any], Gettext], FeedLine]:
+    def render(payload: dict[str, Any], _: Gettext) -> FeedLine:
+        state = str(payload.get("state", ""))
+        args = {
+            "reference": str(payload.get("reference", "")),
+            "owner": str(payload.get("owner", "")),
+            "country": str(payload.get("country") or payload.get("located_by") or ""),
+            "state": _(PURSUIT_STATES[state]) if state in PURSUIT_STATES else state,
+        }
+        return FeedLine(_(msgid) % args, f"/console/pursuits/{payload.get('pursuit_id', '')}", level)
+
+    return render
+
+
+def _operation_line(msgid: str, level: str) -> Callable[[dict[str, Any], Gettext], FeedLine]:
+    def render(payload: dict[str, Any], _: Gettext) -> FeedLine:
+        status = str(payload.get("status", ""))
+        args = {
+            "code": str(payload.get("code", "")),
+            "owner": str(payload.get("owner", "")),
+            "country": str(payload.get("country", "")),
+            "status": _(TARGET_STATUSES[status]) if status in TARGET_STATUSES else status,
+        }
+        return FeedLine(_(msgid) % args, f"/console/operations/{payload.get('operation_id', '')}", level)
+
+    return render
+
+
+def _tip_line(msgid: str, level: str) -> Callable[[dict[str, Any], Gettext], FeedLine]:
+    def render(payload: dict[str, Any], _: Gettext) -> FeedLine:
+        return FeedLine(_(msgid), f"/console/pursuits/tips#tip-{payload.get('tip_id', '')}", level)
+
+    return render
+
+
 RULES: dict[str, FeedRule] = {
     "hit.raised": FeedRule(
         rules.hit_parties, _hit_line(N_("New hit on a %(type)s of %(owner)s, raised by %(querying)s"), "urgent")
@@ -164,6 +221,44 @@ RULES: dict[str, FeedRule] = {
     ),
     "queue.acknowledged": FeedRule(rules.same_country, _acknowledged),
     "drone.breach": FeedRule(rules.drone_incident_audience, _drone_breach),
+    "pursuit.opened": FeedRule(
+        rules.pursuit_party, _pursuit_line(N_("Pursuit of %(reference)s opened by %(owner)s"), "info"), addressed=True
+    ),
+    "pursuit.stepped": FeedRule(
+        rules.pursuit_party,
+        _pursuit_line(N_("Pursuit of %(reference)s: %(state)s (%(country)s)"), "info"),
+        addressed=True,
+    ),
+    "pursuit.decided": FeedRule(
+        rules.pursuit_party,
+        _pursuit_line(N_("Extradition decision on %(reference)s: %(state)s"), "urgent"),
+        addressed=True,
+    ),
+    "pursuit.sighting": FeedRule(
+        rules.pursuit_party, _pursuit_line(N_("New sighting in %(country)s for %(reference)s"), "info"), addressed=True
+    ),
+    "pursuit.document": FeedRule(
+        rules.pursuit_party, _pursuit_line(N_("Document added to the pursuit of %(reference)s"), "info"), addressed=True
+    ),
+    "pursuit.escalated": FeedRule(
+        rules.pursuit_party,
+        _pursuit_line(N_("Overdue: the provisional arrest on %(reference)s lapsed without a request"), "escalated"),
+        addressed=True,
+    ),
+    "operation.created": FeedRule(
+        rules.operation_participant,
+        _operation_line(N_("Operation %(code)s started by %(owner)s"), "info"),
+        addressed=True,
+    ),
+    "operation.target_updated": FeedRule(
+        rules.operation_participant,
+        _operation_line(N_("Operation %(code)s: a target of %(country)s is now %(status)s"), "info"),
+        addressed=True,
+    ),
+    "appeal.tip": FeedRule(rules.appeal_owner, _tip_line(N_("New public tip on an appeal"), "urgent"), addressed=True),
+    "appeal.escalated": FeedRule(
+        rules.appeal_owner, _tip_line(N_("Overdue: a public tip awaits your desk"), "escalated"), addressed=True
+    ),
 }
 TOPICS = tuple(RULES)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial
 from typing import Annotated, Any
 
@@ -28,9 +28,11 @@ from manara.identity import Actor
 from manara.live import queues
 from manara.live.current import needs_check, still_visible
 from manara.live.hub import FEED_COLUMNS, LAGGED, FeedEvent, FeedHub, latest_id, read_events
+from manara.member import sessions
 from manara.outbox.models import OutboxEvent
 from manara.settings import get_settings
 from manara.web import i18n
+from manara.web import session as web_session
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.feed import TOPICS, render_for
 from manara.web.render import page
@@ -78,34 +80,59 @@ def last_seen(last_event_id: str | None, after: int | None) -> int | None:
     return after
 
 
+async def replay(hub: FeedHub, actor: Actor, gettext: Callable[[str], str], after: int, start: int) -> list[str]:
+    """Return the frames of the events missed between ``after`` and ``start`` (bounded; else a reset)."""
+    limit, frames = get_settings().live_replay_limit, []
+    missed = await asyncio.to_thread(hub.read, lambda s: read_events(s, after, start, TOPICS, limit + 1))
+    if len(missed) > limit:
+        frames.append(f"id: {start}\nevent: reset\ndata: {{}}\n\n")
+        missed = []
+    shown = [e for e in missed if feed_item(actor, e, gettext) is not None]
+    if any(needs_check(e) for e in shown):  # a notice withdrawn since, or narrowed: not replayed
+        shown = await asyncio.to_thread(hub.read, partial(still_visible, actor=actor, events=shown))
+    for event in shown:
+        item = feed_item(actor, event, gettext)
+        if item is not None:
+            frames.append(sse_frame(item))
+    return frames
+
+
 async def event_stream(
-    hub: FeedHub, actor: Actor, gettext: Callable[[str], str], after: int | None
+    hub: FeedHub,
+    actor: Actor,
+    gettext: Callable[[str], str],
+    after: int | None,
+    alive: Callable[[], Awaitable[bool]] | None = None,
 ) -> AsyncIterator[str]:
-    """Yield the actor's feed: missed events first (bounded), then live ones, with heartbeats."""
+    """Yield the actor's feed: missed events first (bounded), then live ones, with heartbeats.
+
+    Every ``session_check_seconds`` it asks ``alive`` whether the console session still holds (signed
+    out, revoked, user disabled: finding 6); if not, it sends ``signed_out`` and ends.
+    """
     settings = get_settings()
+    checked = time.monotonic()
     sub = await hub.subscribe()
     try:
         position = max(sub.start, after or 0)
         yield f"retry: {RETRY_MS}\n\n"
         if after is not None and after < sub.start:
-            limit = settings.live_replay_limit
-            missed = await asyncio.to_thread(hub.read, lambda s: read_events(s, after, sub.start, TOPICS, limit + 1))
-            if len(missed) > limit:
-                yield f"id: {sub.start}\nevent: reset\ndata: {{}}\n\n"
-                missed = []
-            shown = [e for e in missed if feed_item(actor, e, gettext) is not None]
-            if any(needs_check(e) for e in shown):  # a notice withdrawn since, or narrowed: not replayed
-                shown = await asyncio.to_thread(hub.read, partial(still_visible, actor=actor, events=shown))
-            for event in shown:
-                item = feed_item(actor, event, gettext)
-                if item is not None:
-                    yield sse_frame(item)
+            for frame in await replay(hub, actor, gettext, after, sub.start):
+                yield frame
         ends = time.monotonic() + settings.live_connection_seconds
+        beat = time.monotonic() + settings.live_heartbeat_seconds
         while (left := ends - time.monotonic()) > 0:
+            if alive is not None and time.monotonic() - checked >= settings.session_check_seconds:
+                checked = time.monotonic()
+                if not await alive():
+                    yield "event: signed_out\ndata: {}\n\n"
+                    return
+            wait = min(beat - time.monotonic(), left, settings.session_check_seconds if alive else left)
             try:
-                event = await asyncio.wait_for(sub.queue.get(), min(settings.live_heartbeat_seconds, left))
+                event = await asyncio.wait_for(sub.queue.get(), max(wait, 0.01))
             except TimeoutError:
-                yield f": heartbeat\nid: {position}\n\n"  # moves the browser's Last-Event-ID past unseen events
+                if time.monotonic() >= beat:
+                    beat = time.monotonic() + settings.live_heartbeat_seconds
+                    yield f": heartbeat\nid: {position}\n\n"  # moves the browser's Last-Event-ID past unseen events
                 continue
             if event is LAGGED:
                 return  # fell behind: the browser reconnects and replays from the database
@@ -132,7 +159,15 @@ async def feed(
 ) -> StreamingResponse:
     """Stream the signed-in user's live feed (Server-Sent Events)."""
     gettext = i18n.translations(i18n.choose_language(request)).gettext
-    stream = event_stream(hub_of(request, factory), actor, gettext, last_seen(last_event_id, after))
+    hub = hub_of(request, factory)
+    session_id, agent = request.state.console_session_id, web_session.user_agent(request)
+
+    async def alive() -> bool:  # the session is checked again while the stream is open
+        return bool(
+            await asyncio.to_thread(hub.read, partial(sessions.is_usable, session_id=session_id, user_agent=agent))
+        )
+
+    stream = event_stream(hub, actor, gettext, last_seen(last_event_id, after), alive)
     return StreamingResponse(
         stream, media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     )

@@ -17,6 +17,8 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from manara.api.deps import DbSession
+from manara.crime import CrimeArea
+from manara.crime import label as crime_label
 from manara.db.base import utcnow
 from manara.entity import service as entity_service
 from manara.entity.actions import do_upsert_entities, make_placement
@@ -29,6 +31,7 @@ from manara.notice.access import access_notice_for_owner
 from manara.notice.models import Notice, NoticeType
 from manara.notice.schemas import NoticeIn, NoticePatch
 from manara.visibility import Visibility
+from manara.web import i18n
 from manara.web import notice_form as nf
 from manara.web.deps import ConsoleActor, CsrfChecked
 from manara.web.render import gettext, page
@@ -40,7 +43,9 @@ PERSON = "Person"
 async def form_fields(request: Request) -> dict[str, str]:
     """Return the posted form's text fields (the form is parsed once per request)."""
     form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    fields["crime_areas"] = ", ".join(v for v in form.getlist("crime_areas") if isinstance(v, str))  # multi-select
+    return fields
 
 
 FormFields = Annotated[dict[str, str], Depends(form_fields)]
@@ -83,6 +88,7 @@ def render_form(
         required=nf.required_types(),
         fieldset_types=nf.fieldset_types,
         checks_failed=checks_failed,
+        crime_area_choices=[(a.value, crime_label(a.value, i18n.choose_language(request))) for a in CrimeArea],
     )
 
 

@@ -31,10 +31,10 @@ SUBJECT = {
     "nationality": "nationality",
     "passport_number": "passportNumber",
 }
-LIST_FIELDS = {"aliases", "nationality", "extradition_countries", "shared_with"}  # several values
+LIST_FIELDS = {"aliases", "nationality", "extradition_countries", "shared_with", "crime_areas"}  # several values
 LINES = {"aliases"}  # one value per line; the other lists are comma-separated country codes
 DETAILS = tuple(NoticeDetails.model_fields)
-NOTICE = ("type", "title", "summary", "visibility", "shared_with", "review_date")
+NOTICE = ("type", "title", "summary", "visibility", "shared_with", "review_date", "crime_areas")
 FIELDS = (*NOTICE, *SUBJECT, *DETAILS)
 COUNTRY_FIELDS = {"nationality", "extradition_countries", "shared_with"}
 DATE_FIELDS = {"review_date", "birth_date", "warrant_date", "disappearance_date", "found_date"}
@@ -162,6 +162,8 @@ def notice_body(form: dict[str, str]) -> dict[str, Any]:
         "visibility": form["visibility"] or "all",
         "shared_with": _split("shared_with", form["shared_with"]),
         "review_date": form["review_date"].strip() or None,
+        # none chosen: the areas recognised in the offence text (manara.crime.from_offence) on creation
+        "crime_areas": _split("crime_areas", form["crime_areas"]) or None,
     }
     return body
 

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from manara.api.deps import DbSession
+from manara.crime import label as crime_label
 from manara.errors import NotFound
 from manara.identity import Actor, Perm
 from manara.notice import actions as notice_actions
@@ -17,6 +18,7 @@ from manara.notice import service as notice_service
 from manara.notice.access import access_notice_by_id, access_notice_for_owner, access_notice_for_review, in_review_queue
 from manara.notice.models import Notice, NoticeStatus, NoticeType
 from manara.notice.service import notice_out
+from manara.web import i18n
 from manara.web.deps import ConsoleActor, optional_date
 from manara.web.render import page
 
@@ -142,6 +144,7 @@ def detail_page(
         errors=errors or {},
         form=form or {},
         stale=request.query_params.get("stale") == "1",
+        crime_area_names=[crime_label(a, i18n.choose_language(request)) for a in notice.crime_areas or []],
     )
 
 

@@ -13,6 +13,7 @@ from manara import __version__
 from manara.identity import Actor, Perm
 from manara.notice.types import published_on_submit
 from manara.text import N_
+from manara.visibility import shares_for
 from manara.web import i18n, notice_types, session, subject
 from manara.web.pages import TEMPLATES
 
@@ -29,6 +30,8 @@ NAV: tuple[NavGroup, ...] = (
             ("/console/hits", N_("Hits inbox"), Perm.HIT_ANSWER),
             ("/console/handover", N_("Handover"), Perm.CASE_HANDOVER),
             ("/console/map", N_("Map"), Perm.NOTICE_READ),
+            ("/console/pursuits", N_("Pursuits"), Perm.PURSUIT_READ),
+            ("/console/operations", N_("Operations"), Perm.PURSUIT_READ),
         ),
     ),
     (
@@ -44,6 +47,7 @@ NAV: tuple[NavGroup, ...] = (
         (
             ("/console/cases", N_("Cases"), Perm.CASE_READ),
             ("/console/chart", N_("Link chart"), Perm.ENTITY_READ),
+            ("/console/assessments", N_("Threat assessments"), Perm.ASSESSMENT_READ),
         ),
     ),
     (
@@ -52,6 +56,7 @@ NAV: tuple[NavGroup, ...] = (
             ("/console/media", N_("Media hashes"), Perm.MEDIA_READ),
             ("/console/drones", N_("Drones"), Perm.DRONE_READ),
             ("/console/crypto", N_("Crypto tracing"), Perm.CRYPTO_READ),
+            ("/console/cyber", N_("Cyber indicators"), Perm.CYBER_READ),
         ),
     ),
     (
@@ -66,6 +71,7 @@ NAV: tuple[NavGroup, ...] = (
         (
             ("/console/admin/users", N_("Users and members"), Perm.MEMBER_ADMIN),
             ("/console/admin/audit", N_("Audit log"), Perm.AUDIT_READ),
+            ("/console/admin/webhooks", N_("Webhooks"), Perm.WEBHOOK_ADMIN),
             ("/console/account", N_("Account"), None),
         ),
     ),
@@ -79,17 +85,22 @@ NAV_ICONS = {
     "/console/hits": "bell-ringing",
     "/console/handover": "arrows-exchange",
     "/console/map": "map-2",
+    "/console/pursuits": "target-arrow",
+    "/console/operations": "flag",
     "/console/notices": "file-alert",
     "/console/screen": "user-search",
     "/console/search": "search",
     "/console/cases": "folders",
     "/console/chart": "affiliate",
+    "/console/assessments": "file-text",
     "/console/crypto": "currency-bitcoin",
+    "/console/cyber": "shield-lock",
     "/console/media": "photo-scan",
     "/console/drones": "drone",
     "/console/training": "school",
     "/console/admin/users": "users",
     "/console/admin/audit": "shield-check",
+    "/console/admin/webhooks": "send",
     "/console/account": "user-circle",
 }
 THEME_CHOICES = (
@@ -111,6 +122,7 @@ def environment(lang: str) -> Environment:
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
+        shares_for=lambda shared, owner, actor: shares_for(actor.country if actor else "", owner, shared or []),
         datetime=partial(i18n.fmt_datetime, lang=lang),
         date=partial(i18n.fmt_date, lang=lang),
         number=partial(i18n.fmt_number, lang=lang),

@@ -1,4 +1,5 @@
-"""Console sessions in a signed cookie, and CSRF tokens bound to the session (or to a pre-sign-in nonce)."""
+"""The console session cookie (a signed token of a server-side session), and CSRF tokens bound to the session
+(or to a pre-sign-in nonce)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,18 @@ MAX_AGE_SECONDS = 12 * 3600
 
 
 @dataclass(frozen=True)
-class ConsoleSession:
-    """What the session cookie holds: the user, a nonce for CSRF, and a stamp of the password."""
+class SessionCookie:
+    """What the session cookie holds: the token of a server-side session (``member/sessions.py``).
 
-    user_id: str
-    nonce: str
-    stamp: str
+    The token is also the session's CSRF nonce; the database keeps only its digest.
+    """
+
+    token: str
+
+    @property
+    def nonce(self) -> str:
+        """The secret CSRF tokens of this session are derived from."""
+        return self.token
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -31,27 +38,35 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def password_stamp(password_hash: str | None) -> str:
-    """Return a short digest of the password hash: changing the password ends every session."""
+    """Return a short digest of the password hash (binds a pending second-factor sign-in to the password)."""
     return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
 
 
-def issue(user_id: str, password_hash: str | None) -> str:
-    """Return a new signed session cookie value."""
-    return _serializer().dumps({"u": user_id, "n": secrets.token_urlsafe(16), "s": password_stamp(password_hash)})
+def issue(token: str) -> str:
+    """Return the signed cookie value carrying a server-side session's token."""
+    return _serializer().dumps({"t": token})
 
 
-def read(request: Request) -> ConsoleSession | None:
-    """Return the request's session if its cookie is authentic and younger than 12 hours."""
+def read(request: Request) -> SessionCookie | None:
+    """Return the request's session cookie if it is authentic and younger than 12 hours.
+
+    Authentic is not enough: ``web/deps.py`` checks the session on the server at every request.
+    """
     value = request.cookies.get(SESSION_COOKIE)
-    if not value:
+    if not value or len(value) > 512:
         return None
     try:
         data = _serializer().loads(value, max_age=MAX_AGE_SECONDS)
     except BadSignature:  # includes SignatureExpired
         return None
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("u", "n", "s")):
+    if not isinstance(data, dict) or not isinstance(data.get("t"), str) or not 32 <= len(data["t"]) <= 64:
         return None
-    return ConsoleSession(user_id=data["u"], nonce=data["n"], stamp=data["s"])
+    return SessionCookie(token=data["t"])
+
+
+def user_agent(request: Request) -> str:
+    """Return the browser's User-Agent (a session is bound to it)."""
+    return request.headers.get("user-agent", "")[:1000]
 
 
 def _cookie_flags() -> dict[str, bool | str]:

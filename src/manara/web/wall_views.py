@@ -29,7 +29,7 @@ from manara.identity import Actor, Perm
 from manara.live import queues
 from manara.notice import service as notice_service
 from manara.text import N_
-from manara.web import i18n, live_views, worldmap
+from manara.web import i18n, live_views, pursuit_views, worldmap
 from manara.web.deps import ConsoleActor
 from manara.web.map_views import BINS, shade
 from manara.web.render import page
@@ -171,6 +171,7 @@ def map_context(session: Session, actor: Actor, lang: str) -> dict[str, Any]:
         "shapes": shapes,
         "top": rows,
         "layers": list(counts),
+        "arrests": pursuit_views.board_points(session, actor, utcnow() - WINDOW),  # the operations layer
         "outline": worldmap.outline(),
         "width": worldmap.WIDTH,
         "height": worldmap.HEIGHT,
