@@ -60,7 +60,7 @@ def _found(base: str, token: str, name: str, requests: int = 16) -> list[bool]:
         with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
             answer = client.post("/api/v1/screen", json={"names": [name], "birth_date": "1985-04-12"})
             assert answer.status_code == 200, answer.text
-            return any(r["title"] == f"Wanted: {name}" and r["match"] for r in answer.json()["results"])
+            return any(r["title"] == f"Fugitive: {name}" and r["match"] for r in answer.json()["results"])
 
     with ThreadPoolExecutor(8) as pool:
         return list(pool.map(one, range(requests)))

@@ -146,7 +146,7 @@ def test_batch_job_killed_while_running_is_run_again_once_after_restart(tmp_path
 
 def test_enrolments_killed_midway_lose_no_acknowledged_template_and_a_retry_doubles_none(tmp_path: Path) -> None:
     site = make_site(tmp_path, "crash_enrol", (BUREAU,))
-    notice_id = site.scalar("SELECT id FROM notice WHERE title = 'Wanted: Karim Benali'")
+    notice_id = site.scalar("SELECT id FROM notice WHERE title = 'Fugitive: Karim Benali'")
     image = FACE.read_bytes()
     acknowledged: dict[str, str] = {}  # idempotency key -> template id
     sent: list[str] = []
