@@ -53,7 +53,7 @@ class Assessment(TimestampMixin, CountryOwnedMixin, Base):
     computed_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
     created_by: Mapped[str] = mapped_column(String(36))
     reviewer_country: Mapped[str | None] = mapped_column(String(2), nullable=True, index=True)
-    review_decision: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    review_decision: Mapped[str | None] = mapped_column(String(24), nullable=True)
     review_note: Mapped[str] = mapped_column(Text, default="")
     reviewed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     reviewed_by: Mapped[str | None] = mapped_column(String(36), nullable=True)

@@ -94,7 +94,7 @@ def upgrade() -> None:
         sa.Column("computed_by", sa.String(length=36), nullable=True),
         sa.Column("created_by", sa.String(length=36), nullable=False),
         sa.Column("reviewer_country", sa.String(length=2), nullable=True),
-        sa.Column("review_decision", sa.String(length=16), nullable=True),
+        sa.Column("review_decision", sa.String(length=24), nullable=True),
         sa.Column("review_note", sa.Text(), nullable=False),
         sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("reviewed_by", sa.String(length=36), nullable=True),
